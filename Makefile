@@ -1,0 +1,57 @@
+# The two commands of the quick start are `make lab` and `make test`; each builds the
+# virtual environment in .venv first if it is missing or older than its requirements.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+# Kernels inherit these: a fixed hash seed makes set and dict ordering repeatable, and the
+# platform-dirs switch silences a jupyter_core deprecation warning in every kernel.
+export PYTHONHASHSEED := 0
+export JUPYTER_PLATFORM_DIRS := 1
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+NBVAL_FLAGS := --nbval --nbval-current-env --nbval-cell-timeout=300 \
+	--nbval-sanitize-with tests/nbval_sanitize.cfg
+XDIST_FLAGS := -n 2 --dist loadfile
+LAB_NOTEBOOK := notebooks/01_ex1_sigmoid_prime.ipynb
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+.PHONY: venv lab test notebooks bench lint clean
+
+$(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "error: Python 3.11 or newer is needed; $(PYTHON) is $$($(PYTHON) --version 2>&1)"; exit 1; }
+	@# A venv whose interpreter no longer runs (Python upgraded or moved) is rebuilt.
+	@$(BIN)/python -c '' 2>/dev/null || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
+	@echo "Installing the pinned packages into $(VENV) (about a minute the first time)..."
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e . \
+		2>/dev/null || $(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@# An optional extra of jsonschema that jupyter-events pulls in; nothing here validates
+	@# IRIs, and importing it costs about a second in every test worker and kernel launcher.
+	@$(BIN)/python -m pip uninstall --quiet --yes rfc3987-syntax 2>/dev/null || true
+	@touch $@
+
+venv: $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.open_browser=True \
+		--LabApp.news_url=None $(ROOT_FLAG) $(LAB_NOTEBOOK)
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/pytest $(XDIST_FLAGS) $(NBVAL_FLAGS) tests notebooks
+
+notebooks: $(STAMP)
+	$(BIN)/python tools/execute_notebooks.py notebooks/*.ipynb
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) build .pytest_cache .ruff_cache .hypothesis

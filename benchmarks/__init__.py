@@ -1,0 +1,1 @@
+"""Speed measurements for `make bench`: ratios measured side by side in one run."""

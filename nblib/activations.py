@@ -1,0 +1,170 @@
+"""Activation functions of Chapter 3: the sigmoid and the softmax.
+
+Every function here is numerically stable for all finite inputs: it neither
+overflows nor warns, even for ``|z|`` up to 1e308, and keeps working under a
+user's ``np.seterr(all="raise")``.
+
+Return convention for elementwise functions: a 0-d (scalar) input gives a
+``numpy.float64`` scalar (usable wherever a Python float is), any other input an
+``ndarray`` of the same shape.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from nblib.validation import as_axis, as_float_array, as_scalar
+
+__all__ = ["log_softmax", "sigmoid", "sigmoid_prime", "softmax"]
+
+
+def sigmoid(z: Any) -> np.ndarray | np.float64:
+    """Sigmoid σ(z) = 1/(1 + e^{−z}), elementwise.
+
+    Parameters
+    ----------
+    z : array_like
+        Weighted inputs; any finite real values.
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        σ(z), with the shape of ``z`` (a scalar for scalar input).
+
+    Notes
+    -----
+    Only e^{−|z|} ≤ 1 is ever computed, as 1/(1 + e^{−|z|}) for z ≥ 0 and
+    e^{−|z|}/(1 + e^{−|z|}) for z < 0, so nothing overflows and
+    σ(−z) = 1 − σ(z) holds to rounding.  In float64 σ(z) rounds to exactly 1.0
+    for z ≳ 36.7 and to 0.0 for z ≲ −745.
+    """
+    z = as_float_array(z, "z", func="sigmoid")
+    with np.errstate(under="ignore"):  # e^{−|z|} → 0 for huge |z| is the right limit
+        e = np.exp(-np.abs(z))
+        out = np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    return out if out.ndim else out[()]
+
+
+def sigmoid_prime(z: Any) -> np.ndarray | np.float64:
+    """Derivative σ′(z) = σ(z)(1 − σ(z)), elementwise.
+
+    Parameters
+    ----------
+    z : array_like
+        Weighted inputs; any finite real values.
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        σ′(z), with the shape of ``z`` (a scalar for scalar input).
+
+    Notes
+    -----
+    Computed as e^{−|z|}/(1 + e^{−|z|})², which equals σ(z)(1 − σ(z)) but avoids
+    the cancellation in 1 − σ(z) for large z, so it keeps full relative accuracy
+    until it underflows (|z| ≳ 745).
+    """
+    z = as_float_array(z, "z", func="sigmoid_prime")
+    with np.errstate(under="ignore"):
+        e = np.exp(-np.abs(z))
+        # Near z = 0 rounding can exceed the exact maximum ¼ by an ulp: clip it.
+        out = np.minimum(e / (1.0 + e) ** 2, 0.25)
+    return out if out.ndim else out[()]
+
+
+def _shifted(z: np.ndarray, c: float, axis: int) -> np.ndarray:
+    """Return t = c·(z − z_ext) along ``axis``: every t ≤ 0, with t = 0 at the extreme.
+
+    z_ext is the max of z for c ≥ 0 and the min for c < 0, so that c·z − c·z_ext ≤ 0
+    and e^t never overflows.  The shift comes *before* the product: c·z itself may
+    overflow (c = 1e6, z = 1e300) while z − z_ext cannot produce inf − inf.
+    """
+    if c == 0:
+        # 0·(−inf) would be NaN when z − z_ext overflows; the limit is plainly 0.
+        return np.zeros_like(z)
+    extreme = z.max(axis=axis, keepdims=True) if c > 0 else z.min(axis=axis, keepdims=True)
+    # Overflow to −inf (e.g. −1e308 − 1e308, or c = 1e300) is the right limit, e^t = 0;
+    # underflow only happens for subnormal c and is harmless too.
+    with np.errstate(over="ignore", under="ignore"):
+        return c * (z - extreme)
+
+
+def _validate_softmax_args(z: Any, c: Any, axis: Any, func: str) -> tuple[np.ndarray, float, int]:
+    """Validate the arguments shared by :func:`softmax` and :func:`log_softmax`."""
+    z = as_float_array(z, "z", func=func)
+    if z.ndim == 0:
+        raise ValueError(
+            f"{func}: argument 'z' needs at least one neuron: got a single number, "
+            "pass a 1-d array of weighted inputs"
+        )
+    c = as_scalar(c, "c", func=func)
+    axis = as_axis(axis, z.ndim, func=func)
+    return z, c, axis
+
+
+def softmax(z: Any, c: float = 1.0, axis: int = -1) -> np.ndarray:
+    """Softmax a_j = e^{c z_j} / Σ_k e^{c z_k} along ``axis``.
+
+    Parameters
+    ----------
+    z : array_like
+        Weighted inputs, at least one-dimensional; each slice along ``axis`` is one
+        layer of neurons.
+    c : float
+        Finite real factor of any sign.  c = 0 gives the uniform distribution,
+        c → +∞ the indicator of the arg-max (1/m on m tied maxima), c → −∞ that of
+        the arg-min.
+    axis : int
+        Axis holding the neurons.
+
+    Returns
+    -------
+    numpy.ndarray
+        Activations with the shape of ``z``; each slice along ``axis`` sums to 1
+        within a few ulps.
+
+    Notes
+    -----
+    Computed as e^{t_j}/Σ_k e^{t_k} with t = c·(z − z_ext) ≤ 0, which never overflows
+    and never warns for any finite z and c; entries whose t is below about −745
+    underflow to exactly 0 (use :func:`log_softmax` when their logarithm is needed).
+    """
+    z, c, axis = _validate_softmax_args(z, c, axis, "softmax")
+    t = _shifted(z, c, axis)
+    with np.errstate(under="ignore"):
+        e = np.exp(t)
+        # At least one e equals 1 (t = 0 at the extreme), so the sum is ≥ 1.
+        return e / e.sum(axis=axis, keepdims=True)
+
+
+def log_softmax(z: Any, c: float = 1.0, axis: int = -1) -> np.ndarray:
+    """Logarithm of :func:`softmax`, ln a_j = t_j − ln Σ_k e^{t_k} with t = c·(z − z_ext).
+
+    Parameters
+    ----------
+    z : array_like
+        Weighted inputs, at least one-dimensional.
+    c : float
+        Finite real factor of any sign, as in :func:`softmax`.
+    axis : int
+        Axis holding the neurons.
+
+    Returns
+    -------
+    numpy.ndarray
+        ln a with the shape of ``z``.
+
+    Notes
+    -----
+    Finite wherever softmax merely underflows to 0 (e.g. z = [0, −1000] gives
+    [0, −1000]), which is the cure for ln 0 in the log-likelihood cost.  The result
+    is −inf only where c·(z_j − z_ext) itself is beyond −1.8e308, i.e. where the
+    exact value is not representable either.
+    """
+    z, c, axis = _validate_softmax_args(z, c, axis, "log_softmax")
+    t = _shifted(z, c, axis)
+    with np.errstate(under="ignore"):
+        # The sum is in [1, n], so its logarithm is finite and ≥ 0.
+        return t - np.log(np.exp(t).sum(axis=axis, keepdims=True))

@@ -1,0 +1,588 @@
+"""Finite-difference checks with one-line, deterministic reports.
+
+A notebook cell can end with ``check_gradient(...).assert_ok()``: it shows a line
+such as ::
+
+    σ′ against central differences: worst relative error 3.2e-10 (< 1e-09), tolerance 1e-06 ✓
+
+and fails loudly when the check does not pass.  The two-digit error varies with the
+platform's rounding, so notebook regression tests mask it and compare only the
+power-of-ten bound in parentheses.
+"""
+
+from __future__ import annotations
+
+import reprlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, overload
+
+import numpy as np
+
+from nblib.validation import as_float_array, as_scalar, require_same_shape
+
+__all__ = [
+    "CheckReport",
+    "CheckResult",
+    "check_gradient",
+    "check_jacobian",
+    "check_values",
+    "numerical_gradient",
+    "numerical_jacobian",
+    "relative_error",
+]
+
+#: Default magnitude below which :func:`relative_error` stops dividing by the values.
+DEFAULT_FLOOR = 1e-12
+
+_KINDS = ("relative", "absolute")
+
+
+# --------------------------------------------------------------------------- differences
+
+
+def _positive(value: Any, name: str, func: str) -> float:
+    """Return ``value`` as a finite float, raising ValueError unless it is > 0."""
+    value = as_scalar(value, name, func=func)
+    if value <= 0:
+        raise ValueError(f"{func}: argument '{name}' must be positive (got {value!r})")
+    return value
+
+
+def _require_callable(f: Any, name: str, func: str) -> None:
+    """Raise TypeError unless ``f`` can be called."""
+    if not callable(f):
+        raise TypeError(f"{func}: argument '{name}' must be a function (got {type(f).__name__})")
+
+
+def _entry(x: np.ndarray, index: int) -> str:
+    """Name the entry at flat ``index`` of ``x``, e.g. ``"x[1, 2]"`` (``"x"`` if 0-d)."""
+    if x.ndim == 0:
+        return "x"
+    return f"x[{', '.join(str(int(i)) for i in np.unravel_index(index, x.shape))}]"
+
+
+def _where(x: np.ndarray, index: int | None, step: float) -> str:
+    """Describe an evaluation point: ``"at x"`` or ``"at x with x[1, 2] shifted by -1e-06"``."""
+    if index is None:
+        return "at x"
+    return f"at x with {_entry(x, index)} shifted by {step:+.3g}"
+
+
+def _evaluate(
+    f: Callable[[np.ndarray], Any], x: np.ndarray, fname: str, func: str, where: str
+) -> np.ndarray:
+    """Call ``f`` on a copy of ``x`` and check it returned finite real numbers."""
+    value = f(x.copy())  # a copy, so an f that modifies its argument cannot corrupt x
+    try:
+        arr = np.asarray(value)
+    except (ValueError, TypeError):
+        arr = np.asarray(None)  # ragged output: reported as non-numeric below
+    if arr.dtype.kind not in "iuf":
+        raise TypeError(
+            f"{func}: {fname} must return real numbers, but returned {type(value).__name__} "
+            f"{reprlib.repr(value)} {where}"
+        )
+    arr = arr.astype(np.float64)
+    finite = np.isfinite(arr)
+    if not finite.all():
+        first = tuple(int(i) for i in np.argwhere(~finite)[0])
+        entry = f" at index {first}" if first else ""
+        raise ValueError(
+            f"{func}: {fname} returned a non-finite value ({arr[first]}{entry}) {where}"
+        )
+    return arr
+
+
+def _central_differences(
+    f: Callable[[np.ndarray], Any], x: Any, h: Any, func: str, *, scalar: bool
+) -> np.ndarray:
+    """Jacobian of ``f`` at ``x`` by central differences, shape f(x).shape + x.shape."""
+    _require_callable(f, "f", func)
+    x = as_float_array(x, "x", func=func)
+    h = _positive(h, "h", func)
+    f0 = _evaluate(f, x, "f", func, _where(x, None, 0.0))
+    if scalar and f0.ndim != 0:
+        raise ValueError(
+            f"{func}: f must return a single number, but returned an array of shape "
+            f"{f0.shape}; use numerical_jacobian for vector-valued functions"
+        )
+    jac = np.empty((*f0.shape, x.size))
+    for i in range(x.size):
+        # A relative step keeps x_i ± step distinct from x_i even for large |x_i|.
+        step = h * max(1.0, abs(float(x.flat[i])))
+        x_plus, x_minus = x.copy(), x.copy()
+        with np.errstate(over="ignore"):  # reported just below, with the entry named
+            x_plus.flat[i] += step
+            x_minus.flat[i] -= step
+        if not (np.isfinite(x_plus.flat[i]) and np.isfinite(x_minus.flat[i])):
+            raise ValueError(
+                f"{func}: argument 'x' has {_entry(x, i)} = {float(x.flat[i]):.3g}, too close "
+                f"to the float64 limit for a step of ±{step:.3g}"
+            )
+        f_plus = _evaluate(f, x_plus, "f", func, _where(x, i, step))
+        f_minus = _evaluate(f, x_minus, "f", func, _where(x, i, -step))
+        if f_plus.shape != f0.shape or f_minus.shape != f0.shape:
+            raise ValueError(
+                f"{func}: f returned shape {f0.shape} at x but a different shape "
+                f"{_where(x, i, step)}"
+            )
+        # Divide by the distance actually stepped, which rounding may alter slightly.
+        jac[..., i] = (f_plus - f_minus) / (x_plus.flat[i] - x_minus.flat[i])
+    return jac.reshape(f0.shape + x.shape)
+
+
+def numerical_derivative(f: Callable[[np.ndarray], Any], x: Any, h: float = 1e-6) -> np.ndarray:
+    """Derivative of an elementwise function at every entry of ``x`` by central differences.
+
+    For functions such as σ, where output i depends on input i alone, this takes one pair of
+    evaluations for the whole array, and (unlike differencing a sum of outputs) each entry's
+    rounding error stays its own.
+
+    Parameters
+    ----------
+    f : callable
+        Elementwise: maps an array to an array of the same shape.
+    x : array_like
+        Points of evaluation.
+    h : float
+        Relative step: entry i is moved by ±h·max(1, |x_i|).
+
+    Returns
+    -------
+    numpy.ndarray
+        f′(x_i) with the shape of ``x``.
+    """
+    func = "numerical_derivative"
+    _require_callable(f, "f", func)
+    x = as_float_array(x, "x", func=func)
+    h = _positive(h, "h", func)
+    step = h * np.maximum(1.0, np.abs(x))
+    with np.errstate(over="ignore"):
+        x_plus, x_minus = x + step, x - step
+    if not (np.isfinite(x_plus).all() and np.isfinite(x_minus).all()):
+        raise ValueError(f"{func}: argument 'x' has entries too close to the float64 limit "
+                         f"for a relative step of {h:g}")
+    f_plus = _evaluate(f, x_plus, "f", func, "at x + step")
+    f_minus = _evaluate(f, x_minus, "f", func, "at x − step")
+    if f_plus.shape != x.shape or f_minus.shape != x.shape:
+        raise ValueError(f"{func}: f must be elementwise (output shape {x.shape}), "
+                         f"but returned shape {f_plus.shape}")
+    # Divide by the distance actually stepped, which rounding may alter slightly.
+    return (f_plus - f_minus) / (x_plus - x_minus)
+
+
+def numerical_gradient(f: Callable[[np.ndarray], Any], x: Any, h: float = 1e-6) -> np.ndarray:
+    """Gradient of a scalar-valued function by central differences.
+
+    Parameters
+    ----------
+    f : callable
+        Maps an array shaped like ``x`` to one finite real number.
+    x : array_like
+        Point of evaluation, any shape.
+    h : float
+        Relative step: entry i is moved by ±h·max(1, |x_i|).
+
+    Returns
+    -------
+    numpy.ndarray
+        ∂f/∂x_i with the shape of ``x``.  The error is about ε·|f|/h from rounding
+        plus h²·|f‴| from truncation, i.e. ~1e-10 for |f| ~ 1 at the default h.
+
+    Raises
+    ------
+    ValueError
+        If ``f`` returns an array or a non-finite value (the message says where).
+    """
+    return _central_differences(f, x, h, "numerical_gradient", scalar=True)
+
+
+def numerical_jacobian(f: Callable[[np.ndarray], Any], x: Any, h: float = 1e-6) -> np.ndarray:
+    """Jacobian of an array-valued function by central differences.
+
+    Parameters
+    ----------
+    f : callable
+        Maps an array shaped like ``x`` to an array of finite real numbers of fixed
+        shape.
+    x : array_like
+        Point of evaluation, any shape.
+    h : float
+        Relative step: entry i is moved by ±h·max(1, |x_i|).
+
+    Returns
+    -------
+    numpy.ndarray
+        J with shape ``f(x).shape + x.shape`` and J[i..., j...] = ∂f_i/∂x_j.
+    """
+    return _central_differences(f, x, h, "numerical_jacobian", scalar=False)
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def _relative_error(actual: np.ndarray, expected: np.ndarray, floor: float) -> np.ndarray:
+    """Elementwise relative error of validated, same-shaped float arrays."""
+    with np.errstate(over="ignore", under="ignore"):  # only for |values| near 1e308
+        scale = np.maximum(np.maximum(np.abs(actual), np.abs(expected)), floor)
+        return np.abs(actual - expected) / scale
+
+
+def relative_error(
+    actual: Any, expected: Any, *, floor: float = DEFAULT_FLOOR
+) -> np.ndarray | np.float64:
+    """Relative error |actual − expected| / max(|actual|, |expected|, floor), elementwise.
+
+    Parameters
+    ----------
+    actual, expected : array_like
+        Same-shaped arrays; symmetric in the two.
+    floor : float
+        Magnitude below which differences are measured in absolute terms, so that
+        comparing 0 with 1e-20 gives 1e-8 rather than 1.  The default 1e-12 is far
+        below anything a check in this package looks at.  Central differences carry
+        absolute noise of about 1e-10·|f|, so a gradient entry that should be 0
+        needs ``floor ≳ noise / tol`` to pass a relative check.
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        Errors in [0, 2], with the shape of the inputs (a scalar for scalar input).
+    """
+    func = "relative_error"
+    actual = as_float_array(actual, "actual", func=func)
+    expected = as_float_array(expected, "expected", func=func)
+    require_same_shape(actual, expected, ("actual", "expected"), func=func)
+    out = _relative_error(actual, expected, _positive(floor, "floor", func))
+    return out if out.ndim else out[()]
+
+
+# --------------------------------------------------------------------------- results
+
+
+def _describe_error(error: float) -> str:
+    """Format an error as ``"3.2e-10 (< 1e-09)"``, ``"0 (exact)"`` or ``"inf"``.
+
+    The bound is the smallest power of ten strictly above the *displayed* value, so
+    1e-9 reads ``"1.0e-09 (< 1e-08)"`` and 9.96e-10, displayed as 1.0e-09, too; it is
+    then also strictly above the error itself.
+    """
+    if error == 0:
+        return "0 (exact)"
+    if np.isinf(error):
+        return "inf"
+    shown = f"{error:.1e}"
+    exponent = int(shown.split("e")[1]) + 1
+    return f"{shown} (< 1e{exponent:+03d})"
+
+
+@dataclass(frozen=True, repr=False)
+class CheckResult:
+    """Outcome of one numerical check.
+
+    Parameters
+    ----------
+    name : str
+        What was checked, e.g. ``"σ′ against central differences"``.
+    worst_error : float
+        Largest error over all entries; ≥ 0 (inf allowed, NaN not).
+    tolerance : float
+        The check passes when ``worst_error <= tolerance``.
+    kind : {"relative", "absolute"}
+        Kind of error measured, used in the report line.
+    """
+
+    name: str
+    worst_error: float
+    tolerance: float
+    kind: str = "relative"
+
+    def __post_init__(self) -> None:
+        """Validate the fields and store the numbers as Python floats."""
+        func = "CheckResult"
+        if not isinstance(self.name, str):
+            raise TypeError(f"{func}: argument 'name' must be a str (got {self.name!r})")
+        if self.kind not in _KINDS:
+            raise ValueError(f"{func}: argument 'kind' must be one of {_KINDS} (got {self.kind!r})")
+        error = self.worst_error
+        is_number = isinstance(error, float | int | np.floating | np.integer)
+        if isinstance(error, bool) or not (is_number and error >= 0):
+            # The comparison is False for NaN, so NaN lands here too.
+            raise ValueError(
+                f"{func}: argument 'worst_error' must be a nonnegative number (got {error!r})"
+            )
+        # Frozen dataclass: bypass __setattr__ to normalise NumPy scalars to float.
+        object.__setattr__(self, "worst_error", float(error))
+        object.__setattr__(self, "tolerance", _positive(self.tolerance, "tolerance", func))
+
+    @property
+    def passed(self) -> bool:
+        """Whether the worst error is within the tolerance."""
+        return self.worst_error <= self.tolerance
+
+    def line(self) -> str:
+        """Return the one-line report, e.g. ``"f: worst relative error … ✓"``."""
+        mark = "✓" if self.passed else "✗"
+        return (
+            f"{self.name}: worst {self.kind} error {_describe_error(self.worst_error)}, "
+            f"tolerance {self.tolerance:.0e} {mark}"
+        )
+
+    def __str__(self) -> str:
+        """The one-line report."""
+        return self.line()
+
+    def __repr__(self) -> str:
+        """The one-line report, so a notebook cell ending in a check shows it."""
+        return self.line()
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """Show the one-line report in IPython."""
+        printer.text(self.line())
+
+    def assert_ok(self) -> CheckResult:
+        """Return ``self`` if the check passed, else raise AssertionError with the line."""
+        if not self.passed:
+            raise AssertionError(self.line())
+        return self
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def _tolerance(tol: Any, func: str) -> float:
+    """Validate a tolerance: a finite positive number."""
+    return _positive(tol, "tol", func)
+
+
+def check_gradient(
+    f: Callable[[np.ndarray], Any],
+    grad: Callable[[np.ndarray], Any],
+    x: Any,
+    *,
+    name: str,
+    tol: float = 1e-6,
+    h: float = 1e-6,
+    floor: float = DEFAULT_FLOOR,
+) -> CheckResult:
+    """Compare an analytic gradient with central differences.
+
+    Parameters
+    ----------
+    f : callable
+        Scalar-valued function of an array.
+    grad : callable
+        Claimed gradient of ``f``; must return an array shaped like ``x``.
+    x : array_like
+        Point of evaluation.
+    name : str
+        Label for the report line.
+    tol : float
+        Largest acceptable worst relative error.
+    h : float
+        Relative finite-difference step (see :func:`numerical_gradient`).
+    floor : float
+        Passed to :func:`relative_error`.
+
+    Returns
+    -------
+    CheckResult
+        Worst relative error over all entries of the gradient.
+    """
+    func = "check_gradient"
+    tol = _tolerance(tol, func)
+    _require_callable(grad, "grad", func)
+    floor = _positive(floor, "floor", func)
+    numeric = _central_differences(f, x, h, func, scalar=True)
+    x = as_float_array(x, "x", func=func)
+    analytic = _evaluate(grad, x, "grad", func, "at x")
+    if analytic.shape != x.shape:
+        raise ValueError(
+            f"{func}: grad(x) must have the shape of x, {x.shape}, but has shape {analytic.shape}"
+        )
+    worst = float(_relative_error(analytic, numeric, floor).max())
+    return CheckResult(name, worst, tol)
+
+
+def check_jacobian(
+    f: Callable[[np.ndarray], Any],
+    jac: Callable[[np.ndarray], Any],
+    x: Any,
+    *,
+    name: str,
+    tol: float = 1e-6,
+    h: float = 1e-6,
+    floor: float = DEFAULT_FLOOR,
+) -> CheckResult:
+    """Compare an analytic Jacobian with central differences.
+
+    Parameters
+    ----------
+    f : callable
+        Array-valued function of an array.
+    jac : callable
+        Claimed Jacobian; must return shape ``f(x).shape + x.shape``.
+    x : array_like
+        Point of evaluation.
+    name : str
+        Label for the report line.
+    tol : float
+        Largest acceptable worst relative error.
+    h : float
+        Relative finite-difference step (see :func:`numerical_jacobian`).
+    floor : float
+        Passed to :func:`relative_error`.
+
+    Returns
+    -------
+    CheckResult
+        Worst relative error over all entries of the Jacobian.
+    """
+    func = "check_jacobian"
+    tol = _tolerance(tol, func)
+    _require_callable(jac, "jac", func)
+    floor = _positive(floor, "floor", func)
+    numeric = _central_differences(f, x, h, func, scalar=False)
+    x = as_float_array(x, "x", func=func)
+    analytic = _evaluate(jac, x, "jac", func, "at x")
+    if analytic.shape != numeric.shape:
+        raise ValueError(
+            f"{func}: jac(x) must have shape f(x).shape + x.shape = {numeric.shape}, "
+            f"but has shape {analytic.shape}"
+        )
+    worst = float(_relative_error(analytic, numeric, floor).max())
+    return CheckResult(name, worst, tol)
+
+
+def check_values(
+    actual: Any,
+    expected: Any,
+    *,
+    name: str,
+    tol: float,
+    kind: str = "relative",
+    floor: float = DEFAULT_FLOOR,
+) -> CheckResult:
+    """Compare two arrays directly, e.g. a computation against an exact formula.
+
+    Parameters
+    ----------
+    actual, expected : array_like
+        Same-shaped arrays.
+    name : str
+        Label for the report line.
+    tol : float
+        Largest acceptable worst error.
+    kind : {"relative", "absolute"}
+        Relative error (see :func:`relative_error`) or |actual − expected|.
+    floor : float
+        Passed to :func:`relative_error` when ``kind="relative"``.
+
+    Returns
+    -------
+    CheckResult
+    """
+    func = "check_values"
+    tol = _tolerance(tol, func)
+    if kind not in _KINDS:
+        raise ValueError(f"{func}: argument 'kind' must be one of {_KINDS} (got {kind!r})")
+    actual = as_float_array(actual, "actual", func=func)
+    expected = as_float_array(expected, "expected", func=func)
+    require_same_shape(actual, expected, ("actual", "expected"), func=func)
+    if kind == "relative":
+        errors = _relative_error(actual, expected, _positive(floor, "floor", func))
+    else:
+        with np.errstate(over="ignore"):  # a difference beyond 1.8e308 is honestly inf
+            errors = np.abs(actual - expected)
+    return CheckResult(name, float(errors.max()), tol, kind)
+
+
+# --------------------------------------------------------------------------- reports
+
+
+class CheckReport(Sequence[CheckResult]):
+    """An ordered collection of :class:`CheckResult` with a summary line.
+
+    Parameters
+    ----------
+    results : iterable of CheckResult
+        Initial results; more can be added with :meth:`append` and :meth:`extend`.
+    """
+
+    def __init__(self, results: Iterable[CheckResult] = ()) -> None:
+        """Create a report holding ``results``."""
+        self._results: list[CheckResult] = []
+        self.extend(results)
+
+    def append(self, result: CheckResult) -> CheckResult:
+        """Add one result and return it (so a cell ending in ``append`` shows its line)."""
+        if not isinstance(result, CheckResult):
+            raise TypeError(
+                f"CheckReport.append: argument 'result' must be a CheckResult "
+                f"(got {type(result).__name__})"
+            )
+        self._results.append(result)
+        return result
+
+    def extend(self, results: Iterable[CheckResult]) -> None:
+        """Add several results in order."""
+        for result in results:
+            self.append(result)
+
+    @overload
+    def __getitem__(self, index: int) -> CheckResult: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> CheckReport: ...
+
+    def __getitem__(self, index: int | slice) -> CheckResult | CheckReport:
+        """Return one result, or a sub-report for a slice."""
+        if isinstance(index, slice):
+            return CheckReport(self._results[index])
+        return self._results[index]
+
+    def __len__(self) -> int:
+        """Number of results."""
+        return len(self._results)
+
+    def __iter__(self) -> Iterator[CheckResult]:
+        """Iterate over the results in order."""
+        return iter(self._results)
+
+    @property
+    def failures(self) -> list[CheckResult]:
+        """The results that did not pass."""
+        return [result for result in self._results if not result.passed]
+
+    @property
+    def passed(self) -> bool:
+        """Whether every result passed (vacuously true for an empty report)."""
+        return not self.failures
+
+    def summary(self) -> str:
+        """Return the last line: ``"all N checks passed"`` or ``"K of N checks failed"``."""
+        n = len(self._results)
+        if n == 0:
+            return "no checks"
+        checks = "check" if n == 1 else "checks"
+        failed = len(self.failures)
+        return f"all {n} {checks} passed" if failed == 0 else f"{failed} of {n} {checks} failed"
+
+    def __str__(self) -> str:
+        """One line per result, then the summary line."""
+        return "\n".join([*(result.line() for result in self._results), self.summary()])
+
+    def __repr__(self) -> str:
+        """Same as :meth:`__str__`, so a notebook cell shows the report."""
+        return str(self)
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """Show the report in IPython."""
+        printer.text(str(self))
+
+    def assert_ok(self) -> CheckReport:
+        """Return ``self`` if every check passed, else raise AssertionError with the report."""
+        if not self.passed:
+            raise AssertionError(str(self))
+        return self

@@ -1,0 +1,236 @@
+"""Step-checked derivations: a chain ``start = e1 = e2 = …`` in which the code checks every "=".
+
+Each step carries its reason ("quotient rule", "BP1", "source, line 3"). A step is
+accepted only when :func:`nblib.equality.compare` finds it equal to the line before it.
+A wrong step raises :class:`StepError` naming the step, unless it was recorded with
+:meth:`Derivation.source_error`: a line of the source that is known to be wrong. That one
+is shown with ✗, its residual and the corrected line, and the chain goes on from the
+correction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+import sympy as sp
+
+from nblib.equality import Domain, Verdict, compare
+
+
+class StepError(AssertionError):
+    """A step does not follow from the line before it (or the checks could not tell)."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One line of a derivation: its expression, the reason given and the check's verdict."""
+
+    expr: sp.Expr
+    reason: str
+    verdict: Verdict | None  # None for the starting line
+    source_error: bool = False
+
+    @property
+    def mark(self) -> str:
+        """✓ for a verified line, ✗ for a source line shown to be wrong, blank for the start."""
+        if self.verdict is None:
+            return ""
+        return "✓" if self.verdict.equal else "✗"
+
+
+def _latex(expr: sp.Basic | str) -> str:
+    return expr if isinstance(expr, str) else sp.latex(expr)
+
+
+def _text(reason: str) -> str:
+    """A reason as LaTeX: plain words in ``\\text{}``, ``$…$`` segments kept as mathematics."""
+    parts = reason.split("$")
+    if len(parts) % 2 == 0:
+        raise ValueError(f"reason {reason!r} has an unmatched '$'")
+    out = []
+    for i, part in enumerate(parts):
+        if i % 2:
+            out.append(part)
+        elif part:
+            for bad, good in (("\\", "/"), ("{", "("), ("}", ")"), ("&", "and"), ("%", " percent")):
+                part = part.replace(bad, good)
+            out.append(r"\text{" + part + "}")
+    return " ".join(out)
+
+
+CHECK = r"\color{green}{\checkmark}"
+CROSS = r"\color{red}{\boldsymbol{\times}}"
+
+
+class Derivation:
+    """A chain of equalities checked step by step.
+
+    Parameters
+    ----------
+    start
+        The first expression. It may be unevaluated (``sp.Derivative(...)``), so the chain
+        can begin where the book begins.
+    lhs
+        What the chain is about, shown left of the first "=" (LaTeX string or expression).
+    reason
+        Why the start holds (e.g. "definition").
+    domains
+        Sampling intervals for the numeric check, e.g. ``{y: (0.01, 0.99)}``; symbols not
+        listed are sampled according to their SymPy assumptions.
+    assumptions
+        Human-readable statement of the assumptions, shown under the chain.
+    integers
+        Assignments of integer symbols (such as ``n``) for the numeric check of general-n
+        steps.
+    hints
+        Extra rewrites tried first in the symbolic zero test.
+    """
+
+    def __init__(
+        self,
+        start: sp.Expr,
+        *,
+        lhs: sp.Expr | str | None = None,
+        reason: str = "",
+        title: str = "",
+        domains: Mapping[sp.Basic, Domain] | None = None,
+        assumptions: str = "",
+        integers: Iterable[Mapping[sp.Symbol, int]] = ({},),
+        hints: Iterable[Callable[[sp.Expr], sp.Expr]] = (),
+        seed: int = 0,
+    ) -> None:
+        self.title = title
+        self.lhs = lhs
+        self.assumptions = assumptions
+        self.domains = dict(domains or {})
+        self.integers = tuple(integers)
+        self.hints = tuple(hints)
+        self.seed = seed
+        self.steps: list[Step] = [Step(sp.sympify(start), reason, None)]
+
+    # Building the chain -------------------------------------------------------------
+    @property
+    def current(self) -> sp.Expr:
+        """The last accepted expression: what the next step is compared with."""
+        return next(s.expr for s in reversed(self.steps) if not s.source_error)
+
+    def _compare(self, expr: sp.Expr, hints: Iterable[Callable] = ()) -> Verdict:
+        return compare(
+            self.current, expr, domains=self.domains, integers=self.integers,
+            hints=(*hints, *self.hints), seed=self.seed + len(self.steps),
+        )
+
+    def _label(self, reason: str) -> str:
+        return f"step {len(self.steps)} ({reason!r})" if reason else f"step {len(self.steps)}"
+
+    def step(
+        self, expr: sp.Expr, reason: str = "", *, hints: Iterable[Callable] = ()
+    ) -> Derivation:
+        """Append ``= expr`` and check it; raise :class:`StepError` if it does not follow."""
+        expr = sp.sympify(expr)
+        verdict = self._compare(expr, hints)
+        if verdict.status == "different":
+            raise StepError(
+                f"{self._label(reason)} does not follow from the line before it:\n"
+                f"  previous: {sp.sstr(self.current)}\n  this:     {sp.sstr(expr)}\n"
+                f"  residual (this − previous): {sp.sstr(verdict.residual)}\n"
+                f"  counterexample: {_point(verdict)}"
+            )
+        if verdict.status == "undecided":
+            raise StepError(f"{self._label(reason)} could not be decided: {verdict.note}")
+        self.steps.append(Step(expr, reason, verdict))
+        return self
+
+    def source_error(
+        self,
+        wrong: sp.Expr,
+        reason: str,
+        *,
+        correction: sp.Expr,
+        correction_reason: str = "corrected line",
+        hints: Iterable[Callable] = (),
+    ) -> Derivation:
+        """Record a line of the source that is wrong, then its correction.
+
+        The wrong line must really fail the check (otherwise :class:`StepError`: the claim
+        of an error would itself be an error); the correction must pass.
+        """
+        wrong = sp.sympify(wrong)
+        verdict = self._compare(wrong, hints)
+        if verdict.status != "different":
+            raise StepError(
+                f"{self._label(reason)} was recorded as a source error, but the check "
+                f"says {verdict.status}: {sp.sstr(wrong)}"
+            )
+        self.steps.append(Step(wrong, reason, verdict, source_error=True))
+        return self.step(correction, correction_reason, hints=hints)
+
+    # Reading it ---------------------------------------------------------------------
+    @property
+    def result(self) -> sp.Expr:
+        """The last accepted expression."""
+        return self.current
+
+    @property
+    def checked_steps(self) -> int:
+        """Number of "=" signs the code checked (source errors included)."""
+        return sum(s.verdict is not None for s in self.steps)
+
+    @property
+    def source_errors(self) -> list[Step]:
+        """The source's wrong lines found in this derivation."""
+        return [s for s in self.steps if s.source_error]
+
+    def _repr_latex_(self) -> str:
+        rows = []
+        for i, s in enumerate(self.steps):
+            left = _latex(self.lhs) if (i == 0 and self.lhs is not None) else ""
+            mark = ""
+            if s.source_error:
+                mark = (CROSS + r"\ " + _text("off by ") + r"\;" + sp.latex(s.verdict.residual))
+            elif s.verdict is not None:
+                mark = CHECK
+            rel = "&=" if (i > 0 or self.lhs is not None) else "&"
+            reason = _text(s.reason) if s.reason else ""
+            rows.append(f"{left} {rel} {sp.latex(s.expr)} && {reason} && {mark}")
+        body = r"\\ ".join(rows)
+        out = r"$$\begin{aligned}" + body + r"\end{aligned}$$"
+        if self.title:
+            out = r"$\textbf{" + self.title.replace("&", r"\&") + "}$\n\n" + out
+        if self.assumptions:
+            out += "\n\n$" + _text("Assumptions: " + self.assumptions) + "$"
+        return out
+
+    def __str__(self) -> str:
+        lines = [self.title] if self.title else []
+        for i, s in enumerate(self.steps):
+            head = (sp.sstr(self.lhs) if isinstance(self.lhs, sp.Basic) else (self.lhs or ""))
+            rel = (head + " = ") if i == 0 and self.lhs is not None else ("  = " if i else "    ")
+            note = f"   [{s.reason}]" if s.reason else ""
+            line = f"{rel}{sp.sstr(s.expr)}{note} {s.mark}".rstrip()
+            if s.source_error:
+                residual = sp.sstr(s.verdict.residual)
+                line += f"  off by {residual}; counterexample {_point(s.verdict)}"
+            lines.append(line)
+        if self.assumptions:
+            lines.append(f"Assumptions: {self.assumptions}")
+        n, bad = self.checked_steps, len(self.source_errors)
+        summary = f"{n} step{'s' if n != 1 else ''} checked: {n - bad} ✓"
+        lines.append(summary + (f", {bad} ✗ (source errors, corrected)" if bad else ""))
+        return "\n".join(lines)
+
+    __repr__ = __str__
+
+    def _repr_pretty_(self, printer, cycle: bool) -> None:
+        printer.text(str(self))
+
+
+def _point(verdict: Verdict) -> str:
+    """A counterexample as text: the symbol values and the two sides' values there."""
+    if not verdict.counterexample:
+        return "none"
+    where = ", ".join(f"{sp.sstr(k)} = {v:g}" for k, v in verdict.counterexample.items())
+    if verdict.values is None:
+        return where
+    return f"{where} gives {verdict.values[0]:.6g} before, {verdict.values[1]:.6g} after"

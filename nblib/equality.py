@@ -1,0 +1,240 @@
+"""Deciding whether two SymPy expressions are equal: a symbolic proof and a numeric witness.
+
+A derivation step is trusted only when two independent tests agree:
+
+* a symbolic zero test of the difference (fast rewrites first, ``simplify`` last), and
+* a numeric spot check at random points, evaluated with 30 significant digits.
+
+If they disagree, or the symbolic test cannot decide a difference the numbers call zero,
+the verdict is "undecided" and the caller must not mark the step either way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+import mpmath
+import numpy as np
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
+# Relative size below which a difference evaluated at 30 digits counts as zero.
+NUMERIC_ZERO = 1e-20
+DIGITS = 30
+
+Domain = tuple[float, float]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Outcome of comparing two expressions.
+
+    ``status`` is ``"equal"``, ``"different"`` or ``"undecided"``. ``residual`` is the
+    simplified difference (new − old); ``counterexample`` maps symbols to values at which
+    the two sides differ, with the two values in ``values``.
+    """
+
+    status: str
+    residual: sp.Expr
+    method: str = ""
+    counterexample: Mapping[sp.Basic, float] = field(default_factory=dict)
+    values: tuple[float, float] | None = None
+    note: str = ""
+
+    @property
+    def equal(self) -> bool:
+        """True when both the symbolic and the numeric test say the two sides are equal."""
+        return self.status == "equal"
+
+
+def _zero_tests(hints: Iterable[Callable[[sp.Expr], sp.Expr]]):
+    """The rewrites tried in turn on a difference; the first that gives 0 proves it zero."""
+    yield from ((f"hint {i}", h) for i, h in enumerate(hints, 1))
+    yield "cancel", lambda d: sp.cancel(sp.expand_log(d, force=True))
+    yield "sums", lambda d: sp.cancel(pull_constants_out_of_sums(sp.expand(d)))
+    yield "expand", lambda d: sp.cancel(sp.expand(sp.powsimp(d)))
+    yield "simplify", sp.simplify
+
+
+def pull_constants_out_of_sums(expr: sp.Expr) -> sp.Expr:
+    """Rewrite Σ_k c·f(k) as c·Σ_k f(k) wherever a factor c does not involve k.
+
+    SymPy leaves such sums alone, and general-n softmax identities need it: the
+    denominator Σ_k e^{z_k} is a constant of every other sum over k.
+    """
+
+    def pull(s: sp.Sum) -> sp.Expr:
+        if len(s.limits) != 1:
+            return s
+        index = s.limits[0][0]
+        const, rest = [], []
+        for factor in sp.Mul.make_args(s.function):
+            (rest if index in factor.free_symbols else const).append(factor)
+        if not const:
+            return s
+        return sp.Mul(*const) * sp.Sum(sp.Mul(*rest), s.limits[0])
+
+    return expr.replace(lambda e: isinstance(e, sp.Sum), pull)
+
+
+def symbolic_residual(
+    difference: sp.Expr, hints: Iterable[Callable[[sp.Expr], sp.Expr]] = ()
+) -> tuple[sp.Expr, str]:
+    """Try to reduce ``difference`` to 0; return the reduced form and the method that did it."""
+    reduced = difference
+    for name, test in _zero_tests(hints):
+        reduced = test(difference)
+        if reduced == 0:
+            return sp.S.Zero, name
+    return reduced, ""
+
+
+def _stand_in(func: type[AppliedUndef], arity: int, salt: int) -> sp.Lambda:
+    """A concrete smooth function to put in place of an undefined one for the numeric check.
+
+    Two expressions that agree for *every* function agree for this one; two that differ
+    almost surely differ for it too, because its derivatives of every order are unrelated.
+    """
+    args = sp.symbols(f"_u0:{arity}", real=True)
+    body = sum(
+        (sp.Rational(7 + salt + i, 5)) * sp.sin(sp.Rational(3 + i, 4) * x + sp.Rational(1, 3))
+        + sp.exp(x * sp.Rational(2 + salt, 9))
+        for i, x in enumerate(args)
+    )
+    body += sp.Mul(*args) * sp.Rational(5, 7)
+    return sp.Lambda(args, body)
+
+
+def concrete(expr: sp.Expr, integers: Mapping[sp.Symbol, int] | None = None) -> sp.Expr:
+    """Replace undefined functions by stand-ins and integer symbols by values, then ``doit``."""
+    for i, f in enumerate(sorted({a.func for a in expr.atoms(AppliedUndef)}, key=str)):
+        arity = next(len(a.args) for a in expr.atoms(AppliedUndef) if a.func == f)
+        expr = expr.subs(f, _stand_in(f, arity, i))
+    if integers:
+        expr = expr.subs(integers)
+    return expr.doit()
+
+
+def _unknowns(expr: sp.Expr) -> list[sp.Basic]:
+    """Symbols and indexed entries that need a value, in a fixed order."""
+    atoms = {s for s in expr.free_symbols if not isinstance(s, sp.Idx)}
+    atoms |= expr.atoms(sp.Indexed)
+    atoms = {a for a in atoms if not (isinstance(a, sp.Symbol) and a in _bases(expr))}
+    return sorted(atoms, key=sp.default_sort_key)
+
+
+def _bases(expr: sp.Expr) -> set[sp.Symbol]:
+    return {i.base.label for i in expr.atoms(sp.Indexed)}
+
+
+def default_domain(symbol: sp.Basic) -> Domain:
+    """Sampling interval implied by a symbol's assumptions."""
+    if getattr(symbol, "is_positive", False) or getattr(symbol, "is_nonnegative", False):
+        return (0.05, 3.0)
+    if getattr(symbol, "is_negative", False):
+        return (-3.0, -0.05)
+    return (-3.0, 3.0)
+
+
+def _domain_of(atom: sp.Basic, domains: Mapping[sp.Basic, Domain]) -> Domain:
+    if atom in domains:
+        return domains[atom]
+    if isinstance(atom, sp.Indexed) and atom.base in domains:
+        return domains[atom.base]
+    if isinstance(atom, sp.Indexed) and atom.base.label in domains:
+        return domains[atom.base.label]
+    return default_domain(atom)
+
+
+def _evaluate(expr: sp.Expr, point: Mapping[sp.Basic, float]) -> mpmath.mpf | None:
+    """Value of ``expr`` at ``point`` with 30 digits, or None if it is not a finite real."""
+    try:
+        value = sp.N(expr.xreplace({k: sp.Float(v, DIGITS) for k, v in point.items()}), DIGITS)
+    except (ZeroDivisionError, ValueError, TypeError, OverflowError):
+        return None
+    if not value.is_number or value.has(sp.zoo, sp.oo, -sp.oo, sp.nan):
+        return None
+    re, im = value.as_real_imag()
+    if abs(float(im)) > NUMERIC_ZERO * max(1.0, abs(float(re))):
+        return None
+    return mpmath.mpf(str(sp.Float(re, DIGITS)))
+
+
+def numeric_difference(
+    old: sp.Expr,
+    new: sp.Expr,
+    *,
+    domains: Mapping[sp.Basic, Domain],
+    rng: np.random.Generator,
+    samples: int = 6,
+) -> tuple[float, dict, tuple[float, float] | None]:
+    """Largest relative gap between ``old`` and ``new`` over random points.
+
+    Returns (worst gap, the point where it occurs, the two values there). Points where
+    either side is undefined are skipped; if too few points are usable, ValueError.
+    """
+    unknowns = sorted(set(_unknowns(old)) | set(_unknowns(new)), key=sp.default_sort_key)
+    worst, worst_point, worst_values, used = -1.0, {}, None, 0
+    for _ in range(samples * 20):
+        if used == samples:
+            break
+        point = {}
+        for u in unknowns:
+            lo, hi = _domain_of(u, domains)
+            # Round to a short decimal so a counterexample reads well and is exact.
+            point[u] = float(np.round(rng.uniform(lo, hi), 3)) or 0.125
+        a, b = _evaluate(old, point), _evaluate(new, point)
+        if a is None or b is None:
+            continue
+        used += 1
+        gap = float(abs(a - b) / max(mpmath.mpf(1), abs(a), abs(b)))
+        if gap > worst:
+            worst, worst_point, worst_values = gap, point, (float(a), float(b))
+    if used < samples:
+        raise ValueError(
+            f"numeric check: only {used} of {samples} random points gave finite real values "
+            f"for both sides; give the symbols sampling domains where both are defined"
+        )
+    return worst, worst_point, worst_values
+
+
+def compare(
+    old: sp.Expr,
+    new: sp.Expr,
+    *,
+    domains: Mapping[sp.Basic, Domain] | None = None,
+    integers: Iterable[Mapping[sp.Symbol, int]] = ({},),
+    hints: Iterable[Callable[[sp.Expr], sp.Expr]] = (),
+    seed: int = 0,
+    samples: int = 6,
+) -> Verdict:
+    """Decide whether ``old == new`` by a symbolic zero test backed by a numeric spot check.
+
+    ``integers`` lists assignments for integer symbols (such as a layer size ``n``) under
+    which the numeric check is run; the symbolic test always runs on the general form.
+    """
+    domains = dict(domains or {})
+    hints = tuple(hints)
+    rng = np.random.default_rng(seed)
+    residual, method = symbolic_residual((new - old).doit(), hints)
+    worst, point, values = -1.0, {}, None
+    for assignment in integers:
+        gap, p, v = numeric_difference(
+            concrete(old, assignment), concrete(new, assignment),
+            domains=domains, rng=rng, samples=samples,
+        )
+        if gap > worst:
+            worst, point, values = gap, {**assignment, **p}, v
+    numerically_equal = worst <= NUMERIC_ZERO
+    if residual == 0 and numerically_equal:
+        return Verdict("equal", residual, method)
+    if residual != 0 and not numerically_equal:
+        return Verdict("different", residual, "numeric", point, values)
+    if residual == 0:
+        note = (f"SymPy reduced the difference to 0 ({method}) but at {point} the sides are "
+                f"{values[0]:.6g} and {values[1]:.6g}: check the symbols' assumptions")
+    else:
+        note = ("the numbers agree at every sample point but SymPy could not reduce the "
+                f"difference {sp.sstr(residual)} to 0; pass a rewrite hint")
+    return Verdict("undecided", residual, method, point, values, note)

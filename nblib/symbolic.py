@@ -1,0 +1,74 @@
+"""Symbolic building blocks: σ as a named function, and concrete layers of symbols.
+
+The derivations display σ(z) the way the book writes it, while every check sees through
+it: ``σ(z).doit()`` is ``1/(1 + e^{-z})``.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+
+class sigma(sp.Function):
+    """The logistic sigmoid σ(z) = 1/(1 + e^{−z}); shown as σ, checked as its definition."""
+
+    nargs = 1
+
+    def doit(self, deep: bool = True, **hints) -> sp.Expr:
+        """Replace σ by its definition."""
+        (z,) = self.args
+        if deep:
+            z = z.doit(deep=deep, **hints)
+        return 1 / (1 + sp.exp(-z))
+
+    def _eval_rewrite_as_exp(self, z, **kwargs) -> sp.Expr:
+        return 1 / (1 + sp.exp(-z))
+
+    def _latex(self, printer, exp: str | None = None) -> str:
+        power = f"^{{{exp}}}" if exp else ""
+        return r"\sigma" + power + r"\left(" + printer.doprint(self.args[0]) + r"\right)"
+
+    def _sympystr(self, printer) -> str:
+        return "σ(" + printer.doprint(self.args[0]) + ")"
+
+
+def symbols_vector(name: str, n: int, **assumptions) -> sp.Matrix:
+    """Column vector of symbols ``name_1 … name_n`` (real unless told otherwise)."""
+    _require_size(n, "n", "symbols_vector")
+    assumptions.setdefault("real", True)
+    return sp.Matrix(sp.symbols(f"{name}_1:{n + 1}", **assumptions))
+
+
+def weight_matrix(rows: int, cols: int, name: str = "w") -> sp.Matrix:
+    """Matrix of real symbols ``w_jk``: row j is the output neuron, column k the input."""
+    _require_size(rows, "rows", "weight_matrix")
+    _require_size(cols, "cols", "weight_matrix")
+    return sp.Matrix(rows, cols, lambda j, k: sp.Symbol(f"{name}_{j + 1}{k + 1}", real=True))
+
+
+def weighted_input(w: sp.Matrix, x: sp.Matrix, b: sp.Matrix) -> sp.Matrix:
+    """z = w x + b for a layer, checking that the shapes fit."""
+    if w.shape[1] != x.shape[0] or w.shape[0] != b.shape[0]:
+        raise ValueError(
+            f"weighted_input: w is {w.shape[0]}×{w.shape[1]}, x has {x.shape[0]} rows and "
+            f"b has {b.shape[0]} rows; need w.cols == len(x) and w.rows == len(b)"
+        )
+    return w * x + b
+
+
+def sigmoid_layer(z: sp.Matrix) -> sp.Matrix:
+    """Activations σ(z_j) of a sigmoid layer, elementwise."""
+    return z.applyfunc(sigma)
+
+
+def softmax_layer(z: sp.Matrix, c: sp.Expr = sp.S.One) -> sp.Matrix:
+    """Activations e^{c z_j} / Σ_k e^{c z_k} of a softmax layer."""
+    if len(z) < 1:
+        raise ValueError("softmax_layer: z needs at least one neuron")
+    denominator = sum(sp.exp(c * zk) for zk in z)
+    return z.applyfunc(lambda zj: sp.exp(c * zj) / denominator)
+
+
+def _require_size(n: int, name: str, func: str) -> None:
+    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+        raise ValueError(f"{func}: {name} must be a positive integer, got {n!r}")

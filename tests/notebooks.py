@@ -1,0 +1,28 @@
+"""Where the notebooks are and how to read them; shared by the notebook tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK_DIR = ROOT / "notebooks"
+PARTS = ("Claim", "Symbolic proof", "Numeric check", "Explore")
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def notebook_paths() -> list[Path]:
+    """Every notebook of the book, in the book's order (file names sort that way)."""
+    return sorted(NOTEBOOK_DIR.glob("*.ipynb"))
+
+
+def exercise_paths() -> list[Path]:
+    """Notebooks that follow the four-part template (all but the index and errata)."""
+    return [p for p in notebook_paths() if not p.stem.startswith(("00_", "99_"))]
+
+
+def read(path: Path) -> nbformat.NotebookNode:
+    """The notebook at ``path`` as nbformat v4."""
+    return nbformat.read(path, as_version=4)

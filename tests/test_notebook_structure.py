@@ -1,0 +1,83 @@
+"""Every exercise notebook has the book's template: four parts, stored outputs, a picture."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.notebooks import (
+    PARTS,
+    WIDGET_STATE,
+    WIDGET_VIEW,
+    exercise_paths,
+    notebook_paths,
+    read,
+)
+
+NAME = re.compile(r"^\d\d_[a-z0-9]+_[a-z0-9_]+$")
+
+
+def test_there_are_notebooks():
+    assert exercise_paths(), "no exercise notebooks found in notebooks/"
+
+
+@pytest.mark.parametrize("path", notebook_paths(), ids=lambda p: p.name)
+def test_file_name_carries_order_and_id(path):
+    assert NAME.match(path.stem), f"{path.name}: expected NN_<id>_<topic>.ipynb"
+
+
+@pytest.mark.parametrize("path", notebook_paths(), ids=lambda p: p.name)
+def test_kernel_is_python3(path):
+    assert read(path).metadata["kernelspec"]["name"] == "python3"
+
+
+@pytest.mark.parametrize("path", exercise_paths(), ids=lambda p: p.name)
+def test_four_parts_in_order(path):
+    headings = [
+        line[3:].strip()
+        for cell in read(path).cells if cell.cell_type == "markdown"
+        for line in cell.source.splitlines() if line.startswith("## ")
+    ]
+    found = [h for h in headings if h in PARTS]
+    assert found == list(PARTS), f"{path.name}: level-2 parts are {headings}"
+
+
+@pytest.mark.parametrize("path", notebook_paths(), ids=lambda p: p.name)
+def test_outputs_stored_and_no_errors(path):
+    code = [c for c in read(path).cells if c.cell_type == "code"]
+    assert all(c.execution_count is not None for c in code), f"{path.name}: unexecuted cells"
+    errors = [o for c in code for o in c.outputs if o.output_type == "error"]
+    assert not errors, f"{path.name}: stored error output {errors[0].get('ename')}"
+    stderr = [o for c in code for o in c.outputs
+              if o.output_type == "stream" and o.name == "stderr"]
+    assert not stderr, f"{path.name}: stored stderr output {stderr[0].text[:200]!r}"
+
+
+@pytest.mark.parametrize("path", exercise_paths(), ids=lambda p: p.name)
+def test_explore_output_has_widget_and_picture(path):
+    nb = read(path)
+    heading = next(i for i, c in enumerate(nb.cells)
+                   if c.cell_type == "markdown" and "## Explore" in c.source)
+    outputs = [o for c in nb.cells[heading:] if c.cell_type == "code" for o in c.outputs
+               if o.output_type in ("display_data", "execute_result")]
+    both = [o for o in outputs if WIDGET_VIEW in o.data and "image/png" in o.data]
+    assert both, f"{path.name}: no Explore output carrying a widget view and a PNG"
+    # The widget state stored with the notebook must hold the viewed model, and the canvas
+    # in it must carry the picture, or JupyterLab shows "model not found" before running.
+    state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    for output in both:
+        assert output.data[WIDGET_VIEW]["model_id"] in state, f"{path.name}: view not in state"
+    canvases = [m for m in state.values() if m.get("model_name") == "MPLCanvasModel"]
+    assert canvases and all(
+        str(m["state"].get("_data_url", "")).startswith("data:image/png;base64,")
+        for m in canvases
+    ), f"{path.name}: a stored figure canvas has no picture"
+
+
+@pytest.mark.parametrize("path", exercise_paths(), ids=lambda p: p.name)
+def test_symbolic_proof_marks_rendered(path):
+    nb = read(path)
+    latex = [o.data["text/latex"] for c in nb.cells if c.cell_type == "code"
+             for o in c.outputs if "text/latex" in o.get("data", {})]
+    assert any(r"\checkmark" in t for t in latex), f"{path.name}: no checked derivation shown"
