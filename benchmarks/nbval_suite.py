@@ -2,7 +2,8 @@
 
 The floor is what no notebook test can avoid: starting a kernel and importing numpy,
 sympy, matplotlib and ipywidgets, once per notebook, shared between the pytest-xdist
-workers. Target: the suite takes at most twice that.
+workers (a notebook runs on one worker, so the floor is that time × ⌈notebooks/workers⌉).
+Target: the suite takes at most twice that.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ def bare_kernel_seconds(repeats: int = 3) -> float:
 def suite_seconds() -> float:
     """Wall time of the nbval run exactly as `make test` runs it on the notebooks."""
     command = [
-        sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+        sys.executable, "-m", "pytest", "-q",
         "-n", str(WORKERS), "--dist", "loadfile",
         "--nbval", "--nbval-current-env", "--nbval-cell-timeout=300",
         "--nbval-sanitize-with", "tests/nbval_sanitize.cfg", "notebooks",
