@@ -55,7 +55,8 @@ def _text(reason: str) -> str:
         elif part:
             for bad, good in (("\\", "/"), ("{", "("), ("}", ")"), ("&", "and"), ("%", " percent")):
                 part = part.replace(bad, good)
-            out.append(r"\text{" + part + "}")
+            # MathJax's text fonts lack the prime; set it as mathematics between text runs.
+            out.append(r"\text{" + part.replace("′", "}'\\text{") + "}")
     return " ".join(out)
 
 

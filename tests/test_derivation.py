@@ -141,6 +141,11 @@ def test_reason_with_mathematics_and_special_characters_renders():
         Derivation(z, reason="a $ b")._repr_latex_()
 
 
+def test_prime_in_a_reason_is_set_as_mathematics():
+    latex = Derivation(z, reason="definition of σ′ here")._repr_latex_()
+    assert r"\text{definition of σ}'\text{ here}" in latex
+
+
 def test_text_is_deterministic():
     assert str(sigmoid_chain()) == str(sigmoid_chain())
 

@@ -37,7 +37,8 @@ def conda_pins() -> dict[str, str]:
         if not raw.startswith(" "):
             in_deps = line.startswith("dependencies:")
             continue
-        match = re.fullmatch(r"\s+-\s+([A-Za-z0-9_.\-]+)(?:=([0-9][A-Za-z0-9.+\-]*))?", line)
+        # Conda entries pin with "=", entries of the nested pip list with "==".
+        match = re.fullmatch(r"\s+-\s+([A-Za-z0-9_.\-]+)(?:==?([0-9][A-Za-z0-9.+\-]*))?", line)
         if in_deps and match:
             pins[_normalise(match[1])] = match[2] or ""
     return pins

@@ -1,0 +1,159 @@
+"""A private JupyterLab and a headless Chromium, for tests and benchmarks that act as a user.
+
+The server runs on 127.0.0.1 with a fresh token, a fresh workspaces directory and its own
+settings (no news, no update checks, every cell rendered so the page can be inspected),
+and serves a *copy* of the notebooks, so autosave never writes into the repository.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from secrets import token_hex
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+# JupyterLab settings, keyed by plugin: keep every cell in the DOM, and stay quiet.
+LAB_SETTINGS = {
+    "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"},
+    "@jupyterlab/apputils-extension/notification": {
+        "checkForUpdates": False, "fetchNews": "false",
+    },
+}
+
+
+def chromium_available() -> bool:
+    """True if Debian's Chromium is installed where the tests expect it."""
+    return CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Lab:
+    """A running JupyterLab: where it serves and how to reach a notebook."""
+
+    port: int
+    token: str
+    book: Path
+    process: subprocess.Popen
+    signatures: Path
+
+    def trust(self, notebook: str) -> None:
+        """Sign a notebook in this lab's own signature store (never the user's)."""
+        import nbformat
+        from nbformat.sign import NotebookNotary
+
+        path = self.book / notebook
+        nb = nbformat.read(path, as_version=4)
+        notary = NotebookNotary(db_file=str(self.signatures))
+        notary.sign(nb)
+        notary.store.close()
+
+    def url(self, notebook: str) -> str:
+        """Address that opens ``notebook`` in the lab, token included."""
+        return f"http://127.0.0.1:{self.port}/lab/tree/{notebook}?token={self.token}"
+
+    def api(self, path: str) -> object:
+        """GET a JSON endpoint of the server's REST API."""
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}{path}",
+            headers={"Authorization": f"token {self.token}"},
+        )
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return json.load(response)
+
+    def delete(self, path: str) -> None:
+        """DELETE a resource of the server's REST API (e.g. a kernel)."""
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}{path}", method="DELETE",
+            headers={"Authorization": f"token {self.token}"},
+        )
+        urllib.request.urlopen(request, timeout=10).close()
+
+
+def _write_settings(directory: Path) -> None:
+    for plugin, values in LAB_SETTINGS.items():
+        package, name = plugin.rsplit("/", 1)
+        target = directory / package / f"{name}.jupyterlab-settings"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(values))
+
+
+@contextmanager
+def running_lab(workdir: Path, timeout: float = 60.0) -> Iterator[Lab]:
+    """Start JupyterLab on a copy of the notebooks; stop it (and its kernels) on exit."""
+    book = workdir / "book"
+    shutil.copytree(ROOT / "notebooks", book, ignore=shutil.ignore_patterns(".ipynb_*"))
+    settings = workdir / "settings"
+    _write_settings(settings)
+    port, token = _free_port(), token_hex(24)
+    command = [
+        sys.executable, "-m", "jupyter", "lab", "--no-browser",
+        "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={book}", f"--LabApp.workspaces_dir={workdir / 'workspaces'}",
+        "--LabApp.news_url=None", "--LabApp.expose_app_in_browser=True",
+        # Trust decisions stay in this run: the user's signature database is not touched.
+        f"--NotebookNotary.db_file={workdir / 'nbsignatures.db'}",
+    ]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-root")
+    env = os.environ | {"JUPYTERLAB_SETTINGS_DIR": str(settings), "PYTHONHASHSEED": "0"}
+    log = (workdir / "lab.log").open("w")
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
+    lab = Lab(port, token, book, process, workdir / "nbsignatures.db")
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"JupyterLab exited early; see {workdir / 'lab.log'}")
+            try:
+                lab.api("/api/status")
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"JupyterLab did not start in {timeout:.0f} s") from None
+                time.sleep(0.2)
+        yield lab
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@contextmanager
+def chromium_page(width: int = 1400, height: int = 1000):
+    """A headless Chromium page (Debian's binary, never a downloaded one)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS,
+        )
+        try:
+            page = browser.new_page(viewport={"width": width, "height": height})
+            yield page
+        finally:
+            browser.close()

@@ -1,0 +1,80 @@
+"""What the browser tests do to a JupyterLab page: open, run, read pixels, ask the kernel."""
+
+from __future__ import annotations
+
+from tests.notebooks import WIDGET_VIEW, read
+
+WIDGET_ERRORS = ("Error displaying widget", "model not found", "Failed to create view")
+
+# Resolves when every cell has run (JupyterLab's own command returns that promise).
+RUN_ALL = """async () => {
+  const panel = window.jupyterapp.shell.currentWidget;
+  await panel.sessionContext.ready;
+  await window.jupyterapp.commands.execute('notebook:run-all-cells');
+  const kernel = panel.sessionContext.session.kernel;
+  while (kernel.status !== 'idle') { await new Promise(r => setTimeout(r, 50)); }
+}"""
+
+# Runs code in the notebook's kernel and returns what it printed.
+KERNEL_PRINT = """async (code) => {
+  const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+  const future = kernel.requestExecute({code, store_history: false});
+  let text = '';
+  future.onIOPub = (msg) => { if (msg.header.msg_type === 'stream') text += msg.content.text; };
+  await future.done;
+  return text;
+}"""
+
+# A cheap fingerprint of what a canvas shows, and how many pixels are not background.
+CANVAS_STATS = """(canvas) => {
+  const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  let hash = 0, ink = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    const v = data[i] * 65536 + data[i + 1] * 256 + data[i + 2];
+    hash = (hash * 31 + v + data[i + 3]) % 2147483647;
+    if (data[i + 3] > 0 && v !== 0xffffff) ink += 1;
+  }
+  return {hash, ink, width: canvas.width, height: canvas.height};
+}"""
+
+
+def explorer_count(path) -> int:
+    """Number of Explore outputs (widget view + picture) stored in a notebook."""
+    return sum(
+        1 for cell in read(path).cells if cell.cell_type == "code"
+        for out in cell.outputs if WIDGET_VIEW in out.get("data", {})
+    )
+
+
+def open_notebook(page, lab, name: str) -> None:
+    """Open a notebook in a fresh lab page and wait until its outputs are rendered."""
+    page.goto(lab.url(name))
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    page.wait_for_function(
+        "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
+        " && window.jupyterapp.shell.currentWidget.context"
+        " && window.jupyterapp.shell.currentWidget.context.isReady",
+        timeout=60_000,
+    )
+
+
+def close_and_shut_down(page, lab) -> None:
+    """Close the notebook without saving and stop every kernel, so runs stay independent."""
+    page.evaluate("() => window.jupyterapp.commands.execute('running:kernels-shut-down-all')"
+                  " .catch(() => null)")
+    for kernel in lab.api("/api/kernels"):
+        lab.delete(f"/api/kernels/{kernel['id']}")
+
+
+def figure_canvases(page) -> list:
+    """The canvas that shows each ipympl figure (the second one is a transparent overlay)."""
+    return [figure.query_selector("canvas")
+            for figure in page.query_selector_all(".jupyter-matplotlib")]
+
+
+def assert_no_widget_errors(page, name: str) -> None:
+    text = page.inner_text(".jp-Notebook")
+    for error in WIDGET_ERRORS:
+        assert error not in text, f"{name}: the page shows {error!r}"
+
+
