@@ -56,7 +56,8 @@ def _text(reason: str) -> str:
             for bad, good in (("\\", "/"), ("{", "("), ("}", ")"), ("&", "and"), ("%", " percent")):
                 part = part.replace(bad, good)
             # MathJax's text fonts lack the prime; set it as mathematics between text runs.
-            out.append(r"\text{" + part.replace("′", "}'\\text{") + "}")
+            text = r"\text{" + part.replace("′", "}'\\text{") + "}"
+            out.append(text.replace(r"\text{}", ""))
     return " ".join(out)
 
 
