@@ -49,6 +49,14 @@ def _positive(value: Any, name: str, func: str) -> float:
     return value
 
 
+def _nonnegative(value: Any, name: str, func: str) -> float:
+    """Return ``value`` as a finite float, raising ValueError if it is negative."""
+    value = as_scalar(value, name, func=func)
+    if value < 0:
+        raise ValueError(f"{func}: argument '{name}' must be nonnegative (got {value!r})")
+    return value
+
+
 def _require_callable(f: Any, name: str, func: str) -> None:
     """Raise TypeError unless ``f`` can be called."""
     if not callable(f):
@@ -314,7 +322,8 @@ class CheckResult:
             )
         # Frozen dataclass: bypass __setattr__ to normalise NumPy scalars to float.
         object.__setattr__(self, "worst_error", float(error))
-        object.__setattr__(self, "tolerance", _positive(self.tolerance, "tolerance", func))
+        # A tolerance of 0 asks for an exact result (e.g. max σ′ is exactly ¼ in float64).
+        object.__setattr__(self, "tolerance", _nonnegative(self.tolerance, "tolerance", func))
 
     @property
     def passed(self) -> bool:
@@ -326,7 +335,7 @@ class CheckResult:
         mark = "✓" if self.passed else "✗"
         return (
             f"{self.name}: worst {self.kind} error {_describe_error(self.worst_error)}, "
-            f"tolerance {self.tolerance:.0e} {mark}"
+            f"tolerance {_describe_tolerance(self.tolerance)} {mark}"
         )
 
     def __str__(self) -> str:
@@ -352,8 +361,12 @@ class CheckResult:
 
 
 def _tolerance(tol: Any, func: str) -> float:
-    """Validate a tolerance: a finite positive number."""
-    return _positive(tol, "tol", func)
+    """Validate a tolerance: a finite nonnegative number (0 means exact)."""
+    return _nonnegative(tol, "tol", func)
+
+
+def _describe_tolerance(tol: float) -> str:
+    return "0 (exact)" if tol == 0 else f"{tol:.0e}"
 
 
 def check_gradient(

@@ -293,8 +293,8 @@ def test_check_result_is_frozen_and_validated():
         CheckResult("f", -1e-9, 1e-6)
     with pytest.raises(ValueError, match=r"^CheckResult: argument 'worst_error' must be"):
         CheckResult("f", True, 1e-6)
-    with pytest.raises(ValueError, match=r"^CheckResult: argument 'tolerance' must be positive"):
-        CheckResult("f", 0.0, 0.0)
+    with pytest.raises(ValueError, match=r"^CheckResult: argument 'tolerance' must be nonneg"):
+        CheckResult("f", 0.0, -1e-9)
     with pytest.raises(ValueError, match=r"^CheckResult: argument 'kind' must be one of"):
         CheckResult("f", 0.0, 1e-6, kind="relativ")
     with pytest.raises(TypeError, match=r"^CheckResult: argument 'name' must be a str"):
@@ -342,7 +342,7 @@ def test_check_gradient_errors():
         check_gradient(sum_sin, None, [1.0], name="f")
     with pytest.raises(ValueError, match=r"^check_gradient: grad returned a non-finite value"):
         check_gradient(sum_sin, lambda x: x * np.nan, [1.0], name="f")
-    with pytest.raises(ValueError, match=r"^check_gradient: argument 'tol' must be positive"):
+    with pytest.raises(ValueError, match=r"^check_gradient: argument 'tol' must be nonnegative"):
         check_gradient(sum_sin, np.cos, [1.0], name="f", tol=-1)
     with pytest.raises(ValueError, match=r"^check_gradient: f must return a single number"):
         check_gradient(np.sin, np.cos, [1.0], name="f")
@@ -376,8 +376,16 @@ def test_check_values_errors():
         check_values([1.0], [1.0], name="x", tol=1e-6, kind="ulps")
     with pytest.raises(ValueError, match=r"^check_values: arguments 'actual' and 'expected'"):
         check_values([1.0], [1.0, 2.0], name="x", tol=1e-6)
-    with pytest.raises(ValueError, match=r"^check_values: argument 'tol' must be positive"):
-        check_values([1.0], [1.0], name="x", tol=0)
+    with pytest.raises(ValueError, match=r"^check_values: argument 'tol' must be nonnegative"):
+        check_values([1.0], [1.0], name="x", tol=-1e-12)
+
+
+def test_zero_tolerance_asks_for_an_exact_result():
+    exact = check_values([0.25], [0.25], name="max", tol=0, kind="absolute")
+    assert exact.passed
+    assert str(exact) == "max: worst absolute error 0 (exact), tolerance 0 (exact) ✓"
+    off = check_values([0.25 + 2**-54], [0.25], name="max", tol=0, kind="absolute")
+    assert not off.passed and str(off).endswith("tolerance 0 (exact) ✗")
 
 
 # --------------------------------------------------------------------------- CheckReport

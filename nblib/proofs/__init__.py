@@ -1,0 +1,33 @@
+"""The book's proofs and checks, one module per notebook, importable.
+
+Each notebook displays what its module builds, so the index can count the checked steps,
+the errata page can gather the source's wrong lines from the very same objects, and the
+"Your turn" widget can check a learner against the same worked proof. A module provides:
+
+* ``DERIVATIONS``: the functions that build its :class:`~nblib.derivation.Derivation`\\ s;
+* ``CHECKS``: the functions that run its numeric checks, each returning a
+  :class:`~nblib.checks.CheckReport`;
+* ``EXERCISE`` (optional): the declaration the "Your turn" widget uses.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+from nblib.derivation import Derivation
+
+
+def load(notebook_id: str) -> ModuleType:
+    """The proof module of a notebook id such as ``"ex1"``."""
+    if not notebook_id.isidentifier():
+        raise ValueError(f"load: {notebook_id!r} is not a notebook id")
+    try:
+        return importlib.import_module(f"nblib.proofs.{notebook_id}")
+    except ModuleNotFoundError as err:
+        raise ValueError(f"load: no proofs for notebook {notebook_id!r}") from err
+
+
+def derivations(module: ModuleType) -> list[Derivation]:
+    """Build every derivation of a proof module, in the notebook's order."""
+    return [build() for build in module.DERIVATIONS]

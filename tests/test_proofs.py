@@ -1,0 +1,49 @@
+"""Every proof module builds its derivations and passes its numeric checks.
+
+The notebooks display these same objects (nbval compares them); here a failure names the
+module and the function directly, without a kernel.
+"""
+
+from __future__ import annotations
+
+import pkgutil
+
+import pytest
+
+import nblib.proofs
+from nblib.checks import CheckReport
+from nblib.derivation import Derivation
+
+MODULES = sorted(m.name for m in pkgutil.iter_modules(nblib.proofs.__path__))
+
+
+def test_there_are_proof_modules():
+    assert "ex1" in MODULES
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_derivations_build_and_check_every_step(name):
+    module = nblib.proofs.load(name)
+    built = nblib.proofs.derivations(module)
+    assert built, f"{name}: DERIVATIONS is empty"
+    for derivation in built:
+        assert isinstance(derivation, Derivation)
+        assert derivation.checked_steps >= 1
+        assert all(s.verdict is None or s.verdict.equal or s.source_error
+                   for s in derivation.steps)
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_numeric_checks_pass(name):
+    module = nblib.proofs.load(name)
+    for run in module.CHECKS:
+        report = run()
+        assert isinstance(report, CheckReport) and len(report) >= 1
+        assert report.passed, f"{name}.{run.__name__}:\n{report}"
+
+
+def test_unknown_notebook_id():
+    with pytest.raises(ValueError, match="no proofs for notebook 'ex99'"):
+        nblib.proofs.load("ex99")
+    with pytest.raises(ValueError, match="is not a notebook id"):
+        nblib.proofs.load("../x")
