@@ -6,6 +6,7 @@ call, the result.
 * numerics: :mod:`nblib.activations`, :mod:`nblib.costs` (float64, stable, validated);
 * proofs: :class:`Derivation` (every "=" checked), :mod:`nblib.symbolic` (σ and layers);
 * checks: :mod:`nblib.checks` (finite differences, deterministic reports);
+* networks: :class:`Network` (vectorised backprop and SGD, costs beside their δᴸ);
 * figures: :mod:`nblib.explore` (one interactive pattern for every notebook).
 """
 
@@ -29,12 +30,14 @@ from nblib.costs import (
 )
 from nblib.derivation import Derivation, StepError
 from nblib.floats import float_warnings
+from nblib.network import Network
 from nblib.symbolic import sigma
 
 __all__ = [
     "CheckReport",
     "CheckResult",
     "Derivation",
+    "Network",
     "StepError",
     "binary_entropy",
     "check_gradient",

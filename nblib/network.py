@@ -1,0 +1,743 @@
+"""A small fully connected network trained by mini-batch SGD, after Nielsen's network2.py.
+
+Conventions (the book's):
+
+* **One column per example.**  A mini-batch ``X`` has shape ``(n_in, m)``, targets ``Y``
+  shape ``(n_out, m)``; pass ``data.T`` if your examples are rows.
+* ``weights[i]`` has shape ``(sizes[i+1], sizes[i])`` and ``biases[i]`` shape
+  ``(sizes[i+1], 1)``: a column, so ``z = w @ a + b`` broadcasts it over the examples.
+  Python index i counts from 0, so the book's wˡ, bˡ (layers 2..L) are ``weights[l − 2]``,
+  ``biases[l − 2]``.  Training updates these arrays in place.
+* Hidden layers are sigmoid; the output layer is sigmoid, softmax or linear, and the cost
+  is quadratic, cross-entropy or log-likelihood (allowed pairs: see
+  :mod:`nblib.network_costs`).
+* C is the mean over the examples of the per-example cost; :meth:`Network.backprop`
+  returns its gradient, computed for the whole mini-batch at once with matrix products
+  (BP1–BP4 with one column per example), never with a Python loop over examples.
+* Every random draw comes from a seeded ``numpy.random.Generator``: the initial weights
+  and, unless ``train`` is given its own seed, the shuffling.  Each epoch draws
+  ``rng.permutation(m)`` once and cuts it into consecutive mini-batches of
+  ``batch_size`` examples (the last one may be smaller), as the book does.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import numbers
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import numpy as np
+
+from nblib.network_costs import (
+    Cost,
+    CrossEntropyCost,
+    LinearOutput,
+    LogLikelihoodCost,
+    OutputActivation,
+    QuadraticCost,
+    SigmoidOutput,
+    SoftmaxOutput,
+    _fast_sigmoid,
+    _fast_sigmoid_prime,
+    _sigmoid_parts,
+    _sigmoid_prime_from_parts,
+    make_cost,
+    make_output,
+)
+from nblib.validation import as_float_array, as_scalar
+
+__all__ = [
+    "CrossEntropyCost",
+    "LinearOutput",
+    "LogLikelihoodCost",
+    "Network",
+    "QuadraticCost",
+    "SigmoidOutput",
+    "SoftmaxOutput",
+    "TrainingHistory",
+]
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _underflow_ok(method: _F) -> _F:
+    """Run ``method`` with float underflow ignored, whatever the caller's ``np.seterr``.
+
+    e^{−|z|} underflowing to 0 for a saturated neuron is the right limit, as in
+    :mod:`nblib.activations`; overflow and NaN keep the caller's settings.
+    """
+
+    @functools.wraps(method)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        """Call the method under ``np.errstate(under="ignore")``."""
+        with np.errstate(under="ignore"):
+            return method(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _positive_int(value: Any, name: str, func: str) -> int:
+    """Return ``value`` as a Python int ≥ 1, or raise naming the argument."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
+        raise TypeError(
+            f"{func}: argument '{name}' must be an integer (got {type(value).__name__} {value!r})"
+        )
+    if value < 1:
+        raise ValueError(f"{func}: argument '{name}' must be at least 1 (got {int(value)})")
+    return int(value)
+
+
+def _as_sizes(sizes: Any, func: str) -> list[int]:
+    """Validate the layer sizes: at least two layers, each with at least one neuron."""
+    if isinstance(sizes, str | bytes) or not isinstance(sizes, Sequence | np.ndarray):
+        raise TypeError(
+            f"{func}: argument 'sizes' must be a list of layer sizes such as [2, 30, 10] "
+            f"(got {type(sizes).__name__} {sizes!r})"
+        )
+    if len(sizes) < 2:
+        raise ValueError(
+            f"{func}: argument 'sizes' needs at least 2 layers, input and output "
+            f"(got {list(sizes)!r})"
+        )
+    return [_positive_int(n, f"sizes[{i}]", func) for i, n in enumerate(sizes)]
+
+
+def _as_rng(seed: Any, name: str, func: str) -> np.random.Generator:
+    """Return ``seed`` itself if it is a Generator, else a new Generator seeded with it."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if isinstance(seed, bool | np.bool_) or not isinstance(seed, numbers.Integral):
+        raise TypeError(
+            f"{func}: argument '{name}' must be an integer seed or a numpy.random.Generator "
+            f"(got {type(seed).__name__} {seed!r})"
+        )
+    if seed < 0:
+        raise ValueError(f"{func}: argument '{name}' must be a nonnegative seed (got {seed})")
+    return np.random.default_rng(int(seed))
+
+
+def _as_eta(eta: Any, func: str) -> float:
+    """Validate the learning rate: a finite number > 0."""
+    eta = as_scalar(eta, "eta", func=func)
+    if eta <= 0:
+        raise ValueError(f"{func}: argument 'eta' (the learning rate) must be positive (got {eta})")
+    return eta
+
+
+def _as_batch(x: Any, name: str, rows: int, what: str, func: str) -> np.ndarray:
+    """Validate a batch: finite float64, shape (rows, m), one column per example."""
+    arr = as_float_array(x, name, func=func)
+    if arr.ndim != 2 or arr.shape[0] != rows:
+        hint = ""
+        if arr.ndim == 2 and arr.shape[1] == rows:
+            hint = f"; your examples look like rows: pass {name}.T"
+        elif arr.ndim == 1 and arr.shape[0] == rows:
+            hint = f"; for a single example pass {name}.reshape({rows}, 1)"
+        raise ValueError(
+            f"{func}: argument '{name}' must have shape ({rows}, m), one column per example "
+            f"with {rows} {what} (got shape {arr.shape}){hint}"
+        )
+    return arr
+
+
+def _diverged(func: str, exc: Exception) -> ValueError:
+    """The error for a training run whose numbers left float64's range."""
+    return ValueError(
+        f"{func}: training diverged, the weighted inputs or parameters are no longer finite "
+        f"({exc}); argument 'eta' is probably too large for this network and data"
+    )
+
+
+# --------------------------------------------------------------------------- history
+
+
+@dataclass(frozen=True)
+class TrainingHistory:
+    """What :meth:`Network.train` recorded.
+
+    Attributes
+    ----------
+    cost : numpy.ndarray or None
+        ``cost[e]`` is the cost on the whole training set after e epochs, e = 0..epochs
+        (entry 0 is the starting cost); ``None`` when monitoring was off.
+    accuracy : numpy.ndarray or None
+        Same layout for :meth:`Network.accuracy`, when requested.
+    """
+
+    cost: np.ndarray | None
+    accuracy: np.ndarray | None = None
+
+
+# --------------------------------------------------------------------------- network
+
+
+class Network:
+    """Fully connected network: sigmoid hidden layers, a chosen output layer and cost.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        Neurons per layer, input first, e.g. ``[784, 30, 10]``; at least two layers.
+    output : {"sigmoid", "softmax", "linear"} or OutputActivation
+        Activation of the output layer.
+    cost : {"quadratic", "cross_entropy", "log_likelihood"} or Cost subclass
+        Cost; quadratic fits every output, cross-entropy only sigmoid outputs,
+        log-likelihood only softmax outputs (other pairs raise ``ValueError``).
+    seed : int or numpy.random.Generator
+        Source of the initial parameters and of the default shuffling.  Biases are drawn
+        from N(0, 1), then weights from N(0, 1/n_in), layer by layer (network2's default
+        initialiser).
+
+    Attributes
+    ----------
+    sizes : list of int
+    weights : list of numpy.ndarray
+        ``weights[i]`` of shape (sizes[i+1], sizes[i]); updated in place by training.
+    biases : list of numpy.ndarray
+        ``biases[i]`` of shape (sizes[i+1], 1); updated in place by training.
+    output : OutputActivation
+    cost_function : Cost
+        The cost object (its ``fn`` and ``delta``); :meth:`cost` evaluates it on data.
+    rng : numpy.random.Generator
+    """
+
+    def __init__(
+        self,
+        sizes: Sequence[int],
+        output: str | type[OutputActivation] | OutputActivation = "sigmoid",
+        cost: str | type[Cost] | Cost = "quadratic",
+        seed: int | np.random.Generator = 0,
+    ) -> None:
+        """Build the network and draw its initial parameters."""
+        func = "Network"
+        self.sizes = _as_sizes(sizes, func)
+        self.output = make_output(output, func=func)
+        self.cost_function = make_cost(cost, self.output, func=func)
+        self.rng = _as_rng(seed, "seed", func)
+        self.biases = [self.rng.standard_normal((n, 1)) for n in self.sizes[1:]]
+        self.weights = [
+            self.rng.standard_normal((n_out, n_in)) / np.sqrt(n_in)
+            for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:], strict=True)
+        ]
+
+    # ----------------------------------------------------------------- parameters
+
+    @classmethod
+    def from_parameters(
+        cls,
+        weights: Sequence[Any],
+        biases: Sequence[Any],
+        output: str | type[OutputActivation] | OutputActivation = "sigmoid",
+        cost: str | type[Cost] | Cost = "quadratic",
+        seed: int | np.random.Generator = 0,
+    ) -> Network:
+        """Build a network with the given parameters (copied), e.g. the book's one neuron.
+
+        ``Network.from_parameters([[[0.6]]], [[0.9]])`` is the neuron with w = 0.6,
+        b = 0.9.  The sizes are read off the weights; each bias may have shape (n,) or
+        (n, 1).  ``seed`` only drives the shuffling.
+        """
+        func = "Network.from_parameters"
+        ws = _weight_list(weights, func)
+        sizes = [ws[0].shape[1], *(w.shape[0] for w in ws)]
+        net = cls.__new__(cls)
+        net.sizes = sizes
+        net.output = make_output(output, func=func)
+        net.cost_function = make_cost(cost, net.output, func=func)
+        net.rng = _as_rng(seed, "seed", func)
+        net.weights, net.biases = [], []
+        net._set_parameters(ws, biases, func)
+        return net
+
+    def set_parameters(self, weights: Sequence[Any], biases: Sequence[Any]) -> None:
+        """Replace every weight and bias with (copies of) the given arrays.
+
+        Shapes must match ``sizes``: ``weights[i]`` (sizes[i+1], sizes[i]) and
+        ``biases[i]`` (sizes[i+1], 1) or (sizes[i+1],).
+        """
+        self._set_parameters(weights, biases, "Network.set_parameters")
+
+    def _set_parameters(self, weights: Sequence[Any], biases: Sequence[Any], func: str) -> None:
+        """:meth:`set_parameters`, naming ``func`` in its error messages."""
+        ws = _weight_list(weights, func)
+        if [w.shape for w in ws] != self._weight_shapes():
+            raise ValueError(
+                f"{func}: argument 'weights' must have shapes {self._weight_shapes()} for "
+                f"sizes {self.sizes} (got {[w.shape for w in ws]})"
+            )
+        bs = _bias_list(biases, self.sizes, func)
+        self.weights = [np.array(w, dtype=np.float64, order="C") for w in ws]
+        self.biases = bs
+
+    def _weight_shapes(self) -> list[tuple[int, int]]:
+        """Shapes the weight matrices must have."""
+        return list(zip(self.sizes[1:], self.sizes[:-1], strict=True))
+
+    def copy(self) -> Network:
+        """Return an independent copy: parameters, output, cost and generator state."""
+        return copy.deepcopy(self)
+
+    @property
+    def num_layers(self) -> int:
+        """Number of layers, input layer included (the book's L)."""
+        return len(self.sizes)
+
+    @property
+    def num_parameters(self) -> int:
+        """Total number of weights and biases."""
+        return sum(w.size + b.size for w, b in zip(self.weights, self.biases, strict=True))
+
+    def flat_parameters(self) -> np.ndarray:
+        """All parameters in one new vector: weights[0] (row-major), biases[0], weights[1], …."""
+        parts = [p.ravel() for w, b in zip(self.weights, self.biases, strict=True) for p in (w, b)]
+        return np.concatenate(parts)
+
+    def set_flat_parameters(self, theta: Any) -> None:
+        """Set all parameters from a vector in the order of :meth:`flat_parameters`."""
+        func = "Network.set_flat_parameters"
+        theta = as_float_array(theta, "theta", func=func)
+        if theta.shape != (self.num_parameters,):
+            raise ValueError(
+                f"{func}: argument 'theta' must have shape ({self.num_parameters},) for sizes "
+                f"{self.sizes} (got {theta.shape})"
+            )
+        weights, biases = self._unflatten(theta)
+        self.weights = [w.copy() for w in weights]
+        self.biases = [b.copy() for b in biases]
+
+    def _unflatten(self, theta: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Split a validated parameter vector into weight and bias views."""
+        weights, biases, start = [], [], 0
+        for n_out, n_in in self._weight_shapes():
+            weights.append(theta[start : start + n_out * n_in].reshape(n_out, n_in))
+            start += n_out * n_in
+            biases.append(theta[start : start + n_out].reshape(n_out, 1))
+            start += n_out
+        return weights, biases
+
+    def __repr__(self) -> str:
+        """E.g. ``Network([2, 3, 1], output='sigmoid', cost='quadratic')``."""
+        return (
+            f"Network({self.sizes}, output={self.output.name!r}, "
+            f"cost={self.cost_function.name!r})"
+        )
+
+    # ----------------------------------------------------------------- validation
+
+    def _check_x(self, X: Any, func: str) -> np.ndarray:
+        """Validate inputs: shape (sizes[0], m)."""
+        return _as_batch(X, "X", self.sizes[0], "inputs", func)
+
+    def _check_xy(self, X: Any, Y: Any, func: str) -> tuple[np.ndarray, np.ndarray]:
+        """Validate a batch of inputs and targets against the layer sizes and the cost."""
+        X = self._check_x(X, func)
+        Y = _as_batch(Y, "Y", self.sizes[-1], "targets (one per output neuron)", func)
+        if Y.shape[1] != X.shape[1]:
+            raise ValueError(
+                f"{func}: arguments 'X' and 'Y' must hold the same number of examples "
+                f"(columns): got {X.shape[1]} and {Y.shape[1]}"
+            )
+        self.cost_function.check_targets(Y, "Y", func)
+        return X, Y
+
+    # ----------------------------------------------------------------- forward
+
+    def _forward(self, X: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Unchecked forward pass: activations [X, a², …, aᴸ] and weighted inputs [z², …, zᴸ]."""
+        activations, zs = [X], []
+        a = X
+        last = len(self.weights) - 1
+        for layer, (w, b) in enumerate(zip(self.weights, self.biases, strict=True)):
+            z = w @ a
+            z += b  # in place: z is a fresh array, so this saves one temporary
+            zs.append(z)
+            a = self.output._forward(z) if layer == last else _fast_sigmoid(z)
+            activations.append(a)
+        return activations, zs
+
+    @_underflow_ok
+    def forward(self, X: Any) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Run a batch through the network.
+
+        Parameters
+        ----------
+        X : array_like
+            Inputs, shape (sizes[0], m): one column per example.
+
+        Returns
+        -------
+        activations : list of numpy.ndarray
+            [a¹ = X, a², …, aᴸ], ``activations[l]`` of shape (sizes[l], m).
+        zs : list of numpy.ndarray
+            [z², …, zᴸ], ``zs[l]`` the weighted input of layer l + 1, so
+            ``activations[l + 1] = f(zs[l])``.
+        """
+        return self._forward(self._check_x(X, "Network.forward"))
+
+    def feedforward(self, X: Any) -> np.ndarray:
+        """Return the output activations aᴸ, shape (sizes[-1], m), for inputs X (n_in, m)."""
+        return self.forward(X)[0][-1]
+
+    @_underflow_ok
+    def cost(self, X: Any, Y: Any) -> float:
+        """Return C: the per-example cost averaged over the m columns of X and Y.
+
+        The logarithmic costs are evaluated from the output weighted inputs z, so they
+        stay finite for saturated outputs.
+        """
+        X, Y = self._check_xy(X, Y, "Network.cost")
+        activations, zs = self._forward(X)
+        return self.cost_function._fn(activations[-1], Y, zs[-1])
+
+    @_underflow_ok
+    def accuracy(self, X: Any, Y: Any) -> float:
+        """Fraction of examples classified right.
+
+        With several outputs, an example is right when the largest output and the largest
+        target are in the same row (ties go to the first); with one output, when a and y
+        lie on the same side of ½.
+        """
+        X, Y = self._check_xy(X, Y, "Network.accuracy")
+        return self._accuracy(X, Y)
+
+    def _accuracy(self, X: np.ndarray, Y: np.ndarray) -> float:
+        """Unchecked :meth:`accuracy`."""
+        a = self._forward(X)[0][-1]
+        if a.shape[0] == 1:
+            right = (a[0] > 0.5) == (Y[0] > 0.5)
+        else:
+            right = np.argmax(a, axis=0) == np.argmax(Y, axis=0)
+        return float(np.mean(right))
+
+    # ----------------------------------------------------------------- backprop
+
+    @_underflow_ok
+    def output_error(self, X: Any, Y: Any) -> np.ndarray:
+        """Return δᴸ = ∂C_x/∂zᴸ for every example, shape (sizes[-1], m) (BP1).
+
+        This is the per-example error, not divided by m: (sigmoid, cross-entropy) and
+        (softmax, log-likelihood) give aᴸ − y, (sigmoid, quadratic) gives (aᴸ − y)σ′(zᴸ).
+        """
+        X, Y = self._check_xy(X, Y, "Network.output_error")
+        activations, zs = self._forward(X)
+        return self.cost_function._delta(zs[-1], activations[-1], Y)
+
+    @_underflow_ok
+    def backprop(self, X: Any, Y: Any) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Gradient of the mini-batch cost C = (1/m) Σₓ Cₓ by backpropagation.
+
+        Parameters
+        ----------
+        X, Y : array_like
+            Inputs (sizes[0], m) and targets (sizes[-1], m), one column per example.
+
+        Returns
+        -------
+        grad_w, grad_b : list of numpy.ndarray
+            ∂C/∂wˡ and ∂C/∂bˡ, shaped like ``weights`` and ``biases``.
+
+        Notes
+        -----
+        With Δ the matrix whose columns are the examples' errors:
+        Δᴸ from the cost (BP1); Δˡ = ((wˡ⁺¹)ᵀ Δˡ⁺¹) ⊙ σ′(zˡ) (BP2);
+        ∂C/∂bˡ = mean of the columns of Δˡ (BP3); ∂C/∂wˡ = Δˡ (aˡ⁻¹)ᵀ / m (BP4).
+        """
+        X, Y = self._check_xy(X, Y, "Network.backprop")
+        return self._backprop(X, Y)
+
+    def _backprop(self, X: np.ndarray, Y: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Unchecked :meth:`backprop`."""
+        activations, zs = self._forward(X)
+        inv_m = 1.0 / X.shape[1]
+        n = len(self.weights)
+        grad_w: list[np.ndarray] = [np.empty(0)] * n
+        grad_b: list[np.ndarray] = [np.empty(0)] * n
+        delta = self.cost_function._delta(zs[-1], activations[-1], Y)  # BP1
+        for layer in range(n - 1, -1, -1):
+            grad_w[layer] = (delta @ activations[layer].T) * inv_m  # BP4
+            grad_b[layer] = np.sum(delta, axis=1, keepdims=True) * inv_m  # BP3
+            if layer:
+                delta = (self.weights[layer].T @ delta) * _fast_sigmoid_prime(zs[layer - 1])  # BP2
+        return grad_w, grad_b
+
+    def flat_gradient(self, X: Any, Y: Any) -> np.ndarray:
+        """:meth:`backprop` as one vector, in the order of :meth:`flat_parameters`."""
+        grad_w, grad_b = self.backprop(X, Y)
+        return np.concatenate(
+            [p.ravel() for w, b in zip(grad_w, grad_b, strict=True) for p in (w, b)]
+        )
+
+    def gradient_check_functions(
+        self, X: Any, Y: Any
+    ) -> tuple[Callable[[np.ndarray], float], Callable[[np.ndarray], np.ndarray]]:
+        """Return θ ↦ C(θ) and θ ↦ ∇C(θ) on the batch (X, Y), for ``check_gradient``.
+
+        Both evaluate a private copy of the network, so ``self`` is never changed::
+
+            f, grad = net.gradient_check_functions(X, Y)
+            check_gradient(f, grad, net.flat_parameters(), name="backprop")
+        """
+        X, Y = self._check_xy(X, Y, "Network.gradient_check_functions")
+        scratch = self.copy()
+
+        def cost_at(theta: np.ndarray) -> float:
+            """Cost of the network with parameters θ."""
+            scratch.set_flat_parameters(theta)
+            return scratch.cost(X, Y)
+
+        def gradient_at(theta: np.ndarray) -> np.ndarray:
+            """Backprop gradient of the network with parameters θ."""
+            scratch.set_flat_parameters(theta)
+            return scratch.flat_gradient(X, Y)
+
+        return cost_at, gradient_at
+
+    # ----------------------------------------------------------------- training
+
+    def _sgd_step(self, X: np.ndarray, Y: np.ndarray, eta: float) -> None:
+        """Unchecked gradient step on one mini-batch, updating the parameters in place.
+
+        The same BP1–BP4 as :meth:`_backprop`, arranged for speed: the errors are
+        pre-scaled by η/m (every later step is linear in δ), σ′ of the hidden layers
+        reuses the e^{−|z|} of the forward pass, and each layer is updated as soon as its
+        weights have carried δ one layer back.
+        """
+        weights, biases = self.weights, self.biases
+        last = len(weights) - 1
+        activations, parts = [X], []
+        a = X
+        for layer in range(last):
+            z = weights[layer] @ a
+            z += biases[layer]
+            a, e, d = _sigmoid_parts(z)
+            activations.append(a)
+            parts.append((e, d))
+        z = weights[last] @ a
+        z += biases[last]
+        a, cache = self.output._forward_cached(z)
+        delta = self.cost_function._delta(z, a, Y, cache)  # BP1, a new array
+        delta *= eta / X.shape[1]
+        for layer in range(last, -1, -1):
+            w = weights[layer]
+            step_w = delta @ activations[layer].T  # BP4
+            biases[layer] -= np.add.reduce(delta, axis=1, keepdims=True)  # BP3
+            if layer:
+                delta = w.T @ delta  # BP2, with the weights before this step's update
+                delta *= _sigmoid_prime_from_parts(*parts[layer - 1])
+            w -= step_w
+
+    @_underflow_ok
+    def sgd_step(self, X: Any, Y: Any, eta: float) -> None:
+        """One gradient-descent step on the mini-batch (X, Y): w → w − η ∂C/∂w, b likewise.
+
+        C is the mean cost over the batch, so η is per example as in the book's
+        ``update_mini_batch``.  Parameters are updated in place.
+        """
+        func = "Network.sgd_step"
+        X, Y = self._check_xy(X, Y, func)
+        eta = _as_eta(eta, func)
+        with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
+            try:
+                self._sgd_step(X, Y, eta)
+            except (FloatingPointError, ValueError) as exc:
+                raise _diverged(func, exc) from None
+
+    def _epoch(
+        self,
+        source: tuple[np.ndarray, np.ndarray, bool],
+        batch_size: int,
+        eta: float,
+        rng: np.random.Generator,
+    ) -> None:
+        """Unchecked epoch: shuffle with ``rng.permutation(m)``, one step per mini-batch.
+
+        ``source`` comes from :func:`_batch_source`: the data with examples as rows or as
+        columns, whichever makes gathering a mini-batch cheaper.
+        """
+        X, Y, rows = source
+        m = X.shape[0] if rows else X.shape[1]
+        order = rng.permutation(m)
+        step = self._sgd_step
+        for start in range(0, m, batch_size):
+            batch = order[start : start + batch_size]
+            if rows:  # contiguous rows, then a transposed view: no second copy
+                step(X[batch].T, Y[batch].T, eta)
+            else:
+                step(X[:, batch], Y[:, batch], eta)
+
+    @_underflow_ok
+    def sgd_epoch(
+        self,
+        X: Any,
+        Y: Any,
+        batch_size: int,
+        eta: float,
+        seed: int | np.random.Generator | None = None,
+    ) -> None:
+        """One epoch of mini-batch SGD: shuffle with ``rng.permutation(m)``, step per batch.
+
+        ``seed`` gives the generator for the shuffle (an int seeds a new one); ``None``
+        uses the network's own ``rng``.
+        """
+        func = "Network.sgd_epoch"
+        X, Y = self._check_xy(X, Y, func)
+        batch_size = _positive_int(batch_size, "batch_size", func)
+        eta = _as_eta(eta, func)
+        rng = self.rng if seed is None else _as_rng(seed, "seed", func)
+        with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
+            try:
+                self._epoch(_batch_source(X, Y, epochs=1), batch_size, eta, rng)
+            except (FloatingPointError, ValueError) as exc:
+                raise _diverged(func, exc) from None
+
+    @_underflow_ok
+    def train(
+        self,
+        X: Any,
+        Y: Any,
+        epochs: int,
+        batch_size: int,
+        eta: float,
+        seed: int | np.random.Generator | None = None,
+        *,
+        monitor: bool = True,
+        accuracy: bool = False,
+        callback: Callable[[int, Network], None] | None = None,
+    ) -> TrainingHistory:
+        """Train by mini-batch SGD for ``epochs`` epochs and return the learning curve.
+
+        Parameters
+        ----------
+        X, Y : array_like
+            Training inputs (sizes[0], m) and targets (sizes[-1], m), one column per example.
+        epochs, batch_size : int
+            Positive integers; a batch larger than m means full-batch gradient descent.
+        eta : float
+            Learning rate, finite and positive.
+        seed : int, numpy.random.Generator or None
+            Shuffling: an int seeds a fresh generator (so the same call gives the same
+            run), a Generator is used as is, ``None`` uses the network's ``rng``.
+        monitor : bool
+            Record the cost on (X, Y) before training and after every epoch (one extra
+            forward pass per epoch).
+        accuracy : bool
+            Also record :meth:`accuracy` on (X, Y).
+        callback : callable, optional
+            Called as ``callback(epoch, network)`` after every epoch (epoch = 1..epochs).
+
+        Returns
+        -------
+        TrainingHistory
+            ``cost`` (and ``accuracy``) arrays of length epochs + 1, entry e after e epochs.
+        """
+        func = "Network.train"
+        X, Y = self._check_xy(X, Y, func)
+        epochs = _positive_int(epochs, "epochs", func)
+        batch_size = _positive_int(batch_size, "batch_size", func)
+        eta = _as_eta(eta, func)
+        rng = self.rng if seed is None else _as_rng(seed, "seed", func)
+        if callback is not None and not callable(callback):
+            raise TypeError(f"{func}: argument 'callback' must be callable or None")
+        costs: list[float] = []
+        accuracies: list[float] = []
+
+        def record() -> None:
+            """Append the current cost (and accuracy) on the training data."""
+            if monitor:
+                activations, zs = self._forward(X)
+                costs.append(self.cost_function._fn(activations[-1], Y, zs[-1]))
+            if accuracy:
+                accuracies.append(self._accuracy(X, Y))
+
+        source = _batch_source(X, Y, epochs)
+        record()
+        for epoch in range(1, epochs + 1):
+            with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
+                try:
+                    self._epoch(source, batch_size, eta, rng)
+                    record()
+                except (FloatingPointError, ValueError) as exc:
+                    raise _diverged(func, exc) from None
+            if callback is not None:  # outside the try: its own errors are not divergence
+                callback(epoch, self)
+        return TrainingHistory(
+            cost=np.array(costs) if monitor else None,
+            accuracy=np.array(accuracies) if accuracy else None,
+        )
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _batch_source(X: np.ndarray, Y: np.ndarray, epochs: int) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Choose how mini-batches are gathered: ``(X, Y, False)`` or ``(X.T, Y.T, True)``.
+
+    Taking scattered columns of a row-major array touches every row of it; taking rows of
+    its transpose copies contiguous blocks and is several times faster, but making that
+    transposed copy costs about as much as one epoch of column gathers.  So: rows when
+    X.T is contiguous already (X was built as ``data.T``) or when several epochs share the
+    copy, columns otherwise.  Either way the mini-batches are the same.
+    """
+    if X.flags.f_contiguous or epochs > 1:
+        return np.ascontiguousarray(X.T), np.ascontiguousarray(Y.T), True
+    return X, Y, False
+
+
+# --------------------------------------------------------------------------- parameter lists
+
+
+def _weight_list(weights: Any, func: str) -> list[np.ndarray]:
+    """Validate a list of weight matrices whose shapes chain: (n₂, n₁), (n₃, n₂), …."""
+    if isinstance(weights, str | bytes | np.ndarray) or not isinstance(weights, Sequence):
+        raise TypeError(
+            f"{func}: argument 'weights' must be a list of 2-d arrays, one per layer "
+            f"(got {type(weights).__name__})"
+        )
+    if len(weights) == 0:
+        raise ValueError(f"{func}: argument 'weights' needs at least one matrix")
+    out = []
+    for i, w in enumerate(weights):
+        arr = as_float_array(w, f"weights[{i}]", func=func)
+        if arr.ndim != 2:
+            raise ValueError(
+                f"{func}: argument 'weights[{i}]' must be a 2-d matrix (n_out, n_in) "
+                f"(got shape {arr.shape})"
+            )
+        if out and arr.shape[1] != out[-1].shape[0]:
+            raise ValueError(
+                f"{func}: argument 'weights[{i}]' has shape {arr.shape}, but the layer before "
+                f"has {out[-1].shape[0]} neurons, so it needs {out[-1].shape[0]} columns"
+            )
+        out.append(arr)
+    return out
+
+
+def _bias_list(biases: Any, sizes: list[int], func: str) -> list[np.ndarray]:
+    """Validate biases against the sizes; return fresh (n, 1) float64 columns."""
+    if isinstance(biases, str | bytes | np.ndarray) or not isinstance(biases, Sequence):
+        raise TypeError(
+            f"{func}: argument 'biases' must be a list of arrays, one per layer "
+            f"(got {type(biases).__name__})"
+        )
+    if len(biases) != len(sizes) - 1:
+        raise ValueError(
+            f"{func}: argument 'biases' must hold {len(sizes) - 1} arrays, one per "
+            f"non-input layer (got {len(biases)})"
+        )
+    out = []
+    for i, (b, n) in enumerate(zip(biases, sizes[1:], strict=True)):
+        arr = as_float_array(b, f"biases[{i}]", func=func)
+        if arr.shape not in ((n,), (n, 1)):
+            raise ValueError(
+                f"{func}: argument 'biases[{i}]' must have shape ({n}, 1) or ({n},) "
+                f"(got {arr.shape})"
+            )
+        out.append(np.array(arr, dtype=np.float64).reshape(n, 1))
+    return out
