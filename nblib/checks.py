@@ -269,6 +269,18 @@ def relative_error(
 # --------------------------------------------------------------------------- results
 
 
+def error_bound(error: float) -> str:
+    """The stable part of an error's description: ``"< 1e-09"``, ``"0 (exact)"`` or ``"inf"``.
+
+    This is what stays the same when the platform's maths library moves the last digits.
+    """
+    if error == 0:
+        return "0 (exact)"
+    if np.isinf(error):
+        return "inf"
+    return "< 1e" + _describe_error(error).split("(< 1e", 1)[1].rstrip(")")
+
+
 def _describe_error(error: float) -> str:
     """Format an error as ``"3.2e-10 (< 1e-09)"``, ``"0 (exact)"`` or ``"inf"``.
 

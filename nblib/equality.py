@@ -11,6 +11,7 @@ the verdict is "undecided" and the caller must not mark the step either way.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -106,14 +107,26 @@ def _stand_in(func: type[AppliedUndef], arity: int, salt: int) -> sp.Lambda:
     return sp.Lambda(args, body)
 
 
+@functools.lru_cache(maxsize=4096)
+def evaluated(expr: sp.Expr) -> sp.Expr:
+    """``expr.doit()``, remembered: each line of a chain is compared twice (as the new line
+    and then as the previous one), and ``doit`` on general-n sums is costly."""
+    return expr.doit()
+
+
 def concrete(expr: sp.Expr, integers: Mapping[sp.Symbol, int] | None = None) -> sp.Expr:
     """Replace undefined functions by stand-ins and integer symbols by values, then ``doit``."""
+    return _concrete(expr, tuple(sorted((integers or {}).items(), key=str)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _concrete(expr: sp.Expr, integers: tuple[tuple[sp.Symbol, int], ...]) -> sp.Expr:
     for i, f in enumerate(sorted({a.func for a in expr.atoms(AppliedUndef)}, key=str)):
         arity = next(len(a.args) for a in expr.atoms(AppliedUndef) if a.func == f)
         expr = expr.subs(f, _stand_in(f, arity, i))
     if integers:
-        expr = expr.subs(integers)
-    return expr.doit()
+        expr = expr.subs(dict(integers))
+    return evaluated(expr)
 
 
 def _unknowns(expr: sp.Expr) -> list[sp.Basic]:
@@ -217,7 +230,7 @@ def compare(
     domains = dict(domains or {})
     hints = tuple(hints)
     rng = np.random.default_rng(seed)
-    residual, method = symbolic_residual((new - old).doit(), hints)
+    residual, method = symbolic_residual(evaluated(new) - evaluated(old), hints)
     worst, point, values = -1.0, {}, None
     for assignment in integers:
         gap, p, v = numeric_difference(

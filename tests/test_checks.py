@@ -16,6 +16,7 @@ from nblib.checks import (
     check_gradient,
     check_jacobian,
     check_values,
+    error_bound,
     numerical_derivative,
     numerical_gradient,
     numerical_jacobian,
@@ -454,3 +455,13 @@ def test_numerical_derivative_errors_are_named():
         numerical_derivative(np.sin, np.array([np.finfo(float).max]))
     with pytest.raises(TypeError, match="numerical_derivative"):
         numerical_derivative("sin", np.ones(2))
+
+
+@pytest.mark.parametrize("error, bound", [
+    (0.0, "0 (exact)"), (3.24e-10, "< 1e-09"), (9.96e-10, "< 1e-08"), (1e-9, "< 1e-08"),
+    (2.0, "< 1e+01"), (float("inf"), "inf"),
+])
+def test_error_bound_is_the_stable_part_of_the_line(error, bound):
+    assert error_bound(error) == bound
+    if 0 < error < float("inf"):
+        assert f"(< {bound[2:]})" in CheckResult("f", error, 1.0).line()

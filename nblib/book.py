@@ -1,0 +1,210 @@
+"""The book as a whole: its notebooks in order, and a tally computed by running every proof.
+
+The catalogue below is the single list of notebooks: the index page, the errata page, the
+HTML export and the README test all read it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+from nblib.checks import CheckResult, error_bound
+from nblib.proofs import derivations, load
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+SOURCES = {
+    "chapter 3": "worked solutions to Chapter 3 (cross-entropy and softmax sections)",
+    "backprop": "derivation of backpropagation with softmax outputs and cross-entropy cost",
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One notebook of the book: its number, catalogue id, file, title and one-line claim."""
+
+    number: int
+    id: str
+    topic: str
+    title: str
+    claim: str
+    source: str = "chapter 3"
+
+    @property
+    def filename(self) -> str:
+        """The notebook's file name, e.g. ``01_ex1_sigmoid_prime.ipynb``."""
+        return f"{self.number:02d}_{self.id}_{self.topic}.ipynb"
+
+
+BOOK: tuple[Entry, ...] = (
+    Entry(1, "ex1", "sigmoid_prime", "Exercise 1",
+          "σ′(z) = σ(z)(1 − σ(z)); also σ″, the symmetry σ(−z) = 1 − σ(z), and max σ′ = ¼"),
+    Entry(2, "ex2", "cost_roles", "Exercise 2",
+          "y and a cannot swap places in the cross-entropy; in float64 the cost needs z"),
+    Entry(3, "ex3", "minimum_at_y", "Exercise 3",
+          "for 0 < y < 1 the cross-entropy is minimised at a = y, with minimum H(y)"),
+    Entry(4, "pb1", "many_layers", "Problem 1",
+          "many layers and neurons: δᴸ = aᴸ − y for cross-entropy, a σ′ factor for quadratic"),
+    Entry(5, "pb2", "linear_outputs", "Problem 2",
+          "quadratic cost with linear output neurons: δᴸ = aᴸ − y"),
+    Entry(6, "pb3", "no_x_cancel", "Problem 3",
+          "no choice of cost can cancel the x_j factor in ∂C/∂w_j"),
+    Entry(7, "ex4", "softmax_sums_to_one", "Exercise 4",
+          "sigmoid outputs need not sum to 1; softmax outputs always do"),
+    Entry(8, "ex5", "softmax_monotone", "Exercise 5",
+          "softmax is monotone: ∂a_j/∂z_j > 0 and ∂a_j/∂z_k < 0 for k ≠ j"),
+    Entry(9, "ex6", "softmax_not_local", "Exercise 6",
+          "softmax is not local: every a_j depends on every z_k"),
+    Entry(10, "pb4", "inverting_softmax", "Problem 4",
+          "inverting softmax: z_j = ln a_j + C, for one constant C"),
+    Entry(11, "pb5", "log_likelihood_gradient", "Problem 5",
+          "equations (81) and (82): ∂C/∂b_j = a_j − y_j, ∂C/∂w_jk = a_k(a_j − y_j)"),
+    Entry(12, "pb6", "softmax_temperature", "Problem 6",
+          "the name softmax: as c → ∞, e^{c z_j}/Σ e^{c z_k} tends to the arg-max indicator"),
+    Entry(13, "slowdown", "learning_demo", "The learning slowdown",
+          "one neuron, input 1, target 0: the quadratic cost learns slowly, cross-entropy not"),
+    Entry(14, "bp", "softmax_backprop", "Backpropagation with softmax outputs",
+          "BP1–BP4 for sigmoid hidden layers, softmax output and cross-entropy cost",
+          source="backprop"),
+)
+
+
+def entry(notebook_id: str) -> Entry:
+    """The catalogue entry of a notebook id such as ``"pb6"``."""
+    for e in BOOK:
+        if e.id == notebook_id:
+            return e
+    raise ValueError(f"entry: no notebook {notebook_id!r} in the book; "
+                     f"the ids are {[e.id for e in BOOK]}")
+
+
+def proofs_of(e: Entry) -> ModuleType | None:
+    """The proof module of an entry, or None while that notebook has none."""
+    if importlib.util.find_spec(f"nblib.proofs.{e.id}") is None:
+        return None
+    return load(e.id)
+
+
+@dataclass(frozen=True)
+class Row:
+    """What running one notebook's proofs and checks found."""
+
+    entry: Entry
+    derivations: int
+    steps: int
+    source_errors: int
+    checks: int
+    failed: int
+    worst: CheckResult | None
+
+    def worst_text(self) -> str:
+        """The check closest to its tolerance, as a stable bound (e.g. ``< 1e-10 abs``)."""
+        if self.worst is None:
+            return "—"
+        kind = {"relative": "relative", "absolute": "absolute"}[self.worst.kind]
+        return f"{error_bound(self.worst.worst_error)} {kind}"
+
+
+def _closeness(result: CheckResult) -> float:
+    if result.tolerance == 0:
+        return 0.0 if result.worst_error == 0 else float("inf")
+    return result.worst_error / result.tolerance
+
+
+def run(e: Entry) -> Row | None:
+    """Build every derivation and run every numeric check of one notebook."""
+    module = proofs_of(e)
+    if module is None:
+        return None
+    built = derivations(module)
+    results = [r for check in module.CHECKS for r in check()]
+    return Row(
+        entry=e,
+        derivations=len(built),
+        steps=sum(d.checked_steps for d in built),
+        source_errors=sum(len(d.source_errors) for d in built),
+        checks=len(results),
+        failed=sum(not r.passed for r in results),
+        worst=max(results, key=_closeness, default=None),
+    )
+
+
+class Tally:
+    """The whole book's counts, one row per notebook, shown as a table."""
+
+    def __init__(self, rows: list[Row]) -> None:
+        self.rows = rows
+
+    @property
+    def steps(self) -> int:
+        """Machine-checked derivation steps across the book."""
+        return sum(r.steps for r in self.rows)
+
+    @property
+    def checks(self) -> int:
+        """Numeric checks run across the book."""
+        return sum(r.checks for r in self.rows)
+
+    @property
+    def failed(self) -> int:
+        """Numeric checks that failed (0 for a healthy book)."""
+        return sum(r.failed for r in self.rows)
+
+    def _table(self, link: bool) -> list[str]:
+        head = ["notebook", "derivations", "steps ✓", "source lines ✗", "numeric checks",
+                "worst error"]
+        lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        for r in self.rows:
+            name = f"{r.entry.number:02d} · {r.entry.id}"
+            if link:
+                name = f"[{name}]({r.entry.filename})"
+            cells = [name, str(r.derivations), str(r.steps - r.source_errors),
+                     str(r.source_errors), f"{r.checks - r.failed}/{r.checks} passed",
+                     r.worst_text()]
+            lines.append("| " + " | ".join(cells) + " |")
+        lines.append(f"| **total** | {sum(r.derivations for r in self.rows)} | "
+                     f"{self.steps - sum(r.source_errors for r in self.rows)} | "
+                     f"{sum(r.source_errors for r in self.rows)} | "
+                     f"{self.checks - self.failed}/{self.checks} passed | |")
+        return lines
+
+    def _repr_markdown_(self) -> str:
+        return "\n".join(self._table(link=True))
+
+    def __str__(self) -> str:
+        return "\n".join(self._table(link=False))
+
+    __repr__ = __str__
+
+    def _repr_pretty_(self, printer, cycle: bool) -> None:
+        printer.text(str(self))
+
+
+def tally() -> Tally:
+    """Run every notebook's proofs and checks and count what was checked."""
+    return Tally([row for e in BOOK if (row := run(e)) is not None])
+
+
+class Contents:
+    """The table of contents: every notebook in order with its claim and a link."""
+
+    def _repr_markdown_(self) -> str:
+        lines = ["| | notebook | claim |", "|---|---|---|"]
+        for e in BOOK:
+            lines.append(f"| {e.number:02d} | [{e.title}]({e.filename}) | {e.claim} |")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return "\n".join(f"{e.number:02d}  {e.title}: {e.claim}" for e in BOOK)
+
+    __repr__ = __str__
+
+    def _repr_pretty_(self, printer, cycle: bool) -> None:
+        printer.text(str(self))
+
+
+def contents() -> Contents:
+    """The book's table of contents, for the index page."""
+    return Contents()

@@ -1,0 +1,124 @@
+"""Every wrong line found in the sources, gathered from the notebooks' own derivations.
+
+Nothing here is retyped: :func:`errata` builds each notebook's derivations (the same
+functions its cells call) and keeps the steps recorded with
+:meth:`~nblib.derivation.Derivation.source_error`. Imprecise claims (a condition left
+unstated, "≥" where ">" holds, exact arithmetic versus float64) are :class:`Remark`\\ s that
+a proof module lists in ``REMARKS``, each carrying the check that shows it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sympy as sp
+
+from nblib.book import BOOK, SOURCES, Entry, proofs_of
+from nblib.derivation import CHECK, CROSS, Derivation, Step, _point, _text
+from nblib.proofs import derivations
+
+
+@dataclass(frozen=True)
+class Erratum:
+    """A wrong line of a source: where it stands, the line before it, it, and its correction."""
+
+    entry: Entry
+    derivation: Derivation
+    previous: sp.Expr
+    wrong: Step
+    correction: Step
+
+    @property
+    def where(self) -> str:
+        """Document, exercise and line, e.g. ``chapter 3 · Exercise 5 · source, line 3``."""
+        return f"{self.entry.source} · {self.entry.title} · {self.wrong.reason}"
+
+    def _repr_latex_(self) -> str:
+        residual = sp.latex(self.wrong.verdict.residual)
+        rows = [
+            rf"& {sp.latex(self.previous)} && {_text('the line before, checked')} && {CHECK}",
+            rf"&= {sp.latex(self.wrong.expr)} && {_text(self.wrong.reason)} && {CROSS}\;"
+            + _text("off by ") + rf"\; {residual}",
+            rf"&= {sp.latex(self.correction.expr)} && {_text(self.correction.reason)} && {CHECK}",
+        ]
+        title = _text(self.where)
+        counter = _text("counterexample: " + _point(self.wrong.verdict))
+        return (rf"$\textbf{{{self.entry.title}}}\quad {title}$" + "\n\n"
+                + r"$$\begin{aligned}" + r"\\ ".join(rows) + r"\end{aligned}$$" + "\n\n"
+                + f"${counter}$")
+
+    def __str__(self) -> str:
+        return (f"{self.where}\n"
+                f"  before:     {sp.sstr(self.previous)}\n"
+                f"  source:     {sp.sstr(self.wrong.expr)}  ✗ off by "
+                f"{sp.sstr(self.wrong.verdict.residual)}\n"
+                f"  counterexample: {_point(self.wrong.verdict)}\n"
+                f"  corrected:  {sp.sstr(self.correction.expr)}  ✓")
+
+    __repr__ = __str__
+
+    def _repr_pretty_(self, printer, cycle: bool) -> None:
+        printer.text(str(self))
+
+
+@dataclass(frozen=True)
+class Remark:
+    """An imprecise claim of a source, with the checks that show what actually holds.
+
+    ``evidence`` holds displayable results: derivations, check reports or plain text.
+    """
+
+    notebook: str
+    where: str
+    source_says: str
+    what_holds: str
+    evidence: Sequence[Any] = field(default_factory=tuple)
+
+    def _repr_markdown_(self) -> str:
+        return (f"**{self.where}**. The source says: {self.source_says} "
+                f"What holds: {self.what_holds}")
+
+    def __str__(self) -> str:
+        return f"{self.where}\n  source says: {self.source_says}\n  holds: {self.what_holds}"
+
+    __repr__ = __str__
+
+    def _repr_pretty_(self, printer, cycle: bool) -> None:
+        printer.text(str(self))
+
+
+def errata_of(e: Entry) -> list[Erratum]:
+    """The wrong source lines in one notebook's derivations, in order."""
+    module = proofs_of(e)
+    if module is None:
+        return []
+    found = []
+    for d in derivations(module):
+        accepted = d.steps[0].expr
+        for i, step in enumerate(d.steps):
+            if step.source_error:
+                found.append(Erratum(e, d, accepted, step, d.steps[i + 1]))
+            elif step.verdict is None or step.verdict.equal:
+                accepted = step.expr
+    return found
+
+
+def errata() -> list[Erratum]:
+    """Every wrong source line in the book, in the book's order."""
+    return [erratum for e in BOOK for erratum in errata_of(e)]
+
+
+def remarks() -> list[Remark]:
+    """Every imprecise claim the notebooks document, in the book's order."""
+    found = []
+    for e in BOOK:
+        module = proofs_of(e)
+        found.extend(make() for make in getattr(module, "REMARKS", ()))
+    return found
+
+
+def documents() -> dict[str, str]:
+    """The two sources, by the short name the errata use."""
+    return dict(SOURCES)

@@ -1,0 +1,91 @@
+"""The catalogue, the tally and the errata, against a proof module built in the test."""
+
+from __future__ import annotations
+
+import types
+
+import pytest
+import sympy as sp
+
+from nblib import book, errata
+from nblib.checks import CheckReport, check_values
+from nblib.derivation import Derivation
+from nblib.errata import Remark
+
+z = sp.symbols("z", real=True)
+SIG = 1 / (1 + sp.exp(-z))
+
+
+def fake_module() -> types.ModuleType:
+    def with_error():
+        d = Derivation(sp.Derivative(SIG, z), reason="definition")
+        d.source_error(sp.exp(z) / (1 + sp.exp(-z)) ** 2, "source, line 2: e^{z}",
+                       correction=sp.exp(-z) / (1 + sp.exp(-z)) ** 2)
+        return d.step(SIG * (1 - SIG), "factor")
+
+    def clean():
+        return Derivation(z + z).step(2 * z, "collect")
+
+    def report():
+        return CheckReport([check_values(1.0, 1.0 + 1e-12, name="a", tol=1e-9),
+                            check_values(0.5, 0.5 + 4e-9, name="b", tol=1e-8,
+                                         kind="absolute")])
+
+    def remark():
+        return Remark("fake", "Exercise 0 · line 1", "C″ ≥ 0.", "C″ > 0.", (clean(),))
+
+    module = types.ModuleType("fake")
+    module.DERIVATIONS, module.CHECKS, module.REMARKS = (with_error, clean), (report,), (remark,)
+    return module
+
+
+@pytest.fixture
+def only_fake(monkeypatch):
+    first = book.BOOK[0]
+    monkeypatch.setattr(book, "BOOK", (first,))
+    monkeypatch.setattr(errata, "BOOK", (first,))
+    monkeypatch.setattr(book, "proofs_of", lambda e: fake_module())
+    monkeypatch.setattr(errata, "proofs_of", lambda e: fake_module())
+    return first
+
+
+def test_catalogue_is_ordered_and_unique():
+    assert [e.number for e in book.BOOK] == list(range(1, len(book.BOOK) + 1))
+    assert len({e.id for e in book.BOOK}) == len(book.BOOK) == 14
+    assert book.entry("pb6").filename == "12_pb6_softmax_temperature.ipynb"
+    with pytest.raises(ValueError, match="no notebook 'pb9'"):
+        book.entry("pb9")
+
+
+def test_contents_links_every_notebook():
+    text = book.contents()._repr_markdown_()
+    for e in book.BOOK:
+        assert f"]({e.filename})" in text and e.claim in text
+
+
+def test_tally_counts_what_it_ran(only_fake):
+    tally = book.tally()
+    (row,) = tally.rows
+    assert (row.derivations, row.steps, row.source_errors) == (2, 4, 1)
+    assert (row.checks, row.failed) == (2, 0)
+    # b is closer to its tolerance (0.4) than a (1e-3): b is the worst, shown as a bound.
+    assert row.worst.name == "b" and row.worst_text() == "< 1e-08 absolute"
+    assert tally.steps == 4 and tally.checks == 2 and tally.failed == 0
+    table = tally._repr_markdown_()
+    assert f"[01 · ex1]({only_fake.filename}) | 2 | 3 | 1 | 2/2 passed" in table
+
+
+def test_errata_gather_the_wrong_line_with_its_neighbours(only_fake):
+    (erratum,) = errata.errata()
+    assert erratum.where == "chapter 3 · Exercise 1 · source, line 2: e^{z}"
+    assert erratum.previous == sp.Derivative(SIG, z)
+    assert erratum.wrong.mark == "✗" and erratum.correction.mark == "✓"
+    assert erratum.correction.expr == sp.exp(-z) / (1 + sp.exp(-z)) ** 2
+    latex = erratum._repr_latex_()
+    assert latex.count(r"\checkmark") == 2 and r"\times" in latex
+    assert "counterexample" in str(erratum)
+
+
+def test_remarks_are_collected_with_their_evidence(only_fake):
+    (remark,) = errata.remarks()
+    assert remark.what_holds == "C″ > 0." and remark.evidence[0].checked_steps == 1
