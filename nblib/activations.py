@@ -42,8 +42,7 @@ def sigmoid(z: Any) -> np.ndarray | np.float64:
     """
     z = as_float_array(z, "z", func="sigmoid")
     with np.errstate(under="ignore"):  # e^{−|z|} → 0 for huge |z| is the right limit
-        e = np.exp(-np.abs(z))
-        out = np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+        out = sigmoid_parts(z)[0]
     return out if out.ndim else out[()]
 
 
@@ -68,10 +67,45 @@ def sigmoid_prime(z: Any) -> np.ndarray | np.float64:
     """
     z = as_float_array(z, "z", func="sigmoid_prime")
     with np.errstate(under="ignore"):
-        e = np.exp(-np.abs(z))
-        # Near z = 0 rounding can exceed the exact maximum ¼ by an ulp: clip it.
-        out = np.minimum(e / (1.0 + e) ** 2, 0.25)
+        out = sigmoid_prime_from_parts(*sigmoid_parts(z)[1:])
     return out if out.ndim else out[()]
+
+
+# Unchecked kernels ------------------------------------------------------------------
+# The public functions above validate, then call these. The network's training loop calls
+# them directly on its own finite float64 arrays, where validation would cost more than
+# the arithmetic of one mini-batch. Callers run them with underflow ignored.
+
+
+def sigmoid_parts(z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Unchecked σ(z) = 1/(1 + e) for z ≥ 0 and e/(1 + e) for z < 0, with e = e^{−|z|}.
+
+    Returns (σ(z), e, 1 + e); the last two give σ′(z) without a second exponential.
+    """
+    # Explicit buffers: arithmetic on a 0-d array would return a scalar, not an array.
+    e = np.minimum(z, -z, out=np.empty_like(z))  # −|z|, exactly
+    np.exp(e, out=e)
+    d = np.add(e, 1.0, out=np.empty_like(e))
+    a = np.where(z >= 0, 1.0, e)
+    a /= d
+    return a, e, d
+
+
+def sigmoid_prime_from_parts(e: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """Unchecked σ′ = e/(1 + e)² from :func:`sigmoid_parts`; overwrites ``e`` and ``d``.
+
+    Near z = 0 rounding can exceed the exact maximum ¼ by an ulp: the result is clipped.
+    """
+    np.multiply(d, d, out=d)
+    np.divide(e, d, out=e)
+    return np.minimum(e, 0.25, out=e)
+
+
+def softmax_of_shifted(t: np.ndarray, axis: int) -> np.ndarray:
+    """Unchecked e^{t}/Σ e^{t} along ``axis`` for shifted logits t ≤ 0 (one t = 0)."""
+    e = np.exp(t)
+    e /= e.sum(axis=axis, keepdims=True)
+    return e
 
 
 def _shifted(z: np.ndarray, c: float, axis: int) -> np.ndarray:
@@ -134,9 +168,8 @@ def softmax(z: Any, c: float = 1.0, axis: int = -1) -> np.ndarray:
     z, c, axis = _validate_softmax_args(z, c, axis, "softmax")
     t = _shifted(z, c, axis)
     with np.errstate(under="ignore"):
-        e = np.exp(t)
-        # At least one e equals 1 (t = 0 at the extreme), so the sum is ≥ 1.
-        return e / e.sum(axis=axis, keepdims=True)
+        # At least one e^t equals 1 (t = 0 at the extreme), so the sum is ≥ 1.
+        return softmax_of_shifted(t, axis)
 
 
 def log_softmax(z: Any, c: float = 1.0, axis: int = -1) -> np.ndarray:

@@ -31,6 +31,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from nblib.activations import sigmoid_parts, sigmoid_prime_from_parts
 from nblib.network_costs import (
     Cost,
     CrossEntropyCost,
@@ -42,8 +43,6 @@ from nblib.network_costs import (
     SoftmaxOutput,
     _fast_sigmoid,
     _fast_sigmoid_prime,
-    _sigmoid_parts,
-    _sigmoid_prime_from_parts,
     make_cost,
     make_output,
 )
@@ -516,7 +515,7 @@ class Network:
         for layer in range(last):
             z = weights[layer] @ a
             z += biases[layer]
-            a, e, d = _sigmoid_parts(z)
+            a, e, d = sigmoid_parts(z)
             activations.append(a)
             parts.append((e, d))
         z = weights[last] @ a
@@ -530,7 +529,7 @@ class Network:
             biases[layer] -= np.add.reduce(delta, axis=1, keepdims=True)  # BP3
             if layer:
                 delta = w.T @ delta  # BP2, with the weights before this step's update
-                delta *= _sigmoid_prime_from_parts(*parts[layer - 1])
+                delta *= sigmoid_prime_from_parts(*parts[layer - 1])
             w -= step_w
 
     @_underflow_ok

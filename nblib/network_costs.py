@@ -25,7 +25,15 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from nblib.activations import log_softmax, sigmoid, sigmoid_prime, softmax
+from nblib.activations import (
+    log_softmax,
+    sigmoid,
+    sigmoid_parts,
+    sigmoid_prime,
+    sigmoid_prime_from_parts,
+    softmax,
+    softmax_of_shifted,
+)
 from nblib.costs import cross_entropy, cross_entropy_from_z, log_likelihood, quadratic_cost
 from nblib.validation import as_float_array, require_closed_unit, require_distribution
 
@@ -72,53 +80,23 @@ def _same_layout(arrays: dict[str, Any], func: str) -> list[np.ndarray]:
     return out
 
 
-# Unchecked kernels for the training loop.  They evaluate exactly the formulas of
-# nblib.activations (bit for bit; tests/test_network.py checks it) but skip the input
-# validation and error-state bookkeeping, which cost more than the arithmetic on the small
-# arrays of one mini-batch.  The caller guarantees finite float64 input and runs under
-# np.errstate(under="ignore") (NumPy's default), where e^{−|z|} may underflow to 0.
-
-
-def _sigmoid_parts(z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """σ(z) as 1/(1 + e) for z ≥ 0 and e/(1 + e) for z < 0, with e = e^{−|z|}.
-
-    Returns (σ(z), e, 1 + e); the last two give σ′(z) later without a second exp.
-    """
-    e = np.minimum(z, -z)  # −|z|, exactly
-    np.exp(e, out=e)
-    d = e + 1.0
-    a = np.where(z >= 0, 1.0, e)
-    a /= d
-    return a, e, d
-
-
-def _sigmoid_prime_from_parts(e: np.ndarray, d: np.ndarray) -> np.ndarray:
-    """σ′ = e/(1 + e)², clipped at its exact maximum ¼, from :func:`_sigmoid_parts`.
-
-    Overwrites ``e`` and ``d`` (they are not needed afterwards).
-    """
-    np.multiply(d, d, out=d)  # NumPy computes d ** 2 as d·d too
-    np.divide(e, d, out=e)
-    return np.minimum(e, 0.25, out=e)
+# The training loop uses the unchecked kernels of nblib.activations directly: the caller
+# guarantees finite float64 input and runs under np.errstate(under="ignore").
 
 
 def _fast_sigmoid(z: np.ndarray) -> np.ndarray:
     """σ(z), unchecked."""
-    return _sigmoid_parts(z)[0]
+    return sigmoid_parts(z)[0]
 
 
 def _fast_sigmoid_prime(z: np.ndarray) -> np.ndarray:
     """σ′(z), unchecked."""
-    _, e, d = _sigmoid_parts(z)
-    return _sigmoid_prime_from_parts(e, d)
+    return sigmoid_prime_from_parts(*sigmoid_parts(z)[1:])
 
 
 def _fast_softmax(z: np.ndarray) -> np.ndarray:
-    """Softmax down the columns, e^{z − max z} / Σ e^{z − max z}."""
-    e = z - z.max(axis=0, keepdims=True)
-    np.exp(e, out=e)
-    e /= e.sum(axis=0, keepdims=True)
-    return e
+    """Softmax down the columns, unchecked."""
+    return softmax_of_shifted(z - z.max(axis=0, keepdims=True), axis=0)
 
 
 def _mean_over_examples(per_neuron: np.ndarray) -> float:
@@ -213,14 +191,14 @@ class SigmoidOutput(OutputActivation):
 
     def _forward_cached(self, z: np.ndarray) -> tuple[np.ndarray, Any]:
         """σ(z), and (e^{−|z|}, 1 + e^{−|z|}) so that σ′ needs no second exp."""
-        a, e, d = _sigmoid_parts(z)
+        a, e, d = sigmoid_parts(z)
         return a, (e, d)
 
     def _backward(
         self, z: np.ndarray, a: np.ndarray, grad_a: np.ndarray, cache: Any = None
     ) -> np.ndarray:
         """g·σ′(z); σ′ from z (not a(1 − a)) keeps its relative accuracy when saturated."""
-        sp = _fast_sigmoid_prime(z) if cache is None else _sigmoid_prime_from_parts(*cache)
+        sp = _fast_sigmoid_prime(z) if cache is None else sigmoid_prime_from_parts(*cache)
         return grad_a * sp
 
 
