@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import ipywidgets as widgets
+import numpy as np
 from ipympl.backend_nbagg import Canvas, FigureManager
 from matplotlib.figure import Figure
 
@@ -111,7 +112,13 @@ class Explorer:
 
     def _on_change(self, change: Mapping[str, Any]) -> None:
         self.update()
-        self.canvas.draw_idle()
+        if self.canvas.syncing_data_url:
+            # No browser attached (tests, nbclient): drawing can wait until someone looks.
+            self.canvas.draw_idle()
+        else:
+            # A browser is attached: render now and push the image. draw_idle would ask the
+            # browser to ask the kernel to draw, a round trip on every control step.
+            self.canvas.draw()
 
     def png(self) -> bytes:
         """The figure as it stands, rendered to PNG bytes (no timestamp metadata)."""
@@ -136,25 +143,59 @@ class Explorer:
         }
 
 
+def _require_binary_grid(kind: str, description: str, value: float, lo: float, hi: float,
+                         step: float) -> None:
+    """Refuse a grid the browser cannot reproduce exactly.
+
+    Every number must be exact in binary, and the value must sit on the grid lo + k·step:
+    the browser snaps an off-grid value and sends the snapped one back to the kernel.
+    """
+    for name, number in (("step", step), ("min", lo), ("max", hi), ("value", value)):
+        if not _dyadic(number):
+            raise ValueError(
+                f"{kind} {description!r}: {name} = {number!r} is not exactly representable "
+                f"in binary; use steps such as 0.25, 0.5 or powers of two"
+            )
+    if step <= 0 or not lo <= value <= hi or not _dyadic((value - lo) / step, 0):
+        raise ValueError(f"{kind} {description!r}: value {value} is not on the grid "
+                         f"{lo}, {lo} + {step}, … {hi}")
+
+
 def slider(
     description: str, value: float, lo: float, hi: float, step: float, fmt: str = ".2f"
 ) -> widgets.FloatSlider:
     """A float slider whose step is exactly representable in binary (no 1.0000000000000002)."""
-    for name, number in (("step", step), ("min", lo), ("max", hi), ("value", value)):
-        if not _dyadic(number):
-            raise ValueError(
-                f"slider {description!r}: {name} = {number!r} is not exactly representable "
-                f"in binary; use steps such as 0.25, 0.5 or powers of two"
-            )
-    if not lo <= value <= hi or not _dyadic((value - lo) / step, 0):
-        # The browser snaps an off-grid value and sends the snapped one back.
-        raise ValueError(f"slider {description!r}: value {value} is not on the grid "
-                         f"{lo}, {lo} + {step}, … {hi}")
+    _require_binary_grid("slider", description, value, lo, hi, step)
     return widgets.FloatSlider(
         value=value, min=lo, max=hi, step=step, description=description,
         readout_format=fmt, continuous_update=True,
         style={"description_width": "initial"},
     )
+
+
+def log_slider(
+    description: str, exponent: float, lo: float, hi: float, step: float, base: float = 10.0
+) -> widgets.FloatLogSlider:
+    """A logarithmic slider (value = base**exponent) whose exponents are exact in binary.
+
+    The browser moves the exponent in steps of ``step`` from ``lo``; with dyadic numbers
+    every position is an exact float, so the exponent the kernel receives is always on the
+    grid.
+    """
+    _require_binary_grid("log_slider", description, exponent, lo, hi, step)
+    if base not in (2.0, 10.0):
+        raise ValueError(f"log_slider {description!r}: base must be 2 or 10 (got {base!r})")
+    return widgets.FloatLogSlider(
+        value=base**exponent, base=base, min=lo, max=hi, step=step, description=description,
+        readout_format=".3g", continuous_update=True,
+        style={"description_width": "initial"},
+    )
+
+
+def slider_positions(control: widgets.FloatLogSlider) -> np.ndarray:
+    """Every value a logarithmic slider can take, from its minimum to its maximum."""
+    count = round((control.max - control.min) / control.step) + 1
+    return control.base ** (control.min + control.step * np.arange(count))
 
 
 def _dyadic(number: float, max_denominator_bits: int = 10) -> bool:
