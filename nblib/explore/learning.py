@@ -1,0 +1,248 @@
+"""Explorers of learning speed: problem 1, problem 2 and the chapter's slowdown demo.
+
+* :class:`GradientSizeExplorer` (pb1): |∂C/∂w| of one output neuron against its weighted
+  input z, quadratic against cross-entropy, for target 0 or 1;
+* :class:`LinearOutputExplorer` (pb2): learning curves of a small network with a linear
+  and with a sigmoid output layer, both under the quadratic cost, from the same start;
+* :class:`SlowdownExplorer` (slowdown): the book's one neuron (input 1, target 0) trained
+  by gradient descent under the quadratic cost, the cross-entropy, or the book page's rule.
+
+The training runs in ``update`` (vectorised, or 300 scalar steps), so a step stays fast.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FixedLocator, MaxNLocator, NullLocator
+
+from nblib.activations import sigmoid, sigmoid_prime
+from nblib.explore.base import Explorer, slider
+from nblib.proofs import pb2, slowdown
+from nblib.proofs.pb1 import weight_gradient_size
+
+__all__ = ["GradientSizeExplorer", "LinearOutputExplorer", "SlowdownExplorer"]
+
+COST_STYLE = (("quadratic", "C3", "quadratic: |a − y| σ′(z)"),
+              ("cross_entropy", "C0", "cross-entropy: |a − y|"))
+
+
+def _few_log_ticks(ax: Axes, decades: list[float]) -> None:
+    """Major ticks at the given powers of ten, plain labels, no minor ticks.
+
+    Drawing tick labels is most of a frame's cost; a log axis would otherwise draw a
+    dozen minor ticks and typeset every label as mathematics.
+    """
+    ax.yaxis.set_major_locator(FixedLocator(decades))
+    ax.yaxis.set_minor_locator(NullLocator())
+    ax.set_yticklabels([f"{d:g}" for d in decades])
+
+
+def _few_ticks(ax: Axes) -> None:
+    """At most five ticks per linear axis, chosen again when the limits move."""
+    ax.xaxis.set_major_locator(MaxNLocator(5))
+    ax.yaxis.set_major_locator(MaxNLocator(5))
+
+
+def _target_toggle() -> widgets.ToggleButtons:
+    return widgets.ToggleButtons(options=[("y = 0", 0.0), ("y = 1", 1.0)], value=0.0,
+                                 description="target")
+
+
+class GradientSizeExplorer(Explorer):
+    """Slide the output neuron's weighted input z: the size of ∂C/∂w under both costs.
+
+    The neuron's input activation is a_kᴸ⁻¹ = 1, so |∂C/∂w| = |∂C/∂b|. Left: both sizes
+    against z on a log scale, with the current z marked. Right: the two values as bars.
+    """
+
+    title = "size of ∂C/∂w for one output neuron"
+    figsize = (9.0, 4.0)
+    z_range = 8.0
+
+    def make_controls(self):
+        """The weighted input z (exact steps of ¼) and the target y."""
+        return {"z": slider("z", 6.0, -self.z_range, self.z_range, 0.25), "y": _target_toggle()}
+
+    def build(self, fig: Figure) -> None:
+        """Curves of |∂C/∂w| against z (log scale), markers at z, and two bars."""
+        self.ax_curve, self.ax_bars = fig.subplots(1, 2, gridspec_kw={"width_ratios": [3, 2]})
+        self.z_grid = np.linspace(-self.z_range, self.z_range, 321)
+        self.curves, self.points = {}, {}
+        for cost, color, label in COST_STYLE:
+            (self.curves[cost],) = self.ax_curve.plot(self.z_grid, np.ones_like(self.z_grid),
+                                                      color=color, label=label)
+            (self.points[cost],) = self.ax_curve.plot([], [], "o", color=color)
+        self.z_line = self.ax_curve.axvline(0.0, color="0.5", lw=0.8, ls=":")
+        self.ax_curve.set(yscale="log", ylim=(1e-4, 2.0), xlim=(-self.z_range, self.z_range),
+                          xlabel="weighted input z of the output neuron",
+                          ylabel="|∂C/∂w|  (input activation 1)")
+        self.ax_curve.legend(loc="lower center", fontsize="small")
+        _few_log_ticks(self.ax_curve, [1e-4, 1e-3, 1e-2, 1e-1, 1.0])
+        self.ax_curve.set_xticks([-8, -4, 0, 4, 8])
+        self.bars = self.ax_bars.barh([1, 0], [0.0, 0.0], color=["C3", "C0"], height=0.6)
+        self.ax_bars.set(xlim=(0.0, 1.15), yticks=[1, 0],
+                         yticklabels=["quadratic", "cross-entropy"], xlabel="|∂C/∂w|",
+                         xticks=[0.0, 0.5, 1.0])
+        self.bar_text = [self.ax_bars.text(0.0, pos, "", va="center", fontsize="small")
+                         for pos in (1, 0)]
+        self.readout = self.ax_bars.text(0.5, 1.02, "", transform=self.ax_bars.transAxes,
+                                         ha="center", va="bottom", fontsize="small")
+
+    def sizes(self) -> dict[str, float]:
+        """|∂C/∂w| at the current z and y, by cost."""
+        z, y = float(self.value("z")), float(self.value("y"))
+        return {cost: float(weight_gradient_size(z, y, cost)) for cost, _, _ in COST_STYLE}
+
+    def update(self) -> None:
+        """Redraw the curves for the target, then the markers, bars and readout at z."""
+        z, y = float(self.value("z")), float(self.value("y"))
+        sizes = self.sizes()
+        for (cost, _, _), bar, text in zip(COST_STYLE, self.bars, self.bar_text, strict=True):
+            self.curves[cost].set_ydata(weight_gradient_size(self.z_grid, y, cost))
+            self.points[cost].set_data([z], [sizes[cost]])
+            bar.set_width(sizes[cost])
+            text.set_position((sizes[cost] + 0.02, bar.get_y() + bar.get_height() / 2))
+            text.set_text(f"{sizes[cost]:.2e}")
+        self.z_line.set_xdata([z, z])
+        a, slope = float(sigmoid(z)), float(sigmoid_prime(z))
+        self.readout.set_text(f"a = σ(z) = {a:.4f}, σ′(z) = {slope:.2e}\n"
+                              f"cross-entropy / quadratic = 1/σ′(z) = {1 / slope:.3g}")
+
+
+class LinearOutputExplorer(Explorer):
+    """Learning curves from a saturated start: linear against sigmoid output neurons.
+
+    A [1, 4, 1] network (seeded) is fitted to 20 points of an S-curve by full-batch
+    gradient descent on the quadratic cost, once with a linear output neuron and once with
+    a sigmoid one, from the same parameters; the output bias is set so the output's
+    weighted input starts at z0 on average.
+    """
+
+    title = "quadratic cost: linear vs sigmoid output"
+    figsize = (9.0, 4.0)
+
+    def make_controls(self):
+        """Initial output z0, learning rate η (a dropdown of exact values), epochs."""
+        return {
+            "z0": slider("initial output z", 6.0, -8.0, 8.0, 0.5),
+            "eta": widgets.Dropdown(options=list(pb2.ETAS), value=0.5, description="η"),
+            "epochs": widgets.IntSlider(value=300, min=10, max=300, step=10,
+                                        description="epochs"),
+        }
+
+    def build(self, fig: Figure) -> None:
+        """Left: cost against epoch (log scale). Right: the data and both trained fits."""
+        self.ax_cost, self.ax_fit = fig.subplots(1, 2)
+        self.x_fine = np.linspace(0.0, 1.0, 101).reshape(1, -1)
+        styles = {"linear": ("C2", "linear output"), "sigmoid": ("C3", "sigmoid output")}
+        self.cost_lines, self.fit_lines = {}, {}
+        for output, (color, label) in styles.items():
+            (self.cost_lines[output],) = self.ax_cost.plot([0, 1], [1, 1], color=color,
+                                                           label=label)
+            (self.fit_lines[output],) = self.ax_fit.plot(self.x_fine[0], self.x_fine[0],
+                                                         color=color, label=label)
+        self.ax_cost.set(yscale="log", xlabel="epoch", ylabel="quadratic cost C")
+        self.ax_cost.legend(loc="upper right", fontsize="small")
+        self.ax_fit.plot(pb2.DATA_X[0], pb2.DATA_Y[0], "o", color="0.3", ms=4, label="data")
+        self.ax_fit.set(xlim=(0, 1), ylim=(-0.25, 1.25), xlabel="input x",
+                        ylabel="output after training")
+        self.ax_fit.legend(loc="lower left", fontsize="small")
+        self.ax_fit.set(xticks=[0.0, 0.5, 1.0], yticks=[0.0, 0.5, 1.0])
+        self.ax_cost.xaxis.set_major_locator(MaxNLocator(5))
+        self.readout = self.ax_cost.text(0.02, 0.03, "", transform=self.ax_cost.transAxes,
+                                         fontsize="small", va="bottom")
+
+    def runs(self) -> dict[str, pb2.Run]:
+        """Train both networks for the current controls."""
+        return pb2.learning_curves(float(self.value("z0")), float(self.value("eta")),
+                                   int(self.value("epochs")))
+
+    def update(self) -> None:
+        """Train both networks, then move the curves, the fits and the readout."""
+        runs = self.runs()
+        epochs = int(self.value("epochs"))
+        epoch_axis = np.arange(epochs + 1)
+        lows, highs = [], []
+        for output, run in runs.items():
+            self.cost_lines[output].set_data(epoch_axis, run.cost)
+            self.fit_lines[output].set_ydata(run.predict(self.x_fine)[0])
+            lows.append(run.cost.min())
+            highs.append(run.cost.max())
+        self.ax_cost.set_xlim(0, epochs)
+        low, high = np.floor(np.log10(min(lows) / 2)), np.ceil(np.log10(max(highs) * 2))
+        self.ax_cost.set_ylim(10.0**low, 10.0**high)
+        _few_log_ticks(self.ax_cost, [10.0**k for k in range(int(low), int(high) + 1)])
+        self.readout.set_text(
+            f"after {epochs} epochs: C = {runs['linear'].cost[-1]:.4f} (linear), "
+            f"{runs['sigmoid'].cost[-1]:.4f} (sigmoid)")
+
+
+class SlowdownExplorer(Explorer):
+    """The book's neuron (input 1, target 0): output and cost against epoch.
+
+    w and b are typed (text boxes), so the book's starts 0.6 and 0.9 can be entered
+    exactly as the book writes them; no slider grid contains 0.6. η comes from a dropdown,
+    which hands back exactly the listed value (0.005, 0.15, …).
+    """
+
+    title = "learning slowdown of one neuron"
+    figsize = (9.0, 4.0)
+    etas = (0.005, 0.05, 0.15, 0.5, 1.0, 2.0)
+    rules = (("quadratic cost", "quadratic"), ("cross-entropy (true gradient)", "cross_entropy"),
+             ("book page's rule, 1/(1 − a)", "book_page"))
+
+    def make_controls(self):
+        """w, b (bounded text boxes), η (dropdown), the update rule, epochs."""
+        def box(description: str, value: float) -> widgets.BoundedFloatText:
+            return widgets.BoundedFloatText(value=value, min=-8.0, max=8.0,
+                                            description=description,
+                                            layout=widgets.Layout(width="140px"),
+                                            style={"description_width": "initial"})
+
+        return {
+            "w": box("w", 0.6),
+            "b": box("b", 0.9),
+            "eta": widgets.Dropdown(options=list(self.etas), value=0.15, description="η",
+                                    layout=widgets.Layout(width="140px")),
+            "rule": widgets.Dropdown(options=list(self.rules), value="quadratic",
+                                     description="update"),
+            "epochs": widgets.IntSlider(value=300, min=10, max=600, step=10,
+                                        description="epochs"),
+        }
+
+    def build(self, fig: Figure) -> None:
+        """Output against epoch (left) and cost against epoch (right)."""
+        self.ax_out, self.ax_cost = fig.subplots(1, 2)
+        (self.output_line,) = self.ax_out.plot([0, 1], [0, 0], color="C0")
+        self.ax_out.set(ylim=(0.0, 1.0), xlabel="epoch", ylabel="output a")
+        (self.cost_line,) = self.ax_cost.plot([0, 1], [0, 0], color="C3")
+        self.ax_cost.set(xlabel="epoch", ylabel="cost")
+        self.readout = self.ax_out.text(0.97, 0.97, "", transform=self.ax_out.transAxes,
+                                        ha="right", va="top", fontsize="small")
+        self.cost_title = self.ax_cost.set_title("", fontsize="small")
+        self.ax_out.set_yticks([0.0, 0.25, 0.5, 0.75, 1.0])
+        _few_ticks(self.ax_cost)
+        self.ax_out.xaxis.set_major_locator(MaxNLocator(5))
+
+    def trajectory(self) -> slowdown.Trajectory:
+        """Run the descent for the current controls."""
+        return slowdown.descend(float(self.value("w")), float(self.value("b")),
+                                float(self.value("eta")), int(self.value("epochs")),
+                                self.value("rule"))
+
+    def update(self) -> None:
+        """Run the descent, then move both curves and the readout."""
+        t = self.trajectory()
+        epochs = np.arange(t.epochs + 1)
+        self.output_line.set_data(epochs, t.output)
+        self.cost_line.set_data(epochs, t.cost)
+        self.ax_out.set_xlim(0, t.epochs)
+        self.ax_cost.set_xlim(0, t.epochs)
+        self.ax_cost.set_ylim(0.0, max(float(t.cost.max()), 1e-3) * 1.05)
+        quadratic = t.rule == "quadratic"
+        self.cost_title.set_text("C = a²/2" if quadratic else "C = −ln(1 − a)")
+        self.readout.set_text(f"a({t.epochs}) = {t.output[-1]:.4f}\n"
+                              f"first step: Δw = Δb = {t.w[1] - t.w[0]:+.4g}")

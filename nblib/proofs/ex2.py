@@ -1,0 +1,296 @@
+"""Exercise 2: why y and a cannot change places in the cross-entropy.
+
+The worked solution's lines, in order: (1) the right cost −[y ln a + (1 − y) ln(1 − a)];
+(2) the swapped form −[a ln y + (1 − a) ln(1 − y)] is undefined at y ∈ {0, 1}; (3) those
+targets occur; (4) the right form never meets ln 0 because 0 < σ(z) < 1 for every z.
+Lines 1–3 are proved symbolically. Line 4 is true in exact arithmetic and false in
+float64, where σ(z) is exactly 1.0 from z ≈ 36.74 on; the numeric checks show the
+textbook formula returning inf there, and the form through z (softplus) staying finite.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+
+from nblib.activations import sigmoid
+from nblib.checks import CheckReport, check_values, numerical_derivative
+from nblib.costs import cross_entropy, cross_entropy_from_z
+from nblib.derivation import Derivation
+from nblib.errata import Remark
+from nblib.floats import float_warnings
+from nblib.single_neuron import (
+    Softplus,
+    cross_entropy_reference,
+    first_float_where,
+    swapped_cross_entropy,
+    textbook_cross_entropy,
+    unit_interval_substitution,
+)
+from nblib.symbolic import sigma
+
+a, y, z = sp.symbols("a y z", real=True)
+RIGHT = -(y * sp.log(a) + (1 - y) * sp.log(1 - a))
+SWAPPED = -(a * sp.log(y) + (1 - a) * sp.log(1 - y))
+#: a = 1/(1 + t_a) with t_a > 0: exactly the activations 0 < a < 1, in a form SymPy can use.
+INSIDE = unit_interval_substitution([a])
+
+
+# Symbolic ---------------------------------------------------------------------------------
+def swapped_at_ends() -> list[sp.Expr]:
+    """The swapped form at y = 0 and y = 1: SymPy's ln 0 is zoo (complex infinity)."""
+    return [SWAPPED.subs(y, 0), SWAPPED.subs(y, 1)]
+
+
+def swapped_limits() -> list[sp.Expr]:
+    """Its limits as y → 0⁺ and y → 1⁻ for every 0 < a < 1: both +∞."""
+    inside = SWAPPED.subs(INSIDE)
+    return [sp.limit(inside, y, 0, "+"), sp.limit(inside, y, 1, "-")]
+
+
+def right_at_ends() -> tuple[list[sp.Expr], list[bool | None]]:
+    """The right form at y = 0 and y = 1, and whether SymPy finds it finite on 0 < a < 1."""
+    ends = [RIGHT.subs(y, 0), RIGHT.subs(y, 1)]
+    return ends, [end.subs(INSIDE).is_finite for end in ends]
+
+
+def right_from_z() -> Derivation:
+    """Claim 3: C(σ(z), y) = y softplus(−z) + (1 − y) softplus(z)."""
+    d = Derivation(RIGHT.subs(a, sigma(z)), lhs=r"C(\sigma(z), y)", domains={y: (0, 1)},
+                   reason="source, line 1, with $a = \\sigma(z)$")
+    d.step(-(y * sp.log(1 / (1 + sp.exp(-z)))
+             + (1 - y) * sp.log(sp.exp(-z) / (1 + sp.exp(-z)))),
+           r"definition of σ, and $1 - \sigma(z) = e^{-z}/(1+e^{-z})$")
+    d.step(y * sp.log(1 + sp.exp(-z)) + (1 - y) * (z + sp.log(1 + sp.exp(-z))),
+           r"$\ln(1/u) = -\ln u$ and $\ln(e^{-z}/u) = -z - \ln u$")
+    d.step(y * sp.log(1 + sp.exp(-z)) + (1 - y) * sp.log(1 + sp.exp(z)),
+           r"$z + \ln(1+e^{-z}) = \ln(e^{z}+1)$")
+    return d.step(y * Softplus(-z) + (1 - y) * Softplus(z), "definition of softplus")
+
+
+def from_z_is_finite() -> bool | None:
+    """SymPy's verdict on the finiteness of the softplus form for real z and y."""
+    return right_from_z().result.doit().is_finite
+
+
+def softplus_shift() -> Derivation:
+    """softplus(z) = z + softplus(−z): the rewriting that never exponentiates a positive z."""
+    d = Derivation(Softplus(z))
+    d.step(sp.log(sp.exp(z) * (1 + sp.exp(-z))), r"factor out $e^{z}$")
+    return d.step(z + Softplus(-z), r"$\ln e^{z} = z$; used for $z > 0$")
+
+
+def slope_from_z() -> Derivation:
+    """∂C/∂z = σ(z) − y, from softplus′ = σ."""
+    d = Derivation(sp.Derivative(y * Softplus(-z) + (1 - y) * Softplus(z), z),
+                   lhs=r"\frac{\partial C}{\partial z}", domains={y: (0, 1)})
+    d.step(-y * sigma(-z) + (1 - y) * sigma(z),
+           r"$\operatorname{softplus}'(t) = \sigma(t)$, chain rule")
+    d.step(-y * (1 - sigma(z)) + (1 - y) * sigma(z), r"$\sigma(-z) = 1 - \sigma(z)$ (exercise 1)")
+    return d.step(sigma(z) - y, "multiply out")
+
+
+def gap_exact() -> Derivation:
+    """Source, line 4, in exact arithmetic: 1 − σ(z) = e^{−z}/(1 + e^{−z})."""
+    return Derivation(1 - sigma(z)).step(sp.exp(-z) / (1 + sp.exp(-z)), "definition of σ")
+
+
+def gap_is_positive() -> list[bool | None]:
+    """SymPy's verdicts: σ(z) > 0 and 1 − σ(z) > 0 for every real z."""
+    return [sigma(z).doit().is_positive, gap_exact().result.is_positive]
+
+
+DERIVATIONS = (right_from_z, softplus_shift, slope_from_z, gap_exact)
+
+
+# Numeric ----------------------------------------------------------------------------------
+def saturation_points() -> dict[str, float]:
+    """Where float64 leaves the open interval: found by bisection over the floats."""
+    z_one = first_float_where(lambda t: sigmoid(t) == 1.0, 0.0, 100.0)
+    z_zero = float(np.nextafter(first_float_where(lambda t: sigmoid(t) > 0.0, -1000.0, 0.0),
+                                -np.inf))
+    return {"z_one": z_one, "just_below": float(np.nextafter(z_one, -np.inf)), "z_zero": z_zero}
+
+
+def show_saturation() -> None:
+    """Print the three points of :func:`saturation_points` with σ there."""
+    p = saturation_points()
+    print(f"smallest z with σ(z) == 1.0: {p['z_one']!r}   (53 ln 2 = {53 * np.log(2):.15f})")
+    print(f"the float just below it:     σ({p['just_below']!r}) = "
+          f"{float(sigmoid(p['just_below']))!r}")
+    print(f"largest z with σ(z) == 0.0:  {p['z_zero']!r}")
+
+
+def saturation_check() -> CheckReport:
+    """Source, line 4, in float64: σ(z) is exactly 1.0 (and exactly 0.0) at finite z."""
+    p = saturation_points()
+    after_zero = float(np.nextafter(p["z_zero"], np.inf))
+    return CheckReport([
+        check_values(sigmoid(p["z_one"]), 1.0, kind="absolute", tol=0.0,
+                     name=f"claim 4: σ(z) == 1.0 exactly at z = {p['z_one']!r}"),
+        check_values(1.0 - sigmoid(p["just_below"]), 2.0**-52, kind="absolute", tol=0.0,
+                     name="claim 4: one float earlier, 1 − σ(z) = 2⁻⁵² (σ jumps from 1 − 2⁻⁵² "
+                          "to 1)"),
+        check_values(p["z_one"], 53 * np.log(2), kind="absolute", tol=1e-14,
+                     name="claim 4: the jump sits at z = 53 ln 2, where e^{−z} = 2⁻⁵³"),
+        check_values(sigmoid(p["z_zero"]), 0.0, kind="absolute", tol=0.0,
+                     name=f"claim 4: σ(z) == 0.0 exactly at z = {p['z_zero']!r}"),
+        check_values(float(sigmoid(after_zero) > 0), 1.0, kind="absolute", tol=0.0,
+                     name="claim 4: one float later, σ(z) > 0"),
+    ])
+
+
+#: Weighted inputs of a confidently wrong neuron (target 0), up to the float64 range.
+BREAKDOWN_Z = np.array([30.0, 36.0, 53 * np.log(2), 40.0, 800.0, 1e300])
+
+
+def breakdown_z() -> np.ndarray:
+    """:data:`BREAKDOWN_Z` with its third entry replaced by the exact saturation point."""
+    zs = BREAKDOWN_Z.copy()
+    zs[2] = saturation_points()["z_one"]
+    return zs
+
+
+def show_textbook_breakdown(target: float) -> None:
+    """Print the textbook formula at a = σ(z) beside the form through z, and NumPy's warnings."""
+    zs = breakdown_z()
+    targets = np.full_like(zs, target)
+    textbook, warnings = float_warnings(textbook_cross_entropy, sigmoid(zs), targets)
+    for z_value, raw, stable in zip(zs, textbook, cross_entropy_from_z(zs, targets), strict=True):
+        print(f"z = {float(z_value)!r:<18}  textbook {float(raw)!r:<22}  "
+              f"from z {float(stable)!r}")
+    print("warnings:", warnings)
+
+
+def breakdown_check() -> CheckReport:
+    """The textbook formula returns inf (y = 0) and nan (y = 1) from z ≈ 36.74 on; the form
+    through z is finite everywhere, and exact at z = ±1e300."""
+    zs = breakdown_z()
+    saturated = zs >= saturation_points()["z_one"]
+    results = []
+    for target, bad, kind in ((0.0, np.isinf, "inf"), (1.0, np.isnan, "nan")):
+        targets = np.full_like(zs, target)
+        textbook, _ = float_warnings(textbook_cross_entropy, sigmoid(zs), targets)
+        results += [
+            check_values(bad(textbook).astype(float), saturated.astype(float), kind="absolute",
+                         tol=0.0, name=f"claim 4: y = {target:g}, the textbook formula is {kind} "
+                                       "exactly where σ(z) == 1.0"),
+            check_values(np.isfinite(cross_entropy_from_z(zs, targets)).astype(float),
+                         np.ones_like(zs), kind="absolute", tol=0.0,
+                         name=f"claim 4: y = {target:g}, the form through z is finite at every z, "
+                              "1e300 included"),
+        ]
+    extremes = np.array([-1e300, -1e300, -1e300, 1e300, 1e300, 1e300])
+    targets = np.array([0.0, 0.5, 1.0, 0.0, 0.5, 1.0])
+    # Exact values: softplus(±z) is |z| or 0 at |z| = 1e300, so the cost is (1 − y)·1e300
+    # at z = 1e300 and y·1e300 at z = −1e300.
+    expected = np.where(extremes > 0, (1 - targets) * 1e300, targets * 1e300)
+    results.append(check_values(cross_entropy_from_z(extremes, targets), expected, tol=0.0,
+                                name="claim 3: at z = ±1e300 the form through z is exact, "
+                                     "y ∈ {0, ½, 1}"))
+    return CheckReport(results)
+
+
+def refusal() -> str:
+    """The message with which nblib.cross_entropy refuses an activation rounded to 1.0."""
+    try:
+        cross_entropy(sigmoid(40.0), 0.0)
+    except ValueError as error:
+        return str(error)
+    raise AssertionError("cross_entropy accepted a = 1.0")  # pragma: no cover
+
+
+PROBE_Z = np.array([5.0, 10.0, 20.0, 30.0, 35.0, 36.5])
+
+
+def show_accuracy() -> None:
+    """Print the relative error of both forms against mpmath (y = 0) as σ(z) nears 1."""
+    zeros = np.zeros_like(PROBE_Z)
+    reference = cross_entropy_reference(PROBE_Z, zeros)
+    textbook = np.abs(cross_entropy(sigmoid(PROBE_Z), zeros) - reference) / reference
+    stable = np.abs(cross_entropy_from_z(PROBE_Z, zeros) - reference) / reference
+    for z_value, e1, e2 in zip(PROBE_Z, textbook, stable, strict=True):
+        print(f"z = {z_value:4.1f}   textbook relative error {e1:.0e}   from z {e2:.0e}")
+
+
+def check_points(seed: int = 2) -> tuple[np.ndarray, np.ndarray]:
+    """Random z and y, targets exactly 0 and 1, and |z| up to 1e300."""
+    rng = np.random.default_rng(seed)
+    z_one = saturation_points()["z_one"]
+    zs = np.concatenate([rng.normal(0, 8, 300), np.linspace(-745, 745, 61),
+                         [-1e300, -1e3, -z_one, 0.0, z_one, 1e3, 1e300]])
+    ys = rng.uniform(0, 1, zs.size)
+    ys[::4], ys[1::4] = 0.0, 1.0  # a quarter of the targets at each end
+    return zs, ys
+
+
+def claim_checks() -> CheckReport:
+    """Claim 3 in float64: against mpmath everywhere, against the textbook form where that is
+    still accurate, and the slope σ(z) − y against central differences."""
+    zs, ys = check_points()
+    moderate = np.abs(zs) <= 10
+    slope = numerical_derivative(lambda t: cross_entropy_from_z(t, ys), zs)
+    return CheckReport([
+        check_values(cross_entropy_from_z(zs, ys), cross_entropy_reference(zs, ys), tol=1e-14,
+                     name="claim 3: softplus form against 40-digit mpmath, |z| up to 1e300"),
+        check_values(cross_entropy(sigmoid(zs[moderate]), ys[moderate]),
+                     cross_entropy_from_z(zs[moderate], ys[moderate]), tol=1e-11,
+                     name="claim 3: textbook form against softplus form, |z| ≤ 10"),
+        check_values(sigmoid(zs) - ys, slope, kind="absolute", tol=1e-6,
+                     name="claim 3: ∂C/∂z = σ(z) − y against central differences"),
+    ])
+
+
+ACTIVATIONS = np.linspace(0.01, 0.99, 99)
+
+
+def swapped_warnings() -> dict[str, list[str]]:
+    """NumPy's warnings for the swapped form typed as printed, at y = 0, 1 and ½."""
+    return {f"y = {target:g}": float_warnings(textbook_cross_entropy,
+                                              np.full_like(ACTIVATIONS, target), ACTIVATIONS)[1]
+            for target in (0.0, 1.0, 0.5)}
+
+
+def swapped_check() -> CheckReport:
+    """Claim 1 in float64: the swapped form is infinite at every activation when y ∈ {0, 1},
+    finite when y = ½; the formula as printed and nblib's quiet version agree."""
+    results = []
+    for target in (0.0, 1.0, 0.5):
+        targets = np.full_like(ACTIVATIONS, target)
+        printed, _ = float_warnings(textbook_cross_entropy, targets, ACTIVATIONS)
+        quiet = swapped_cross_entropy(ACTIVATIONS, targets)
+        expected = 1.0 if target in (0.0, 1.0) else 0.0
+        verdict = "infinite" if expected else "finite"
+        results += [
+            check_values(np.isinf(quiet).astype(float), np.full_like(ACTIVATIONS, expected),
+                         kind="absolute", tol=0.0,
+                         name=f"claim 1: y = {target:g}, swapped form {verdict} at all 99 "
+                              "activations"),
+            check_values(np.isinf(printed).astype(float), np.isinf(quiet).astype(float),
+                         kind="absolute", tol=0.0,
+                         name=f"claim 1: y = {target:g}, as printed and nblib's version agree"),
+        ]
+    return CheckReport(results)
+
+
+CHECKS = (saturation_check, breakdown_check, claim_checks, swapped_check)
+
+
+# The source's imprecision, for the errata page --------------------------------------------
+def float64_remark() -> Remark:
+    """Source, line 4: "0 < σ(z) < 1 for every z" holds for real numbers, not in float64."""
+    return Remark(
+        notebook="ex2",
+        where="chapter 3 · Exercise 2 · source, line 4",
+        source_says="the right cost never meets ln 0, because a sigmoid output a = σ(z) lies "
+                    "strictly between 0 and 1 whatever z is.",
+        what_holds="true in exact arithmetic (1 − σ(z) = e^{−z}/(1 + e^{−z}) > 0), false in "
+                   "float64: σ(z) is exactly 1.0 for z ≥ 36.7368… (≈ 53 ln 2) and exactly 0.0 "
+                   "for z ≤ −745.13…, where the cost typed as printed returns inf (or nan, "
+                   "0·ln 0, for a right answer). Computing it from z, "
+                   "y·softplus(−z) + (1 − y)·softplus(z), is finite for every finite z.",
+        evidence=(gap_exact(), saturation_check(), breakdown_check()),
+    )
+
+
+REMARKS = (float64_remark,)

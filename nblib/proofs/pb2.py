@@ -1,0 +1,318 @@
+"""Problem 2: the quadratic cost with linear output neurons has δᴸ = aᴸ − y.
+
+With aᴸ = f(zᴸ) and f(z) = z, BP1 gives δ_jᴸ = (∂C/∂a_jᴸ) f′(z_jᴸ) = a_jᴸ − y_j, so BP4 and
+BP3 give ∂C/∂w_jkᴸ = a_kᴸ⁻¹ (a_jᴸ − y_j) and ∂C/∂b_jᴸ = a_jᴸ − y_j, averaged over the
+examples for the full cost. The derivations follow the worked solution's lines (BP1,
+∂C/∂a_j = a_j − y_j, f′ = 1, BP4, BP3, the average), all of which hold, and then check every
+weight and bias of a concrete linear layer of 3 outputs and 2 inputs.
+
+The numeric part checks backprop for a network with a linear output layer, shows that an
+output far from its target keeps a large gradient (a sigmoid output there would have
+almost none), and that the cure stops at the output layer: a saturated *hidden* neuron
+still learns slowly. :func:`learning_curves` trains a small network both ways from a
+saturated start, for the notebook's explorer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+
+from nblib.checks import CheckReport, check_gradient, check_values
+from nblib.derivation import Derivation
+from nblib.network import Network
+from nblib.proofs.pb1 import (
+    HINTS,
+    EntryTable,
+    J,
+    K,
+    Table,
+    averaged,
+    dC_da,
+    delta,
+    entry_builders,
+    last_layer,
+    layer_cost,
+    output_layer_functions,
+    output_parameters,
+    random_batch,
+    shown,
+)
+from nblib.validation import as_scalar
+
+_W = r"\frac{\partial C}{\partial w_{21}}"
+_B = r"\frac{\partial C}{\partial b_{2}}"
+
+
+# --------------------------------------------------------------------------- derivations
+
+
+def f_prime() -> Derivation:
+    """f′(z) = 1 for the linear activation f(z) = z."""
+    z = sp.Symbol("z", real=True)
+    d = Derivation(sp.Derivative(z, z), lhs="f'(z)", reason="$f(z) = z$")
+    return d.step(sp.S.One, "the source: $f'(x) = 1$ for every real $x$")
+
+
+def linear_delta() -> Derivation:
+    """δ_2 = a_2 − y_2 for linear outputs, along the source's lines."""
+    layer = last_layer("linear")
+    a, y, fp = layer.a[J], layer.y[J], layer.f_prime[J]
+    start = shown(r"\frac{\partial C}{\partial z_{2}}", delta(layer, "quadratic", J).args[0],
+                  "dC/dz_2")
+    d = Derivation(start, lhs=r"\delta_{2}", reason="definition of the output error",
+                   domains=layer.domains, hints=HINTS)
+    d.step(dC_da(layer, "quadratic", J) * fp, "BP1 (source, line 1)")
+    d.step((a - y) * fp, r"$\partial C / \partial a_j = a_j - y_j$ (source, line 2)")
+    return d.step(a - y, "$f'(z_j) = 1$ (source, lines 2 and 3)")
+
+
+def linear_weight() -> Derivation:
+    """∂C/∂w_21 = a_1ᴸ⁻¹ (a_2 − y_2), by BP4 and δ = a − y."""
+    layer = last_layer("linear")
+    d = Derivation(sp.Derivative(layer_cost(layer, "quadratic"), layer.w[J, K]), lhs=_W,
+                   domains=layer.domains, hints=HINTS)
+    d.step(layer.x[K] * delta(layer, "quadratic", J), "BP4 (source)")
+    return d.step(layer.x[K] * (layer.a[J] - layer.y[J]), r"$\delta_j = a_j - y_j$ (source)")
+
+
+def linear_bias() -> Derivation:
+    """∂C/∂b_2 = a_2 − y_2, by BP3 and δ = a − y."""
+    layer = last_layer("linear")
+    d = Derivation(sp.Derivative(layer_cost(layer, "quadratic"), layer.b[J]), lhs=_B,
+                   domains=layer.domains, hints=HINTS)
+    d.step(delta(layer, "quadratic", J), "BP3 (source)")
+    return d.step(layer.a[J] - layer.y[J], r"$\delta_j = a_j - y_j$ (source)")
+
+
+def averaged_weight() -> Derivation:
+    """Over two examples: ∂C/∂w_21 = ½ Σ_x a_1ᴸ⁻¹ (a_2 − y_2)."""
+    return averaged("quadratic", "w", activation="linear")
+
+
+def averaged_bias() -> Derivation:
+    """Over two examples: ∂C/∂b_2 = ½ Σ_x (a_2 − y_2)."""
+    return averaged("quadratic", "b", activation="linear")
+
+
+def every_entry() -> EntryTable:
+    """Every weight and bias of the concrete linear layer (3 outputs, 2 inputs)."""
+    return EntryTable("Linear outputs, quadratic cost: all 6 weights and 3 biases",
+                      [build() for build in ENTRIES])
+
+
+ENTRIES = entry_builders("quadratic", activation="linear", prefix="entry_linear_")
+
+DERIVATIONS = (f_prime, linear_delta, linear_weight, linear_bias, averaged_weight,
+               averaged_bias, *ENTRIES)
+
+
+# --------------------------------------------------------------------------- numerics
+
+SIZES = (4, 5, 3, 2)
+SEED = 64
+
+
+def _linear_network(seed: int = SEED) -> Network:
+    return Network(list(SIZES), output="linear", cost="quadratic", seed=seed)
+
+
+def network_checks() -> CheckReport:
+    """Backprop of a [4, 5, 3, 2] network with linear outputs against central differences."""
+    X, Y = random_batch(SIZES, 6, SEED, targets="normal")
+    net = _linear_network()
+    f, grad = net.gradient_check_functions(X, Y)
+    results = [check_gradient(f, grad, net.flat_parameters(), tol=1e-6,
+                              name=f"backprop, all {net.num_parameters} parameters")]
+    f, formula = output_layer_functions(net, X, Y, "quadratic")
+    results.append(check_gradient(f, formula, output_parameters(net), tol=1e-6,
+                                  name="∂C/∂w^L, ∂C/∂b^L = (1/n) Σ_x a^(L-1)_k (a_j − y_j), "
+                                       "(1/n) Σ_x (a_j − y_j)"))
+    results.append(check_values(net.output_error(X, Y), net.feedforward(X) - Y, tol=0.0,
+                                name="network's δ^L against a^L − y"))
+    return CheckReport(results)
+
+
+FAR = (20.0, -20.0)
+
+
+def far_network(output: str, z_out: Sequence[float] = FAR) -> tuple[Network, np.ndarray]:
+    """A [4, 5, 3, 2] network and one input whose output weighted inputs are ``z_out``."""
+    net = Network(list(SIZES), output=output, cost="quadratic", seed=SEED)
+    x = np.random.default_rng(SEED + 1).standard_normal((SIZES[0], 1))
+    hidden = net.forward(x)[0][-2]
+    net.biases[-1] = np.asarray(z_out, dtype=float).reshape(-1, 1) - net.weights[-1] @ hidden
+    return net, x
+
+
+def far_checks() -> CheckReport:
+    """Outputs at z = ±20 with targets 0 and 1: the linear network's gradient is large and
+    right (central differences), and δᴸ = a − y exactly.
+
+    The cost is about 400 here while some hidden-layer entries of the gradient are near
+    1e-3, so the difference quotient needs a step of 1e-4: at 1e-6 its rounding noise,
+    about 1e-16 · 400 / 1e-6, would be a few parts in 1e6 of those entries.
+    """
+    net, x = far_network("linear")
+    y = np.array([[0.0], [1.0]])
+    f, grad = net.gradient_check_functions(x, y)
+    return CheckReport([
+        check_gradient(f, grad, net.flat_parameters(), tol=1e-6, h=1e-4,
+                       name="z^L = (20, −20), y = (0, 1): backprop, all layers"),
+        check_values(net.output_error(x, y), np.array([[20.0], [-21.0]]), tol=1e-12,
+                     name="z^L = (20, −20), y = (0, 1): δ^L = a^L − y = (20, −21)"),
+    ])
+
+
+def far_table() -> Table:
+    """δᴸ and the largest |∂C/∂wᴸ| at z = ±20, linear outputs against sigmoid outputs."""
+    y = np.array([[0.0], [1.0]])
+    rows = []
+    deltas, grads = {}, {}
+    for output in ("linear", "sigmoid"):
+        net, x = far_network(output)
+        deltas[output] = net.output_error(x, y)[:, 0]
+        grads[output] = np.abs(net.backprop(x, y)[0][-1]).max(axis=1)
+    for j in range(2):
+        rows.append((f"{j + 1}", f"{FAR[j]:+.0f}", f"{y[j, 0]:.0f}",
+                     f"{deltas['linear'][j]:+.1f}", f"{grads['linear'][j]:.2e}",
+                     f"{deltas['sigmoid'][j]:+.2e}", f"{grads['sigmoid'][j]:.2e}"))
+    return Table(("j", "z_j", "y_j", "δ_j linear", "max|∂C/∂w_jk| linear",
+                  "δ_j sigmoid", "max|∂C/∂w_jk| sigmoid"), tuple(rows))
+
+
+def hidden_saturation_table() -> Table:
+    """A saturated hidden neuron learns slowly even under linear outputs.
+
+    Network [2, 3, 1] with a linear output; hidden neuron 1 gets bias 20 (σ′ ≈ 2e-9), the
+    others stay as drawn. The gradient of each hidden neuron's incoming weights.
+    """
+    net = Network([2, 3, 1], output="linear", cost="quadratic", seed=SEED)
+    net.biases[0][0, 0] = 20.0
+    rng = np.random.default_rng(SEED + 2)
+    X, Y = rng.standard_normal((2, 5)), rng.standard_normal((1, 5))
+    zs = net.forward(X)[1][0]
+    grad_w = net.backprop(X, Y)[0][0]
+    rows = tuple((f"{i + 1}", f"{zs[i].mean():+.2f}", f"{np.abs(grad_w[i]).max():.2e}")
+                 for i in range(3))
+    return Table(("hidden neuron", "mean z", "max|∂C/∂w| of its inputs"), rows)
+
+
+# --------------------------------------------------------------------------- learning curves
+
+#: The explorer's data: 20 points of an S-curve inside (0.2, 0.8), which σ can reach too.
+DATA_X = np.linspace(0.0, 1.0, 20).reshape(1, 20)
+DATA_Y = 0.2 + 0.6 / (1.0 + np.exp(-10.0 * (DATA_X - 0.5)))
+HIDDEN = 4
+CURVE_SEED = 3
+ETAS = (0.125, 0.25, 0.5, 1.0)
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    """σ by nblib's stable formula, without the argument checks (a hot loop)."""
+    e = np.exp(np.minimum(z, -z))
+    return np.where(z >= 0, 1.0, e) / (1.0 + e)
+
+
+def initial_parameters(z0: float) -> list[np.ndarray]:
+    """[w², b², w³, b³] of a [1, 4, 1] network (seeded), with the output bias set so that the
+    output weighted input averages ``z0`` over the data: a saturated start for |z0| ≳ 4."""
+    net = Network([1, HIDDEN, 1], seed=CURVE_SEED)
+    hidden = net.forward(DATA_X)[0][1]
+    net.biases[-1][:] = z0 - (net.weights[-1] @ hidden).mean()
+    return [net.weights[0], net.biases[0], net.weights[1], net.biases[1]]
+
+
+@dataclass(frozen=True)
+class Run:
+    """A training run: the cost after each epoch (entry 0 before training), final parameters."""
+
+    cost: np.ndarray
+    parameters: tuple[np.ndarray, ...]
+    output: str
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        """The trained network's output for inputs ``x`` (shape (1, m))."""
+        w2, b2, w3, b3 = self.parameters
+        z = w3 @ _sigmoid(w2 @ x + b2) + b3
+        return z if self.output == "linear" else _sigmoid(z)
+
+
+def descend(parameters: Sequence[np.ndarray], output: str, eta: float, epochs: int) -> Run:
+    """Full-batch gradient descent on the quadratic cost of the data, vectorised over examples.
+
+    The same BP1–BP4 as :meth:`nblib.network.Network.train` with one mini-batch of all 20
+    examples (so no shuffling matters); ``learning_curve_checks`` compares the two.
+    """
+    if output not in ("linear", "sigmoid"):
+        raise ValueError(f"descend: argument 'output' must be 'linear' or 'sigmoid' "
+                         f"(got {output!r})")
+    eta = as_scalar(eta, "eta", func="descend")
+    if eta <= 0:
+        raise ValueError(f"descend: argument 'eta' must be positive (got {eta})")
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"descend: argument 'epochs' must be a positive integer (got {epochs!r})")
+    w2, b2, w3, b3 = (np.array(p, dtype=float) for p in parameters)
+    X, Y = DATA_X, DATA_Y
+    scale = eta / X.shape[1]
+    cost = np.empty(epochs + 1)
+    for epoch in range(epochs + 1):
+        a2 = _sigmoid(w2 @ X + b2)
+        z3 = w3 @ a2 + b3
+        a3 = z3 if output == "linear" else _sigmoid(z3)
+        error = a3 - Y
+        cost[epoch] = 0.5 * np.mean(np.sum(error * error, axis=0))
+        if epoch == epochs:
+            break
+        d3 = error if output == "linear" else error * (a3 * (1.0 - a3))  # BP1
+        d3 = d3 * scale
+        d2 = (w3.T @ d3) * (a2 * (1.0 - a2))  # BP2, with the weights before the step
+        w3 -= d3 @ a2.T  # BP4
+        b3 -= d3.sum(axis=1, keepdims=True)  # BP3
+        w2 -= d2 @ X.T
+        b2 -= d2.sum(axis=1, keepdims=True)
+    return Run(cost, (w2, b2, w3, b3), output)
+
+
+def learning_curves(z0: float, eta: float, epochs: int) -> dict[str, Run]:
+    """Linear and sigmoid outputs trained from the same start; keys ``"linear"``, ``"sigmoid"``."""
+    start = initial_parameters(as_scalar(z0, "z0", func="learning_curves"))
+    return {output: descend(start, output, eta, epochs) for output in ("linear", "sigmoid")}
+
+
+def curve_table(z0: float = 6.0, eta: float = 0.5, epochs: Sequence[int] = (0, 10, 50, 100, 300)
+                ) -> Table:
+    """The cost after the given epochs, linear and sigmoid outputs from the same start."""
+    curves = learning_curves(z0, eta, max(epochs))
+    rows = tuple((output, *(f"{run.cost[e]:.4f}" for e in epochs))
+                 for output, run in curves.items())
+    return Table(("output", *(f"C({e})" for e in epochs)), rows)
+
+
+def learning_curve_checks() -> CheckReport:
+    """The explorer's fast loop against Network.train, and the slowdown it shows."""
+    start = initial_parameters(6.0)
+    results = []
+    for output in ("linear", "sigmoid"):
+        net = Network.from_parameters([start[0], start[2]], [start[1], start[3]],
+                                      output=output, cost="quadratic")
+        reference = net.train(DATA_X, DATA_Y, 300, DATA_X.shape[1], 0.5, seed=0).cost
+        results.append(check_values(descend(start, output, 0.5, 300).cost, reference,
+                                    tol=1e-12, name=f"{output} output, z0 = 6, η = 0.5: "
+                                    "learning curve against Network.train"))
+    curves = learning_curves(6.0, 0.5, 50)
+    linear, sigmoid = curves["linear"].cost, curves["sigmoid"].cost
+    # Violations of the claims, 0 when they hold.
+    results.append(check_values(max(0.0, linear[50] - 0.05), 0.0, tol=0.0, kind="absolute",
+                                name="linear output, z0 = 6: cost below 0.05 after 50 epochs"))
+    results.append(check_values(max(0.0, (sigmoid[0] - sigmoid[50]) - 0.01 * sigmoid[0]), 0.0,
+                                tol=0.0, kind="absolute",
+                                name="sigmoid output, z0 = 6: cost falls by under 1% "
+                                     "in 50 epochs"))
+    return CheckReport(results)
+
+
+CHECKS = (network_checks, far_checks, learning_curve_checks)

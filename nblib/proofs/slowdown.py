@@ -1,0 +1,389 @@
+"""The chapter's opening demo: one sigmoid neuron, input x = 1, target y = 0, learning by
+gradient descent on its weight w and bias b.
+
+The derivations give ∂C/∂w and ∂C/∂b of the one-neuron cost from the definitions:
+(a − y) σ′(z) x and (a − y) σ′(z) for the quadratic cost (the book's (55) and (56) at x = 1,
+y = 0), x (a − y) and a − y for the cross-entropy (the one-neuron (61) and (62)). They
+also check the update the book's own page uses for its cross-entropy half, the derivative
+∂C/∂a = 1/(1 − a) (for y = 0) in place of ∂C/∂w: a line recorded as wrong, with the
+chain-rule factor σ′(z) x that turns it into the true gradient a.
+
+The numeric part runs the descent (:func:`descend`), reproduces the book's quadratic runs
+and checks them against :class:`nblib.network.Network`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+
+from nblib.checks import (
+    CheckReport,
+    CheckResult,
+    check_gradient,
+    check_values,
+    numerical_derivative,
+)
+from nblib.derivation import Derivation
+from nblib.network import Network
+from nblib.proofs.pb1 import Table, shown
+from nblib.symbolic import sigma
+from nblib.validation import as_scalar
+
+RULES = ("quadratic", "cross_entropy", "book_page")
+RULE_NAMES = {"quadratic": "quadratic cost", "cross_entropy": "cross-entropy, true gradient",
+              "book_page": "cross-entropy, the book page's rule"}
+
+w, b = sp.symbols("w b", real=True)
+x, y = sp.symbols("x y", real=True)
+_t = sp.Symbol("t", real=True)
+_alpha = sp.Symbol("a", real=True)
+
+Z = shown("z", w * x + b, "z")
+A = shown("a", sigma(Z), "a")
+Y = shown("y", y, "y")  # shown by name, so that a − y prints in that order
+SLOPE = shown(r"\sigma'\left(z\right)", sp.diff(1 / (1 + sp.exp(-_t)), _t).subs(_t, Z), "σ′(z)")
+DOMAINS = {y: (0.0, 1.0), _alpha: (0.01, 0.99)}
+
+# The book's neuron: x = 1, so z = w + b.
+Z1 = shown("z", w + b, "z")
+A1 = shown("a", sigma(Z1), "a")
+SLOPE1 = shown(r"\sigma'\left(z\right)", sp.diff(1 / (1 + sp.exp(-_t)), _t).subs(_t, Z1), "σ′(z)")
+
+
+def _quadratic(a: sp.Expr, target: sp.Expr) -> sp.Expr:
+    return (a - target) ** 2 / 2
+
+
+def _cross_entropy(a: sp.Expr, target: sp.Expr) -> sp.Expr:
+    return -(target * sp.log(a) + (1 - target) * sp.log(1 - a))
+
+
+def _da(param: sp.Symbol) -> sp.Expr:
+    """∂a/∂w or ∂a/∂b, shown by name, defined by differentiating σ(wx + b)."""
+    return shown(rf"\frac{{\partial a}}{{\partial {param}}}",
+                 sp.diff(1 / (1 + sp.exp(-(w * x + b))), param), f"da/d{param}")
+
+
+def _dC_da(cost: str) -> sp.Expr:
+    """∂C/∂a of the one-neuron cost, evaluated at a = σ(z)."""
+    f = _quadratic if cost == "quadratic" else _cross_entropy
+    return shown(r"\frac{\partial C}{\partial a}",
+                 sp.diff(f(_alpha, Y), _alpha).subs(_alpha, A), "dC/da")
+
+
+def _lhs(param: sp.Symbol) -> str:
+    return rf"\frac{{\partial C}}{{\partial {param}}}"
+
+
+def quadratic_weight() -> Derivation:
+    """Quadratic cost: ∂C/∂w = (a − y) σ′(z) x, the book's (55) before x = 1, y = 0."""
+    d = Derivation(sp.Derivative(_quadratic(A, Y), w), lhs=_lhs(w), domains=DOMAINS,
+                   reason=r"$C = (y - a)^2 / 2$")
+    d.step((A - Y) * _da(w), "chain rule")
+    return d.step((A - Y) * SLOPE * x, r"$a = \sigma(wx + b)$, chain rule again")
+
+
+def quadratic_bias() -> Derivation:
+    """Quadratic cost: ∂C/∂b = (a − y) σ′(z), the book's (56) before y = 0."""
+    d = Derivation(sp.Derivative(_quadratic(A, Y), b), lhs=_lhs(b), domains=DOMAINS,
+                   reason=r"$C = (y - a)^2 / 2$")
+    d.step((A - Y) * _da(b), "chain rule")
+    return d.step((A - Y) * SLOPE, r"$\partial z / \partial b = 1$")
+
+
+def cross_entropy_weight() -> Derivation:
+    """Cross-entropy: ∂C/∂w = x (a − y), the one-neuron (61): σ′(z) cancels."""
+    with sp.evaluate(False):
+        expanded = -((Y / A - (1 - Y) / (1 - A)) * A * (1 - A) * x)
+    d = Derivation(sp.Derivative(_cross_entropy(A, Y), w), lhs=_lhs(w), domains=DOMAINS,
+                   reason=r"$C = -[y \ln a + (1 - y) \ln(1 - a)]$")
+    d.step(_dC_da("cross_entropy") * SLOPE * x, "chain rule")
+    d.step(expanded, r"$\partial C / \partial a$; $\sigma' = \sigma(1 - \sigma)$ (Exercise 1)")
+    return d.step(x * (A - Y), "the $a(1 - a)$ cancels")
+
+
+def cross_entropy_bias() -> Derivation:
+    """Cross-entropy: ∂C/∂b = a − y, the one-neuron (62)."""
+    d = Derivation(sp.Derivative(_cross_entropy(A, Y), b), lhs=_lhs(b), domains=DOMAINS,
+                   reason=r"$C = -[y \ln a + (1 - y) \ln(1 - a)]$")
+    d.step(_dC_da("cross_entropy") * SLOPE, r"chain rule, $\partial z / \partial b = 1$")
+    return d.step(A - Y, "as for the weight")
+
+
+def book_quadratic() -> Derivation:
+    """The book's neuron (x = 1, y = 0) under the quadratic cost: ∂C/∂w = ∂C/∂b = a σ′(z)."""
+    d = Derivation(sp.Derivative(_quadratic(A1, 0), w), lhs=_lhs(w),
+                   reason=r"$x = 1$, $y = 0$: $C = a^2 / 2$")
+    return d.step(A1 * SLOPE1, "(55)")
+
+
+def book_cross_entropy() -> Derivation:
+    """The book's neuron under the cross-entropy: ∂C/∂w = ∂C/∂b = a."""
+    d = Derivation(sp.Derivative(_cross_entropy(A1, 0), w), lhs=_lhs(w),
+                   reason=r"$x = 1$, $y = 0$: $C = -\ln(1 - a)$")
+    return d.step(A1, "(61) with $x = 1$, $y = 0$")
+
+
+def book_page_dC_da() -> Derivation:
+    """For y = 0 the cross-entropy is −ln(1 − a), and ∂C/∂a = 1/(1 − a) holds."""
+    d = Derivation(sp.Derivative(-sp.log(1 - _alpha), _alpha), lhs=r"\frac{\partial C}{\partial a}",
+                   domains=DOMAINS, reason="$y = 0$")
+    return d.step(1 / (1 - _alpha), r"$(\ln u)' = u'/u$")
+
+
+#: The two factors of the chain rule for the book's neuron, as functions of a = σ(z):
+#: ∂C/∂a = 1/(1 − a) (``book_page_dC_da``) and ∂a/∂w = σ′(z) x = a(1 − a) (Exercise 1, x = 1).
+INVERSE = shown(r"\frac{1}{1 - a}", 1 / (1 - _alpha), "1/(1 - a)")
+DA_DW = shown(r"\frac{\partial a}{\partial w}", _alpha * (1 - _alpha), "da/dw")
+A_ONE_MINUS_A = shown(r"a\left(1 - a\right)", _alpha * (1 - _alpha), "a(1 - a)")
+
+
+def book_page_rule() -> Derivation:
+    """The book page's update takes ∂C/∂a = 1/(1 − a) for ∂C/∂w; the chain rule says a.
+
+    Written in a (0 < a < 1) with both factors of the chain rule known:
+    ∂C/∂a = 1/(1 − a) and ∂a/∂w = σ′(z) x = a(1 − a) for x = 1.
+    """
+    dC_da = shown(r"\frac{\partial C}{\partial a}", 1 / (1 - _alpha), "dC/da")
+    d = Derivation(dC_da * DA_DW, lhs=_lhs(w), domains=DOMAINS,
+                   reason="chain rule, $x = 1$, $y = 0$")
+    d.source_error(INVERSE, r"the book page's update rule: $\partial C/\partial a$ used as "
+                   r"$\partial C/\partial w$", correction=INVERSE * A_ONE_MINUS_A,
+                   correction_reason=r"$\partial C/\partial a = 1/(1 - a)$, "
+                                     r"$\partial a/\partial w = \sigma'(z) x = a(1 - a)$")
+    return d.step(_alpha, "cancel $1 - a$")
+
+
+def step_ratio() -> Derivation:
+    """The book page's step over the true step: 1/((1 − a) a) = 1/σ′(z) ≥ 4."""
+    book_step = shown(r"\frac{1}{1 - a}", 1 / (1 - A1), "1/(1 - a)")
+    d = Derivation(book_step / A1, lhs=r"\frac{\text{book page's step}}{\text{true step}}",
+                   reason=r"$1/(1 - a)$ against $a$")
+    d.step(1 / (A1 * (1 - A1)), "one fraction")
+    return d.step(1 / SLOPE1, r"$a(1 - a) = \sigma'(z)$, Exercise 1")
+
+
+DERIVATIONS = (quadratic_weight, quadratic_bias, cross_entropy_weight, cross_entropy_bias,
+               book_quadratic, book_cross_entropy, book_page_dC_da, book_page_rule, step_ratio)
+
+
+# --------------------------------------------------------------------------- the descent
+
+
+def _sigma(z: float) -> float:
+    """σ(z) by the stable formula (no overflow for any finite z)."""
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
+
+
+def _softplus(z: float) -> float:
+    """ln(1 + e^z) = −ln(1 − σ(z)): the cross-entropy at y = 0, finite where a rounds to 1."""
+    return max(z, 0.0) + math.log1p(math.exp(-abs(z)))
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """A run of the one-neuron demo: entry e is the state after e epochs (e = 0..epochs)."""
+
+    rule: str
+    eta: float
+    w: np.ndarray
+    b: np.ndarray
+    output: np.ndarray
+    cost: np.ndarray
+
+    @property
+    def epochs(self) -> int:
+        """Number of epochs run."""
+        return len(self.output) - 1
+
+
+def descend(w0: float, b0: float, eta: float, epochs: int = 300,
+            rule: str = "quadratic") -> Trajectory:
+    """Gradient descent on the book's neuron (x = 1, y = 0), one step per epoch.
+
+    ``rule``: ``"quadratic"`` steps by ∂C/∂w = ∂C/∂b = a σ′(z) and records C = a²/2;
+    ``"cross_entropy"`` by the true gradient a (C = −ln(1 − a)); ``"book_page"`` by
+    ∂C/∂a = 1/(1 − a), computed as 1 + e^z (the same number, with no division by a
+    1 − a that rounds to 0), recording the cross-entropy it is meant to lower.
+    """
+    func = "descend"
+    w0, b0 = as_scalar(w0, "w0", func=func), as_scalar(b0, "b0", func=func)
+    eta = as_scalar(eta, "eta", func=func)
+    if eta <= 0:
+        raise ValueError(f"{func}: argument 'eta' must be positive (got {eta})")
+    if isinstance(epochs, bool) or not isinstance(epochs, int | np.integer) or epochs < 1:
+        raise ValueError(f"{func}: argument 'epochs' must be a positive integer (got {epochs!r})")
+    if rule not in RULES:
+        raise ValueError(f"{func}: argument 'rule' must be one of {RULES} (got {rule!r})")
+    n = int(epochs) + 1
+    ws, bs, outs, costs = [0.0] * n, [0.0] * n, [0.0] * n, [0.0] * n
+    wt, bt = w0, b0
+    for epoch in range(n):
+        z = wt + bt  # x = 1
+        a = _sigma(z)
+        ws[epoch], bs[epoch], outs[epoch] = wt, bt, a
+        costs[epoch] = a * a / 2 if rule == "quadratic" else _softplus(z)
+        if epoch == n - 1:
+            break
+        if rule == "quadratic":
+            g = a * a * (1.0 - a)  # a σ′(z), σ′ = a(1 − a)
+        elif rule == "cross_entropy":
+            g = a
+        else:
+            if z > 700:
+                raise ValueError(f"{func}: the book page's step 1/(1 − a) = 1 + e^z overflows "
+                                 f"at z = {z:.4g}")
+            g = 1.0 + math.exp(z)
+        wt -= eta * g  # ∂C/∂w = g·x with x = 1
+        bt -= eta * g
+        if not (math.isfinite(wt) and math.isfinite(bt)):
+            raise ValueError(f"{func}: the parameters left float64's range at epoch {epoch + 1}")
+    return Trajectory(rule, eta, np.array(ws), np.array(bs), np.array(outs), np.array(costs))
+
+
+# --------------------------------------------------------------------------- the book's runs
+
+BOOK_FAST = (0.6, 0.9)   # "output 0.82", learns from the start
+BOOK_SLOW = (2.0, 2.0)   # "output 0.98", stuck at first
+BOOK_ETA = 0.15
+BOOK_PAGE_ETA = 0.005
+
+
+def first_epoch_below(trajectory: Trajectory, level: float) -> int | None:
+    """The first epoch after which the output is below ``level`` (None if it never is)."""
+    below = np.flatnonzero(trajectory.output < level)
+    return int(below[0]) if below.size else None
+
+
+def _violation(amount: float) -> float:
+    return max(0.0, float(amount))
+
+
+def book_checks() -> CheckReport:
+    """The book's quadratic runs, reproduced and asserted."""
+    fast = descend(*BOOK_FAST, BOOK_ETA, 300)
+    slow = descend(*BOOK_SLOW, BOOK_ETA, 300)
+    return CheckReport([
+        check_values(fast.output[0], 0.82, tol=0.005, kind="absolute",
+                     name="w = 0.6, b = 0.9: starting output near 0.82"),
+        check_values(fast.output[300], 0.09, tol=0.01, kind="absolute",
+                     name="w = 0.6, b = 0.9, η = 0.15: output after 300 epochs near 0.09"),
+        check_values(slow.output[0], 0.98, tol=0.005, kind="absolute",
+                     name="w = b = 2: starting output near 0.98"),
+        check_values(_violation(0.93 - slow.output[:151].min()), 0.0, tol=0.0, kind="absolute",
+                     name="w = b = 2, η = 0.15: output stays above 0.93 for epochs 0–150"),
+        check_values(_violation(0.4 - (slow.output[150] - slow.output[250])), 0.0, tol=0.0,
+                     kind="absolute",
+                     name="w = b = 2, η = 0.15: then falls by more than 0.4 in epochs 150–250"),
+    ])
+
+
+def _network_run(w0: float, b0: float, eta: float, cost: str, epochs: int = 300) -> np.ndarray:
+    """The same descent by nblib.network.Network: the output after each epoch."""
+    net = Network.from_parameters([[[w0]]], [[b0]], cost=cost)
+    X, Y = np.ones((1, 1)), np.zeros((1, 1))
+    outputs = [float(net.feedforward(X)[0, 0])]
+    net.train(X, Y, epochs, 1, eta, seed=0, monitor=False,
+              callback=lambda epoch, n: outputs.append(float(n.feedforward(X)[0, 0])))
+    return np.array(outputs)
+
+
+def network_checks() -> CheckReport:
+    """:func:`descend` against Network.train (quadratic and cross-entropy costs)."""
+    results = []
+    for start, eta, rule in ((BOOK_FAST, BOOK_ETA, "quadratic"), (BOOK_SLOW, BOOK_ETA, "quadratic"),
+                             (BOOK_SLOW, BOOK_ETA, "cross_entropy"),
+                             (BOOK_SLOW, BOOK_PAGE_ETA, "cross_entropy")):
+        ours = descend(*start, eta, 300, rule).output
+        results.append(check_values(ours, _network_run(*start, eta, rule), tol=1e-13,
+                                    name=f"{RULE_NAMES[rule]}, w = {start[0]}, b = {start[1]}, "
+                                         f"η = {eta}: outputs against Network.train"))
+    return CheckReport(results)
+
+
+def _neuron_cost(theta: np.ndarray, xv: float, yv: float, cost: str) -> float:
+    z = theta[0] * xv + theta[1]
+    if cost == "quadratic":
+        return 0.5 * (_sigma(z) - yv) ** 2
+    # −[y ln a + (1 − y) ln(1 − a)] = softplus(z) − y z, finite for every z
+    return _softplus(z) - yv * z
+
+
+def _neuron_gradient(theta: np.ndarray, xv: float, yv: float, cost: str) -> np.ndarray:
+    a = _sigma(theta[0] * xv + theta[1])
+    error = (a - yv) * a * (1 - a) if cost == "quadratic" else a - yv
+    return np.array([error * xv, error])
+
+
+#: (w, b, x, y) points: the book's starts, saturated neurons wrong and right, y at 0 and 1.
+EDGE_POINTS = ((0.6, 0.9, 1.0, 0.0), (2.0, 2.0, 1.0, 0.0), (-3.0, -3.0, 1.0, 1.0),
+               (6.0, 6.0, 1.0, 0.0), (6.0, 6.0, 1.0, 1.0), (0.5, -0.25, -2.0, 0.3))
+
+
+def derivative_checks(seed: int = 55) -> CheckReport:
+    """The formulas above against central differences of the one-neuron cost.
+
+    Random (w, b, x, y) plus the edge points. At z = 12 the quadratic gradient (≈ 6e-6)
+    is far below the cost (≈ 0.5), so the step is h = 1e-4 to keep rounding noise small.
+    """
+    rng = np.random.default_rng(seed)
+    points = [tuple(p) for p in np.column_stack([rng.normal(0, 2, 20), rng.normal(0, 2, 20),
+                                                 rng.normal(0, 1, 20), rng.uniform(0, 1, 20)])]
+    results = []
+    for cost, form in (("quadratic", "(a − y)σ′(z)·(x, 1)"), ("cross_entropy", "(a − y)·(x, 1)")):
+        worst = max(
+            (check_gradient(lambda t, p=p, c=cost: _neuron_cost(t, p[2], p[3], c),
+                            lambda t, p=p, c=cost: _neuron_gradient(t, p[2], p[3], c),
+                            np.array(p[:2]), h=1e-4, name="")
+             for p in (*points, *EDGE_POINTS)), key=lambda r: r.worst_error)
+        results.append(CheckResult(f"{_pretty(cost)}: (∂C/∂w, ∂C/∂b) = {form} at "
+                                   f"{len(points) + len(EDGE_POINTS)} points",
+                                   worst.worst_error, 1e-6))
+    a = np.linspace(0.01, 0.99, 99)
+    results.append(check_values(numerical_derivative(lambda v: -np.log1p(-v), a),
+                                1 / (1 - a), tol=1e-8,
+                                name="book page: ∂C/∂a = 1/(1 − a) at y = 0, 0.01 ≤ a ≤ 0.99"))
+    return CheckReport(results)
+
+
+def _pretty(cost: str) -> str:
+    return {"quadratic": "quadratic", "cross_entropy": "cross-entropy"}[cost]
+
+
+def book_page_table() -> Table:
+    """At the book's starts: ∂C/∂a = 1/(1 − a), the true ∂C/∂w = a, and their ratio 1/σ′(z)."""
+    rows = []
+    for w0, b0 in (BOOK_FAST, BOOK_SLOW):
+        z = w0 + b0
+        a = _sigma(z)
+        rows.append((f"{w0:g}", f"{b0:g}", f"{a:.4f}", f"{1 / (1 - a):.2f}", f"{a:.4f}",
+                     f"{1 / (a * (1 - a)):.2f}"))
+    return Table(("w", "b", "a", "book page 1/(1 − a)", "true ∂C/∂w = a", "ratio 1/σ′(z)"),
+                 tuple(rows))
+
+
+RUNS = (("quadratic", BOOK_FAST, BOOK_ETA), ("quadratic", BOOK_SLOW, BOOK_ETA),
+        ("cross_entropy", BOOK_FAST, BOOK_ETA), ("cross_entropy", BOOK_SLOW, BOOK_ETA),
+        ("cross_entropy", BOOK_SLOW, BOOK_PAGE_ETA), ("book_page", BOOK_FAST, BOOK_PAGE_ETA),
+        ("book_page", BOOK_SLOW, BOOK_PAGE_ETA))
+EPOCHS_SHOWN = (0, 50, 100, 150, 200, 250, 300)
+
+
+def runs_table() -> Table:
+    """The output after 0, 50, …, 300 epochs for the book's starts under each rule."""
+    rows = []
+    for rule, start, eta in RUNS:
+        t = descend(*start, eta, 300, rule)
+        rows.append((RULE_NAMES[rule], f"{start[0]:g}, {start[1]:g}", f"{eta:g}",
+                     *(f"{t.output[e]:.4f}" for e in EPOCHS_SHOWN)))
+    return Table(("update", "w, b", "η", *(f"a({e})" for e in EPOCHS_SHOWN)), tuple(rows))
+
+
+CHECKS = (book_checks, network_checks, derivative_checks)

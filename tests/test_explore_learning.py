@@ -1,0 +1,444 @@
+"""Problems 1 and 2 and the slowdown demo: explorers driven headless, and their helpers.
+
+The explorers' artists are compared with numbers computed here, independently: closed
+formulas for one neuron, nblib's Network for the learning curves, a plain loop for the
+one-neuron descent.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+import warnings
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from nblib.explore.learning import GradientSizeExplorer, LinearOutputExplorer, SlowdownExplorer
+from nblib.network import Network
+from nblib.proofs import pb1, pb2, slowdown
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+CLASSES = (GradientSizeExplorer, LinearOutputExplorer, SlowdownExplorer)
+
+
+def make(cls, **initial):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        return cls(**initial)
+
+
+def sig(z: float) -> float:
+    """σ(z), written out here."""
+    return 1 / (1 + math.exp(-z)) if z >= 0 else math.exp(z) / (1 + math.exp(z))
+
+
+def sig_prime(z: float) -> float:
+    """σ′(z) = e^{−|z|}/(1 + e^{−|z|})², accurate also where σ ≈ 1."""
+    e = math.exp(-abs(z))
+    return e / (1 + e) ** 2
+
+
+# --------------------------------------------------------------------------- pb1 explorer
+
+
+def test_gradient_size_default_state():
+    e = make(GradientSizeExplorer)
+    assert (e.value("z"), e.value("y")) == (6.0, 0.0)
+    assert e.describe() == "size of ∂C/∂w for one output neuron (z = 6.0, y = 0.0)"
+
+
+@pytest.mark.parametrize("z", [-8.0, -2.25, 0.0, 0.5, 6.0, 8.0])
+@pytest.mark.parametrize("y", [0.0, 1.0])
+def test_gradient_size_follows_the_formulas(z, y):
+    e = make(GradientSizeExplorer)
+    e.set(z=z, y=y)
+    quadratic = abs(sig(z) - y) * sig_prime(z)
+    cross_entropy = abs(sig(z) - y)
+    assert e.points["quadratic"].get_data()[1][0] == pytest.approx(quadratic, rel=1e-12)
+    assert e.points["cross_entropy"].get_data()[1][0] == pytest.approx(cross_entropy, rel=1e-12)
+    assert e.bars[0].get_width() == pytest.approx(quadratic, rel=1e-12)
+    assert e.bars[1].get_width() == pytest.approx(cross_entropy, rel=1e-12)
+    grid = e.z_grid
+    np.testing.assert_allclose(e.curves["quadratic"].get_ydata(),
+                               [abs(sig(t) - y) * sig_prime(t) for t in grid], rtol=1e-12)
+    np.testing.assert_allclose(e.curves["cross_entropy"].get_ydata(),
+                               [abs(sig(t) - y) for t in grid], rtol=1e-12)
+    assert list(e.z_line.get_xdata()) == [z, z]
+    assert f"1/σ′(z) = {1 / sig_prime(z):.3g}" in e.readout.get_text()
+    assert e.bar_text[0].get_text() == f"{quadratic:.2e}"
+
+
+def test_gradient_size_saturated_wrong_neuron():
+    """The notebook's point: at z = 6, y = 0 the quadratic gradient is ~400 times smaller."""
+    e = make(GradientSizeExplorer)
+    ratio = e.bars[1].get_width() / e.bars[0].get_width()
+    assert ratio == pytest.approx(1 / sig_prime(6.0), rel=1e-12)
+    assert ratio > 400
+
+
+# --------------------------------------------------------------------------- pb2 explorer
+
+
+def network_run(z0: float, eta: float, epochs: int, output: str):
+    """The same training by nblib's Network: learning curve and the fit on the fine grid."""
+    start = pb2.initial_parameters(z0)
+    net = Network.from_parameters([start[0], start[2]], [start[1], start[3]],
+                                  output=output, cost="quadratic")
+    cost = net.train(pb2.DATA_X, pb2.DATA_Y, epochs, pb2.DATA_X.shape[1], eta, seed=0).cost
+    return cost, net
+
+
+def test_linear_output_default_state():
+    e = make(LinearOutputExplorer)
+    assert (e.value("z0"), e.value("eta"), e.value("epochs")) == (6.0, 0.5, 300)
+    assert e.describe() == ("quadratic cost: linear vs sigmoid output "
+                            "(z0 = 6.0, eta = 0.5, epochs = 300)")
+
+
+@pytest.mark.parametrize(("z0", "eta", "epochs"), [(6.0, 0.5, 300), (-4.5, 1.0, 40),
+                                                   (0.0, 0.125, 10), (8.0, 0.25, 120)])
+def test_linear_output_curves_match_network_train(z0, eta, epochs):
+    e = make(LinearOutputExplorer)
+    e.set(z0=z0, eta=eta, epochs=epochs)
+    for output in ("linear", "sigmoid"):
+        cost, net = network_run(z0, eta, epochs, output)
+        xs, ys = e.cost_lines[output].get_data()
+        np.testing.assert_array_equal(xs, np.arange(epochs + 1))
+        np.testing.assert_allclose(ys, cost, rtol=1e-11)
+        np.testing.assert_allclose(e.fit_lines[output].get_ydata(),
+                                   net.feedforward(e.x_fine)[0], rtol=1e-11, atol=1e-14)
+    assert e.ax_cost.get_xlim() == (0.0, float(epochs))
+    low, high = e.ax_cost.get_ylim()
+    assert all(low <= line.get_ydata().min() and line.get_ydata().max() <= high
+               for line in e.cost_lines.values())
+
+
+def test_linear_output_learns_where_sigmoid_stalls():
+    e = make(LinearOutputExplorer)
+    linear = e.cost_lines["linear"].get_ydata()
+    sigmoid = e.cost_lines["sigmoid"].get_ydata()
+    assert linear[50] < 0.01 < 0.1 < sigmoid[300]
+    assert "C = " in e.readout.get_text()
+
+
+# --------------------------------------------------------------------------- slowdown explorer
+
+
+def plain_descent(w, b, eta, epochs, rule):
+    """The book's neuron, written out: x = 1, y = 0."""
+    outputs = []
+    for _ in range(epochs + 1):
+        a = sig(w + b)
+        outputs.append(a)
+        step = {"quadratic": a * a * (1 - a), "cross_entropy": a, "book_page": 1 / (1 - a)}[rule]
+        w, b = w - eta * step, b - eta * step
+    return np.array(outputs)
+
+
+def test_slowdown_default_state_is_the_book_run():
+    e = make(SlowdownExplorer)
+    assert e.describe() == ("learning slowdown of one neuron "
+                            "(w = 0.6, b = 0.9, eta = 0.15, rule = quadratic, epochs = 300)")
+    final = e.output_line.get_ydata()[-1]
+    assert abs(final - 0.09) < 0.01
+    assert f"a(300) = {final:.4f}" in e.readout.get_text()
+
+
+@pytest.mark.parametrize("rule", ["quadratic", "cross_entropy", "book_page"])
+@pytest.mark.parametrize(("w", "b", "eta", "epochs"),
+                         [(0.6, 0.9, 0.15, 300), (2.0, 2.0, 0.005, 300), (-1.5, 3.25, 0.5, 70)])
+def test_slowdown_curves_follow_the_plain_descent(rule, w, b, eta, epochs):
+    e = make(SlowdownExplorer)
+    e.set(w=w, b=b, eta=eta, rule=rule, epochs=epochs)
+    expected = plain_descent(w, b, eta, epochs, rule)
+    xs, ys = e.output_line.get_data()
+    np.testing.assert_array_equal(xs, np.arange(epochs + 1))
+    np.testing.assert_allclose(ys, expected, rtol=1e-10, atol=1e-300)
+    cost = expected**2 / 2 if rule == "quadratic" else -np.log1p(-expected)
+    np.testing.assert_allclose(e.cost_line.get_ydata(), cost, rtol=1e-9, atol=1e-300)
+    assert e.ax_out.get_xlim() == (0.0, float(epochs))
+    assert e.cost_title.get_text() == ("C = a²/2" if rule == "quadratic" else "C = −ln(1 − a)")
+
+
+def test_slowdown_first_step_readout():
+    e = make(SlowdownExplorer)
+    e.set(w=2.0, b=2.0, eta=0.005, rule="book_page")
+    step = -0.005 / (1 - sig(4.0))
+    assert f"Δw = Δb = {step:+.4g}" in e.readout.get_text()
+
+
+# --------------------------------------------------------------------------- all three
+
+
+@pytest.mark.parametrize("cls", CLASSES)
+def test_update_is_in_place(cls):
+    e = make(cls)
+    before = [list(ax.get_children()) for ax in e.figure.axes]
+    artists = dict(vars(e))
+    for name, control in e.controls.items():
+        new = control.options[-1] if hasattr(control, "options") else control.min
+        e.set(**{name: new[1] if isinstance(new, tuple) else new})
+    assert [list(ax.get_children()) for ax in e.figure.axes] == before
+    assert all(vars(e)[k] is v for k, v in artists.items())
+
+
+@pytest.mark.parametrize("cls", CLASSES)
+def test_mimebundle_has_widget_view_and_png(cls):
+    e = make(cls)
+    bundle = e._repr_mimebundle_()
+    assert bundle[WIDGET_VIEW]["model_id"] == e.widget.model_id
+    assert base64.b64decode(bundle["image/png"]).startswith(b"\x89PNG\r\n\x1a\n")
+    assert e.canvas._data_url == "data:image/png;base64," + bundle["image/png"]
+    assert bundle["text/plain"] == e.describe()
+    assert e.canvas in e.widget.children
+
+
+@pytest.mark.parametrize("cls", CLASSES)
+def test_picture_changes_with_every_control(cls):
+    e = make(cls)
+    for name, control in e.controls.items():
+        before = e.png()
+        if hasattr(control, "options"):
+            options = [o[1] if isinstance(o, tuple) else o for o in control.options]
+            new = options[-1] if control.value != options[-1] else options[0]
+        else:
+            new = control.min if control.value != control.min else control.max
+        e.set(**{name: new})
+        assert e.png() != before, name
+
+
+@pytest.mark.parametrize("cls", CLASSES)
+def test_default_state_is_deterministic(cls):
+    assert make(cls).png() == make(cls).png()
+
+
+# --------------------------------------------------------------------------- pb1 helpers
+
+
+def test_shown_displays_its_name_and_checks_its_definition():
+    t = sp.Symbol("t", real=True)
+    e = pb1.shown(r"\alpha_{1}", t**2, "alpha_1")
+    assert sp.latex(e) == r"\alpha_{1}"
+    assert sp.sstr(e) == "alpha_1"
+    assert e.doit() == t**2
+    assert sp.diff(e, t) == 2 * t
+    assert sp.latex(e**2) == r"\left(\alpha_{1}\right)^{2}"
+
+
+@pytest.mark.parametrize(("args", "match"), [(("", 1, "x"), "'latex'"), (("x", 1, ""), "'text'"),
+                                             (("x", object(), "x"), "'definition'")])
+def test_shown_bad_input(args, match):
+    with pytest.raises(TypeError, match=match):
+        pb1.shown(*args)
+
+
+def test_last_layer_shapes_and_definitions():
+    layer = pb1.last_layer()
+    assert layer.w.shape == (3, 2) and len(layer.x) == 2 and len(layer.a) == 3
+    assert sp.sstr(layer.a[1]) == "a_2"
+    assert sp.latex(layer.f_prime[0]) == r"\sigma'\left(z_{1}\right)"
+    point = {**{s: 0.5 for s in layer.w}, **{s: 0.25 for s in layer.b}, layer.x[0]: 1.0,
+             layer.x[1]: -2.0}
+    z1 = 0.5 * 1.0 + 0.5 * (-2.0) + 0.25
+    assert float(layer.a[0].doit().subs(point)) == pytest.approx(sig(z1), rel=1e-14)
+    assert float(layer.f_prime[0].doit().subs(point)) == pytest.approx(sig_prime(z1), rel=1e-14)
+    linear = pb1.last_layer("linear")
+    assert float(linear.a[0].doit().subs(point)) == pytest.approx(z1)
+    assert linear.f_prime[2].doit() == 1
+    tagged = pb1.last_layer(example=2)
+    assert sp.latex(tagged.a[0]) == "a^{(2)}_{1}"
+    assert tagged.w == layer.w and tagged.x != layer.x
+
+
+@pytest.mark.parametrize(("kwargs", "match"), [({"activation": "softmax"}, "'activation'"),
+                                               ({"example": -1}, "'example'")])
+def test_last_layer_bad_input(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        pb1.last_layer(**kwargs)
+
+
+def test_costs_and_their_derivatives():
+    a, y = sp.symbols("p q", real=True)
+    assert pb1.cost_of([a], [y], "quadratic") == (a - y) ** 2 / 2
+    assert sp.simplify(pb1.cost_of([a], [y], "cross_entropy")
+                       + y * sp.log(a) + (1 - y) * sp.log(1 - a)) == 0
+    with pytest.raises(ValueError, match="'cost'"):
+        pb1.cost_of([a], [y], "hinge")
+    layer = pb1.last_layer()
+    assert sp.latex(pb1.layer_cost(layer, "quadratic")) == "C"
+    assert sp.latex(pb1.dC_da(layer, "quadratic", 0)) == r"\frac{\partial C}{\partial a_{1}}"
+    assert sp.latex(pb1.delta(layer, "cross_entropy", 2)) == r"\delta_{3}"
+    # δ_j = a_j − y_j for the cross-entropy, at a numeric point
+    point = {**{s: 0.3 for s in layer.w}, **{s: -0.2 for s in layer.b}, layer.x[0]: 0.7,
+             layer.x[1]: 0.1, **{s: 0.25 for s in layer.targets}}
+    value = pb1.delta(layer, "cross_entropy", 2).doit().subs(point)
+    assert float(value) == pytest.approx(float((layer.a[2] - layer.y[2]).doit().subs(point)))
+
+
+def test_claimed_forms_and_bad_input():
+    layer = pb1.last_layer()
+    assert pb1.claimed(layer, "cross_entropy", "b", 1) == layer.a[1] - layer.y[1]
+    assert pb1.claimed(layer, "quadratic", "w", 0, 1) == (
+        layer.x[1] * (layer.a[0] - layer.y[0]) * layer.f_prime[0])
+    linear = pb1.last_layer("linear")
+    assert pb1.claimed(linear, "quadratic", "w", 2, 0) == linear.x[0] * (linear.a[2] - linear.y[2])
+    with pytest.raises(ValueError, match="'param'"):
+        pb1.claimed(layer, "quadratic", "x", 0)
+    with pytest.raises(ValueError, match="'cost'"):
+        pb1.claimed(layer, "hinge", "w", 0)
+
+
+def test_entry_tables():
+    builders = pb1.entry_builders("quadratic")
+    assert [b.__name__ for b in builders][:2] == ["entry_quadratic_w_11", "entry_quadratic_w_12"]
+    assert len(builders) == 9 and all(b.__doc__ for b in builders)
+    table = pb1.every_entry("cross_entropy")
+    assert table.checked_steps == 9 and table.passed
+    assert str(table).endswith("9 steps checked: 9 ✓")
+    assert table._repr_latex_().count(r"\checkmark") == 9
+    assert pb2.every_entry().checked_steps == 9
+    with pytest.raises(ValueError, match="'cost'"):
+        pb1.every_entry("hinge")
+    with pytest.raises(ValueError, match="'cost'"):
+        pb1.entry_builders("hinge")
+
+
+def test_exponentials_as_symbols_proves_only_zero():
+    t, u = sp.symbols("t u", real=True)
+    assert pb1.exponentials_as_symbols(sp.exp(t) / (1 + sp.exp(t)) - 1 + 1 / (1 + sp.exp(t))) == 0
+    assert pb1.exponentials_as_symbols(sp.exp(t) - sp.exp(u)) != 0
+
+
+def test_random_batch():
+    X, Y = pb1.random_batch((4, 5, 2), 6, 1)
+    assert X.shape == (4, 6) and Y.shape == (2, 6)
+    assert set(Y[:, 0]) <= {0.0, 1.0} and ((0 <= Y) & (Y <= 1)).all()
+    assert np.array_equal(pb1.random_batch((4, 5, 2), 6, 1)[1], Y)
+    assert pb1.random_batch((4, 2), 3, 1, targets="normal")[1].min() < 0
+    with pytest.raises(ValueError, match="'targets'"):
+        pb1.random_batch((4, 2), 3, 1, targets="binary")
+
+
+@pytest.mark.parametrize("cost", ["quadratic", "cross_entropy"])
+def test_output_layer_formula_equals_backprop(cost):
+    X, Y = pb1.random_batch(pb1.SIZES, 5, 3)
+    net = Network(list(pb1.SIZES), cost=cost, seed=3)
+    grad_w, grad_b = pb1.output_layer_formula(net, X, Y, cost)
+    ref_w, ref_b = net.backprop(X, Y)
+    np.testing.assert_allclose(grad_w, ref_w[-1], rtol=1e-13, atol=1e-16)
+    np.testing.assert_allclose(grad_b, ref_b[-1], rtol=1e-13, atol=1e-16)
+    f, formula = pb1.output_layer_functions(net, X, Y, cost)
+    theta = pb1.output_parameters(net)
+    assert f(theta) == pytest.approx(net.cost(X, Y))
+    np.testing.assert_allclose(formula(theta), np.concatenate([ref_w[-1].ravel(),
+                                                               ref_b[-1].ravel()]), rtol=1e-13)
+    with pytest.raises(ValueError, match="'cost'"):
+        pb1.output_layer_formula(net, X, Y, "hinge")
+
+
+def test_saturated_network_and_table():
+    net, x = pb1.saturated_network("quadratic")
+    np.testing.assert_allclose(net.forward(x)[1][-1][:, 0], [10.0, -10.0], atol=1e-12)
+    table = pb1.saturation_table()
+    text = str(table)
+    assert len(table.rows) == 4 and text.splitlines()[0].split()[0] == "targets"
+    wrong = table.rows[0]
+    assert float(wrong[5]) == pytest.approx(sig(10) * sig_prime(10), rel=1e-2)
+    assert float(wrong[6]) == pytest.approx(sig(10), rel=1e-2)
+
+
+def test_table_format():
+    t = pb1.Table(("a", "bbb"), (("1", "2"), ("333", "4")))
+    assert str(t) == "  a  bbb\n  1    2\n333    4"
+    assert repr(t) == str(t)
+
+
+def test_weight_gradient_size():
+    z = np.array([-3.0, 0.0, 5.0])
+    np.testing.assert_allclose(pb1.weight_gradient_size(z, 1.0, "cross_entropy", x=0.5),
+                               [0.5 * (1 - sig(v)) for v in z], rtol=1e-14)
+    np.testing.assert_allclose(pb1.weight_gradient_size(z, 0.0, "quadratic"),
+                               [sig(v) * sig_prime(v) for v in z], rtol=1e-13)
+    with pytest.raises(ValueError, match="'cost'"):
+        pb1.weight_gradient_size(z, 0.0, "hinge")
+    with pytest.raises(ValueError, match="'y'"):
+        pb1.weight_gradient_size(z, 1.5, "quadratic")
+    with pytest.raises(ValueError, match="'z'"):
+        pb1.weight_gradient_size([np.nan], 0.0, "quadratic")
+    with pytest.raises(TypeError, match="'x'"):
+        pb1.weight_gradient_size(z, 0.0, "quadratic", x="1")
+
+
+# --------------------------------------------------------------------------- pb2 helpers
+
+
+def test_far_network_and_tables():
+    net, x = pb2.far_network("linear")
+    np.testing.assert_allclose(net.feedforward(x)[:, 0], [20.0, -20.0], atol=1e-12)
+    far = pb2.far_table()
+    assert far.rows[0][3] == "+20.0" and far.rows[1][3] == "-21.0"
+    hidden = pb2.hidden_saturation_table()
+    assert float(hidden.rows[0][2]) < 1e-8 < 1e-4 < float(hidden.rows[1][2])
+
+
+def test_descend_matches_network_and_validates():
+    start = pb2.initial_parameters(2.0)
+    run = pb2.descend(start, "sigmoid", 0.25, 30)
+    net = Network.from_parameters([start[0], start[2]], [start[1], start[3]])
+    reference = net.train(pb2.DATA_X, pb2.DATA_Y, 30, 20, 0.25, seed=1).cost
+    np.testing.assert_allclose(run.cost, reference, rtol=1e-12)
+    np.testing.assert_allclose(run.predict(pb2.DATA_X), net.feedforward(pb2.DATA_X), rtol=1e-12)
+    assert start[0] is not run.parameters[0]  # the start is not trained in place
+    with pytest.raises(ValueError, match="'output'"):
+        pb2.descend(start, "softmax", 0.25, 3)
+    with pytest.raises(ValueError, match="'eta'"):
+        pb2.descend(start, "linear", 0.0, 3)
+    with pytest.raises(ValueError, match="'epochs'"):
+        pb2.descend(start, "linear", 0.5, 0)
+    with pytest.raises(TypeError, match="'z0'"):
+        pb2.learning_curves("6", 0.5, 3)
+
+
+def test_initial_parameters_set_the_mean_output():
+    w2, b2, w3, b3 = pb2.initial_parameters(-3.5)
+    z = w3 @ (1 / (1 + np.exp(-(w2 @ pb2.DATA_X + b2)))) + b3
+    assert z.mean() == pytest.approx(-3.5, abs=1e-12)
+
+
+# --------------------------------------------------------------------------- slowdown helpers
+
+
+@pytest.mark.parametrize("rule", slowdown.RULES)
+def test_slowdown_descend_matches_the_plain_loop(rule):
+    t = slowdown.descend(0.6, 0.9, 0.15, 120, rule)
+    assert t.epochs == 120 and t.rule == rule and t.eta == 0.15
+    np.testing.assert_allclose(t.output, plain_descent(0.6, 0.9, 0.15, 120, rule), rtol=1e-10,
+                               atol=1e-300)
+    np.testing.assert_allclose(t.output, [sig(w + b) for w, b in zip(t.w, t.b, strict=True)])
+
+
+@pytest.mark.parametrize(("args", "error", "match"), [
+    ((np.nan, 0.9, 0.15), ValueError, "'w0'"), ((0.6, "b", 0.15), TypeError, "'b0'"),
+    ((0.6, 0.9, -1.0), ValueError, "'eta'"), ((0.6, 0.9, 0.15, 0), ValueError, "'epochs'"),
+    ((0.6, 0.9, 0.15, 2.5), ValueError, "'epochs'"),
+    ((0.6, 0.9, 0.15, 10, "adam"), ValueError, "'rule'")])
+def test_slowdown_descend_bad_input(args, error, match):
+    with pytest.raises(error, match=match):
+        slowdown.descend(*args)
+
+
+def test_slowdown_book_page_overflow_is_reported():
+    with pytest.raises(ValueError, match="overflows"):
+        slowdown.descend(400.0, 400.0, 0.005, 3, "book_page")
+
+
+def test_first_epoch_below_and_tables():
+    slow = slowdown.descend(2.0, 2.0, 0.15, 300)
+    first = slowdown.first_epoch_below(slow, 0.9)
+    assert slow.output[first] < 0.9 <= slow.output[first - 1]
+    assert slowdown.first_epoch_below(slow, 0.0) is None
+    assert len(slowdown.runs_table().rows) == len(slowdown.RUNS)
+    rows = slowdown.book_page_table().rows
+    assert rows[1][3] == f"{1 / (1 - sig(4.0)):.2f}"
