@@ -8,7 +8,9 @@ NumPy side (float64, batched over leading axes, neurons on the last axis):
   whose diagonal loses its digits when some a_j ≈ 1 (shown in ex5 on purpose);
 * :func:`sigmoid_layer_jacobian` — diag(σ′(z)), the local layer of ex6;
 * sign-pattern and ulp helpers, and :func:`naive_softmax` (the textbook formula, which
-  overflows) for the edge cases.
+  overflows) for the edge cases;
+* :class:`TextReport` — a table or list a notebook cell shows in one call, with a verdict
+  it can assert (for loops over layer sizes and printed comparisons).
 
 SymPy side: :class:`softmax_a` (shown as a_j, checked as its definition), rewrite hints for
 sums over a dummy index, and one-line symbolic checks of whole Jacobians for concrete n.
@@ -34,6 +36,7 @@ __all__ = [
     "EPS",
     "IdentityCheck",
     "SignCheck",
+    "TextReport",
     "Z",
     "check_identity",
     "check_jacobian_signs",
@@ -204,6 +207,53 @@ def naive_softmax(z: Any) -> np.ndarray:
     z = _layer(z, "z", "naive_softmax")
     e = np.exp(z)
     return e / e.sum(axis=-1, keepdims=True)
+
+
+# --------------------------------------------------------------------------- reports
+
+
+@dataclass(frozen=True)
+class TextReport:
+    """Lines of text that one notebook cell shows, with a verdict the cell can assert.
+
+    For what is not a tolerance check (that is :class:`nblib.checks.CheckReport`'s job): a
+    table over layer sizes, a comparison of two formulas, the warnings of an edge case.
+    ``passed`` says whether every claim the lines make holds; the maker of the report
+    computes it, so ``report.assert_ok()`` at the end of a cell shows the lines and stops
+    the notebook if a claim failed.
+    """
+
+    lines: tuple[str, ...]
+    passed: bool = True
+
+    def __post_init__(self) -> None:
+        """Validate the fields; store the lines as a tuple."""
+        lines = self.lines
+        try:  # a tuple first, so that a generator is read once
+            lines = None if isinstance(lines, str) else tuple(lines)
+        except TypeError:
+            lines = None
+        if lines is None or not all(isinstance(line, str) for line in lines):
+            raise TypeError("TextReport: argument 'lines' must be a sequence of str "
+                            f"(got {self.lines!r})")
+        if not isinstance(self.passed, bool | np.bool_):
+            raise TypeError(f"TextReport: argument 'passed' must be a bool (got {self.passed!r})")
+        object.__setattr__(self, "lines", tuple(lines))
+        object.__setattr__(self, "passed", bool(self.passed))
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines)
+
+    __repr__ = __str__
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(str(self))
+
+    def assert_ok(self) -> TextReport:
+        """Return ``self`` if every claim held, else raise AssertionError with the lines."""
+        if not self.passed:
+            raise AssertionError(str(self))
+        return self
 
 
 # --------------------------------------------------------------------------- SymPy

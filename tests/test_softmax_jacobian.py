@@ -1,5 +1,6 @@
 """Tests for nblib.softmax_jacobian: the Jacobians against independent oracles, the symbolic
-helpers against SymPy, and the errors for bad input."""
+helpers against SymPy, and the errors for bad input; and for the helpers of the proof modules
+ex4–ex6 that tests/test_proofs.py does not run (tables, single results, remarks)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,14 @@ import sympy as sp
 from nblib.activations import sigmoid_prime, softmax
 from nblib.checks import numerical_jacobian
 from nblib.derivation import Derivation, StepError
+from nblib.errata import Remark
 from nblib.floats import float_warnings
+from nblib.proofs import ex4, ex5, ex6
 from nblib.softmax_jacobian import (
     EPS,
     IdentityCheck,
     SignCheck,
+    TextReport,
     Z,
     check_identity,
     check_jacobian_signs,
@@ -262,3 +266,151 @@ def test_hints_make_general_n_derivations_pass_and_wrong_ones_still_fail():
     chain.step(sp.exp(Z[j]) / total * (sp.KroneckerDelta(j, k) - sp.exp(Z[k]) / total))
     with pytest.raises(StepError):
         chain.step(softmax_a(j, n) * (sp.KroneckerDelta(j, k) + softmax_a(k, n)))
+
+
+# --------------------------------------------------------------------------- TextReport
+
+
+def test_text_report_shows_its_lines_and_asserts_its_verdict():
+    report = TextReport(["n = 2: ✓", "n = 3: ✓"])
+    assert str(report) == repr(report) == "n = 2: ✓\nn = 3: ✓"
+    assert report.lines == ("n = 2: ✓", "n = 3: ✓") and report.passed
+    assert report.assert_ok() is report
+    failed = TextReport(("n = 1: ✗",), passed=np.bool_(False))
+    assert failed.passed is False
+    with pytest.raises(AssertionError, match="n = 1: ✗"):
+        failed.assert_ok()
+
+
+def test_text_report_pretty_prints_the_lines():
+    class Printer:
+        text_seen = ""
+
+        def text(self, value):
+            self.text_seen += value
+
+    printer = Printer()
+    TextReport(("a", "b"))._repr_pretty_(printer, cycle=False)
+    assert printer.text_seen == "a\nb"
+
+
+def test_text_report_reads_a_generator_once():
+    assert TextReport(f"n = {size}" for size in (2, 3)).lines == ("n = 2", "n = 3")
+
+
+@pytest.mark.parametrize("bad", ["one string", [1, 2], ("ok", None), 3])
+def test_text_report_rejects_lines_that_are_not_strings(bad):
+    with pytest.raises(TypeError, match="argument 'lines'"):
+        TextReport(bad)
+
+
+def test_text_report_rejects_a_verdict_that_is_not_a_bool():
+    with pytest.raises(TypeError, match="argument 'passed'"):
+        TextReport(("a",), passed="yes")
+
+
+# --------------------------------------------------------------------------- proofs ex4–ex6
+
+#: The one-call cells of the three notebooks that return a TextReport.
+TABLES = {
+    ex4: ("example_value", "layer_sizes", "book_example", "sigmoid_sum_table",
+          "saturation_table", "overflow", "tie_table"),
+    ex5: ("diagonal_is_positive", "jacobian_table", "sign_pattern_count", "saturation_table",
+          "one_neuron_numbers"),
+    ex6: ("locality_table", "shift_table", "perturbation_table", "difference_table",
+          "shift_overflow", "underflow"),
+}
+
+
+@pytest.mark.parametrize("module, name", [(m, n) for m, names in TABLES.items() for n in names],
+                         ids=lambda v: getattr(v, "__name__", v))
+def test_notebook_tables_pass_and_are_deterministic(module, name):
+    first, second = getattr(module, name)(), getattr(module, name)()
+    assert isinstance(first, TextReport) and first.passed
+    assert str(first) == str(second) and "0x" not in str(first)
+
+
+def test_ex4_tables_hold_what_the_notebook_says():
+    assert str(ex4.layer_sizes()).count("3 steps checked ✓") == 5
+    assert "Σ σ(z_j) = 2.7764" in str(ex4.book_example())
+    rows = str(ex4.sigmoid_sum_table()).splitlines()
+    assert rows[1].split()[0] == "1" and rows[1].split()[-1] == "0.000"
+    assert rows[-1].split()[0] == "10" and rows[-1].split()[-1] == "1.000"
+    assert "Σ a_j − 1 = -1.0 ulps" in str(ex4.tie_table()).splitlines()[3]  # n = 7
+    table = str(ex4.saturation_table())
+    assert "z =  36: σ(z) = 0.9999999999999998" in table and "z =  37: σ(z) = 1.0 " in table
+
+
+def test_ex4_explorer_start_is_the_explorers():
+    from nblib.explore.softmax_layer import BOOK_LOGITS
+
+    assert ex4.EXPLORER_START == BOOK_LOGITS
+
+
+def test_ex4_first_saturated_float_is_53_ln_2():
+    start = ex4.first_saturated()
+    assert ex4.sigmoid(start) == 1.0 and ex4.sigmoid(np.nextafter(start, 0)) < 1.0
+    assert start == pytest.approx(53 * np.log(2), abs=1e-14)
+
+
+def test_ex4_below_one_and_the_one_neuron_sum():
+    assert ex4.below_one_is_positive() is True
+    assert ex4.one_neuron_sum().result == 1 and ex4.one_neuron_sum().checked_steps == 2
+    assert ex4.sum_of_layer(6).result == 1
+
+
+def test_ex5_source_errors_are_lines_2_and_3_of_the_diagonal():
+    wrong = [s.reason for s in ex5.diagonal().source_errors]
+    assert [r.split(":")[0] for r in wrong] == ["source, line 2", "source, line 3"]
+    assert all(r"e^{z_j} \sum_{k \ne j}" in r for r in wrong)  # the source's e^{+z_j}, quoted
+    for build in (ex5.rewrite, ex5.off_diagonal, ex5.fresh_index, ex5.general, ex5.one_neuron):
+        assert not build().source_errors
+    # the corrected chain ends at the definition, the positive expression the notebook tests
+    assert ex5.diagonal().result == ex5.DIAGONAL and ex5.DIAGONAL.is_positive
+
+
+def test_ex5_clash_and_matrix():
+    clash = ex5.clash()
+    assert clash.lhs.doit() == clash.rhs == sp.Sum(sp.exp(Z[k]), (k, 1, n))
+    assert ex5.jacobian_matrix(3) == jacobian_in_activations(3)
+    assert ex5.one_neuron().result == 0
+
+
+def test_ex5_samples_and_saturation():
+    layers, many, batch = ex5.samples()
+    assert [z.size for z in layers] == list(ex5.DIFFERENCE_SIZES)
+    assert many.shape == (ex5.MANY, 4) and batch.shape == (500, 5)
+    assert float(ex5.exact_saturated_slope(800.0)) == 0.0  # below float64, positive in mpmath
+    assert ex5.exact_saturated_slope(800.0) > 0
+    rows = str(ex5.saturation_table()).splitlines()
+    assert rows[2].split()[-1] == "True" and rows[3].split()[-1] == "False"
+
+
+def test_ex6_symbolic_helpers():
+    jac = ex6.sigmoid_jacobian(3)
+    assert jac.is_diagonal() and jac.shape == (3, 3)
+    assert ex6.row_sums().result == 0
+    assert ex6.off_diagonal().result == -softmax_a(ex6.j, ex6.n) * softmax_a(ex6.k, ex6.n)
+
+
+def test_ex6_underflow_hides_the_change():
+    assert "outputs moved: 2 of 3" in str(ex6.underflow())
+    assert ex6.underflow_checks().passed
+
+
+@pytest.mark.parametrize("module", [ex4, ex5, ex6], ids=lambda m: m.__name__)
+def test_remarks_carry_deterministic_evidence(module):
+    assert module.REMARKS
+    for make in module.REMARKS:
+        remark, again = make(), make()
+        assert isinstance(remark, Remark) and remark.notebook == module.__name__.rsplit(".")[-1]
+        assert remark.where.startswith("chapter 3 · Exercise") and remark.evidence
+        for item, same in zip(remark.evidence, again.evidence, strict=True):
+            assert str(item) == str(same) and "0x" not in str(item)
+            assert getattr(item, "passed", True)
+
+
+def test_all_checks_gather_every_check():
+    for module in (ex4, ex5, ex6):
+        total = module.all_checks()
+        assert total.passed and len(total) == sum(len(run()) for run in module.CHECKS)

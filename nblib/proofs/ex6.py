@@ -1,0 +1,288 @@
+"""Exercise 6: softmax is not local; every a_j depends on every z_k (n ≥ 2).
+
+The worked solution argues twice: from Exercise 5's off-diagonal derivative (a proof,
+redone for general n in :func:`off_diagonal`), and "directly", because z_k occurs in the
+denominator of a_j. The second argument alone proves nothing: :func:`shift` shows that
+raising every z_k by the same c changes that denominator while leaving every a_j as it was,
+and :func:`row_sums` says the same for the Jacobian (each row sums to 0). The numeric checks
+set the softmax layer beside a sigmoid layer, whose Jacobian is diagonal, and show float64
+hiding the dependence once an output underflows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+
+from nblib.activations import sigmoid, softmax
+from nblib.checks import CheckReport, check_jacobian, check_values, numerical_jacobian
+from nblib.derivation import Derivation
+from nblib.errata import Remark
+from nblib.floats import float_warnings
+from nblib.softmax_jacobian import (
+    EPS,
+    TextReport,
+    Z,
+    check_identity,
+    check_jacobian_signs,
+    distinct_indices,
+    in_range_pieces,
+    naive_softmax,
+    rename_sum_indices,
+    sigmoid_layer_jacobian,
+    softmax_a,
+    softmax_jacobian,
+    z_vector,
+)
+from nblib.symbolic import sigmoid_layer, softmax_layer
+
+n = sp.Symbol("n", integer=True, positive=True)  # the number of neurons
+c = sp.Symbol("c", real=True)  # a common shift of every weighted input
+j, k, m = sp.Idx("j"), sp.Idx("k"), sp.Idx("m")
+TOTAL = sp.Sum(sp.exp(Z[m]), (m, 1, n))  # Σ_m e^{z_m}, the denominator of every a_j
+
+
+# Symbolic ---------------------------------------------------------------------------------------
+def off_diagonal() -> Derivation:
+    """Claim 1 for every n: ∂a_j/∂z_k = −a_j a_k for k ≠ j."""
+    with sp.evaluate(False):
+        only_denominator = -sp.exp(Z[j]) * sp.Derivative(TOTAL, Z[k]) / TOTAL**2
+    d = Derivation(sp.Derivative(softmax_a(j, n), Z[k]), hints=[distinct_indices(j, k)],
+                   integers=[{n: 2, j: 1, k: 2}, {n: 3, j: 3, k: 1}, {n: 5, j: 2, k: 4}],
+                   assumptions="j ≠ k and 1 ≤ j, k ≤ n")
+    d.step(only_denominator, "quotient rule; $e^{z_j}$ does not depend on $z_k$")
+    d.step(-sp.exp(Z[j]) * sp.exp(Z[k]) / TOTAL**2, "only the term $m = k$ depends on $z_k$")
+    return d.step(-softmax_a(j, n) * softmax_a(k, n), "definition (78), twice")
+
+
+def sigmoid_jacobian(size: int = 3) -> sp.Matrix:
+    """Claim 2: SymPy's Jacobian of the sigmoid layer σ(z_1), …, σ(z_size)."""
+    z = z_vector(size)
+    return sigmoid_layer(z).jacobian(z)
+
+
+def locality_table() -> TextReport:
+    """n = 2 … 5: the signs of the softmax Jacobian (off-diagonal entries < 0, so nonzero)
+    beside whether the sigmoid layer's Jacobian is diagonal."""
+    lines, passed = [], True
+    for size in range(2, 6):
+        z = z_vector(size)
+        signs = check_jacobian_signs(size)
+        diagonal = sigmoid_layer(z).jacobian(z).is_diagonal()
+        passed &= signs.passed and diagonal
+        lines.append(f"{signs}   sigmoid Jacobian diagonal: {diagonal}")
+    return TextReport(tuple(lines), passed)
+
+
+def shift() -> Derivation:
+    """Claim 3 for every n: a_j(z + c) = a_j(z)."""
+    shifted_total = sp.Sum(sp.exp(Z[m] + c), (m, 1, n))
+    factored = sp.Sum(sp.Mul(sp.exp(c), sp.exp(Z[m]), evaluate=False), (m, 1, n))
+    with sp.evaluate(False):
+        inside = sp.exp(c) * sp.exp(Z[j]) / factored
+        outside = sp.exp(c) * sp.exp(Z[j]) / (sp.exp(c) * TOTAL)
+    d = Derivation(sp.exp(Z[j] + c) / shifted_total, lhs="a_j(z + c)", hints=[rename_sum_indices],
+                   integers=[{n: 2, j: 1}, {n: 3, j: 2}, {n: 5, j: 5}])
+    d.step(inside, "$e^{x + c} = e^c e^x$")
+    d.step(outside, "$e^c$ does not depend on $m$")
+    d.step(sp.exp(Z[j]) / TOTAL, "cancel $e^c$")
+    return d.step(softmax_a(j, n), "definition (78)")
+
+
+def shift_table() -> TextReport:
+    """Claim 3 with every term written out, n = 2 … 5 and every output j."""
+    lines, passed = [], True
+    for size in range(2, 6):
+        z = z_vector(size)
+        result = check_identity(softmax_layer(z + c * sp.ones(size, 1)), softmax_layer(z),
+                                label=f"n = {size}: a(z + c) = a(z)")
+        passed &= result.passed
+        lines.append(str(result))
+    return TextReport(tuple(lines), passed)
+
+
+def row_sums() -> Derivation:
+    """Claim 3 for the Jacobian: Σ_k ∂a_j/∂z_k = 0, from Exercise 5 and Σ_k a_k = 1."""
+    with sp.evaluate(False):
+        cancelled = softmax_a(j, n) - softmax_a(j, n)
+    d = Derivation(sp.Sum(softmax_a(j, n) * (sp.KroneckerDelta(j, k) - softmax_a(k, n)),
+                          (k, 1, n)),
+                   lhs=r"\sum_{k=1}^{n} \frac{\partial a_j}{\partial z_k}", reason="Exercise 5",
+                   hints=[lambda e: rename_sum_indices(in_range_pieces(e))],
+                   integers=[{n: 2, j: 1}, {n: 3, j: 2}, {n: 5, j: 4}], assumptions="1 ≤ j ≤ n")
+    d.step(softmax_a(j, n) - softmax_a(j, n) * sp.Sum(softmax_a(k, n), (k, 1, n)),
+           r"only $k = j$ survives in $\sum_k \delta_{jk}$")
+    d.step(cancelled, r"$\sum_k a_k = 1$ (Exercise 4)")
+    return d.step(sp.S.Zero, "")
+
+
+DERIVATIONS = (off_diagonal, shift, row_sums)
+
+
+# Numeric ----------------------------------------------------------------------------------------
+NUDGE = 0.5
+SHIFTS = (-40.0, -1.0, 0.5, 3.0, 40.0, 1000.0)
+
+
+def samples(seed: int = 6) -> tuple[np.ndarray, np.ndarray]:
+    """From one generator: a five-neuron layer, then 1000 more (z ~ N(0, 2²))."""
+    rng = np.random.default_rng(seed)
+    logits = rng.normal(0.0, 2.0, 5)
+    return logits, rng.normal(0.0, 2.0, size=(1000, 5))
+
+
+def _nudged(logits: np.ndarray, position: int) -> np.ndarray:
+    """``logits`` with entry ``position`` raised by :data:`NUDGE`."""
+    out = logits.copy()
+    out[position] += NUDGE
+    return out
+
+
+def _moves(logits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Output changes when each z_k in turn is raised: softmax[k] and sigmoid[k], (n, n)."""
+    soft = np.stack([softmax(_nudged(logits, p)) - softmax(logits) for p in range(logits.size)])
+    local = np.stack([sigmoid(_nudged(logits, p)) - sigmoid(logits) for p in range(logits.size)])
+    return soft, local
+
+
+def perturbation_table() -> TextReport:
+    """Raise each z_k of a random five-neuron layer by ½: which outputs move, and which way."""
+    logits, _ = samples()
+    soft, local = _moves(logits)
+    lines, passed = [], True
+    for position, (moved, near) in enumerate(zip(soft, local, strict=True)):
+        others = np.delete(moved, position)
+        passed &= np.count_nonzero(moved) == 5 and np.count_nonzero(near) == 1
+        lines.append(f"raise z_{position + 1}: softmax outputs moved {np.count_nonzero(moved)} "
+                     f"of 5 (a_{position + 1} up: {moved[position] > 0}, others down: "
+                     f"{bool(np.all(others < 0))}); sigmoid outputs moved "
+                     f"{np.count_nonzero(near)} of 5")
+    return TextReport(tuple(lines), bool(passed))
+
+
+def difference_table() -> TextReport:
+    """Off-diagonal entries of both finite-difference Jacobians: 0.0 for sigmoid, never 0 for
+    softmax."""
+    logits, _ = samples()
+    off = ~np.eye(5, dtype=bool)
+    fd_sigmoid = numerical_jacobian(sigmoid, logits)
+    fd_softmax = numerical_jacobian(softmax, logits)
+    return TextReport(
+        (f"sigmoid layer: largest |off-diagonal entry| = {np.abs(fd_sigmoid[off]).max()}",
+         f"softmax layer: smallest |off-diagonal entry| = {np.abs(fd_softmax[off]).min():.3e}"),
+        bool(np.all(fd_sigmoid[off] == 0) and np.all(fd_softmax[off] != 0)))
+
+
+def locality_checks() -> CheckReport:
+    """Claims 1 and 2 in float64: the outputs that move when one input is raised, the
+    direction they move, and the off-diagonal finite differences (yes/no, exactly)."""
+    logits, _ = samples()
+    soft, local = _moves(logits)
+    off = ~np.eye(5, dtype=bool)
+    fd_sigmoid = numerical_jacobian(sigmoid, logits)
+    fd_softmax = numerical_jacobian(softmax, logits)
+    return CheckReport([
+        check_values(np.count_nonzero(soft, axis=1), np.full(5, 5), kind="absolute", tol=0.0,
+                     name="raise one z_k by ½: softmax outputs that move, 5 of 5 each time"),
+        check_values(np.sign(soft), 2 * np.eye(5) - 1, kind="absolute", tol=0.0,
+                     name="raise one z_k by ½: a_k goes up, every other a_j down"),
+        check_values(np.count_nonzero(local, axis=1), np.ones(5), kind="absolute", tol=0.0,
+                     name="raise one z_k by ½: sigmoid outputs that move, 1 of 5 each time"),
+        check_values(fd_sigmoid[off], np.zeros(20), kind="absolute", tol=0.0,
+                     name="sigmoid layer: off-diagonal central differences are exactly 0.0"),
+        check_values((fd_softmax[off] != 0).astype(float), np.ones(20), kind="absolute",
+                     tol=0.0, name="softmax layer: no off-diagonal central difference is 0.0"),
+    ])
+
+
+def shift_overflow() -> TextReport:
+    """The textbook formula at z + 1000 (overflow, nan) against nblib.softmax at z + 1000 and z."""
+    logits, _ = samples()
+    raised = logits + 1000.0
+    naive, warnings = float_warnings(naive_softmax, raised)
+    return TextReport(
+        (f"textbook formula at z + 1000: {naive} {warnings}",
+         "nblib softmax at z + 1000: " + ", ".join(f"{v:.6f}" for v in softmax(raised)),
+         "nblib softmax at z:        " + ", ".join(f"{v:.6f}" for v in softmax(logits))),
+        bool(np.isnan(naive).all()))
+
+
+#: a_2 ≈ e^{−801} is below the smallest positive float64.
+TINY = (0.0, -800.0, 1.0)
+
+
+def underflow() -> TextReport:
+    """Raise z_1 of a layer whose a_2 underflows: a_2 stays exactly 0.0 in float64."""
+    tiny = np.array(TINY)
+    before, after = softmax(tiny), softmax(tiny + np.array([NUDGE, 0.0, 0.0]))
+    moved = np.count_nonzero(after - before)
+    return TextReport((f"outputs before: {before}  after raising z_1: {after}",
+                       f"outputs moved: {moved} of 3"),
+                      bool(moved == 2 and before[1] == after[1] == 0.0))
+
+
+def underflow_checks() -> CheckReport:
+    """:func:`underflow` as checks: a_2 is 0.0 before and after, the other two outputs move."""
+    tiny = np.array(TINY)
+    before, after = softmax(tiny), softmax(tiny + np.array([NUDGE, 0.0, 0.0]))
+    return CheckReport([
+        check_values([before[1], after[1]], [0.0, 0.0], kind="absolute", tol=0.0,
+                     name="float64: a_2 ≈ e^{−801} is 0.0 before and after raising z_1"),
+        check_values((after != before).astype(float), [1.0, 0.0, 1.0], kind="absolute", tol=0.0,
+                     name="float64: raising z_1 moves a_1 and a_3 only"),
+    ])
+
+
+def shift_checks() -> CheckReport:
+    """Claim 3 in float64 on 1000 random layers, for several c.
+
+    Rounding z_k + c moves each input by up to (|z_k| + |c|)·2⁻⁵³, hence a tolerance that
+    grows with |c|.
+    """
+    _, batch = samples()
+    return CheckReport([
+        check_values(softmax(batch + shift_by), softmax(batch), tol=(16 + 2 * abs(shift_by)) * EPS,
+                     name=f"softmax(z + c) against softmax(z), c = {shift_by:g}")
+        for shift_by in SHIFTS
+    ])
+
+
+def jacobian_checks() -> CheckReport:
+    """Both Jacobians against central differences, and the zero row sums of softmax's."""
+    logits, batch = samples()
+    return CheckReport([
+        check_jacobian(sigmoid, sigmoid_layer_jacobian, logits, floor=1e-4,
+                       name="sigmoid layer: diag(σ′(z)) against central differences"),
+        check_jacobian(softmax, softmax_jacobian, logits, floor=1e-4,
+                       name="softmax layer: a_j(δ_jk − a_k) against central differences"),
+        check_values(softmax_jacobian(batch).sum(axis=-1), np.zeros((1000, 5)), kind="absolute",
+                     tol=4 * EPS, name="row sums of the softmax Jacobian"),
+    ])
+
+
+CHECKS = (locality_checks, underflow_checks, jacobian_checks, shift_checks)
+
+
+def all_checks() -> CheckReport:
+    """Every report in :data:`CHECKS`, in order, as one report."""
+    return CheckReport([result for run in CHECKS for result in run()])
+
+
+# The source's imprecision, for the errata page ------------------------------------------------
+def direct_argument_remark() -> Remark:
+    """Source, second paragraph: z_k in the denominator does not by itself prove dependence."""
+    return Remark(
+        notebook="ex6",
+        where="chapter 3 · Exercise 6 · source, the \"direct\" argument",
+        source_says="because of the sum Σ_k e^{z_k} in the denominator of a_j, changing any z_k "
+                    "changes a_j.",
+        what_holds="the conclusion is true for n ≥ 2, but the reason given does not prove it: "
+                   "raising every z_k by the same c changes that denominator (by the factor e^c) "
+                   "and leaves every a_j unchanged, so each row of the Jacobian sums to 0. What "
+                   "proves it is the sign: for k ≠ j only the denominator involves z_k, and "
+                   "∂a_j/∂z_k = −a_j a_k < 0. For n = 1, a_1 = 1 depends on nothing.",
+        evidence=(shift(), row_sums(), off_diagonal(), shift_checks()),
+    )
+
+
+REMARKS = (direct_argument_remark,)
