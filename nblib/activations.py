@@ -102,8 +102,11 @@ def sigmoid_prime_from_parts(e: np.ndarray, d: np.ndarray) -> np.ndarray:
 
 
 def softmax_of_shifted(t: np.ndarray, axis: int) -> np.ndarray:
-    """Unchecked e^{t}/Σ e^{t} along ``axis`` for shifted logits t ≤ 0 (one t = 0)."""
-    e = np.exp(t)
+    """Unchecked e^{t}/Σ e^{t} along ``axis`` for shifted logits t ≤ 0 (one t = 0).
+
+    Overwrites ``t`` (it is a temporary of the caller's) to spare a large allocation.
+    """
+    e = np.exp(t, out=t)
     e /= e.sum(axis=axis, keepdims=True)
     return e
 
@@ -122,7 +125,10 @@ def _shifted(z: np.ndarray, c: float, axis: int) -> np.ndarray:
     # Overflow to −inf (e.g. −1e308 − 1e308, or c = 1e300) is the right limit, e^t = 0;
     # underflow only happens for subnormal c and is harmless too.
     with np.errstate(over="ignore", under="ignore"):
-        return c * (z - extreme)
+        t = z - extreme
+        if c != 1.0:  # the usual c = 1 needs no product, and no second 80 MB temporary
+            t *= c
+        return t
 
 
 def _validate_softmax_args(z: Any, c: Any, axis: Any, func: str) -> tuple[np.ndarray, float, int]:
@@ -200,4 +206,5 @@ def log_softmax(z: Any, c: float = 1.0, axis: int = -1) -> np.ndarray:
     t = _shifted(z, c, axis)
     with np.errstate(under="ignore"):
         # The sum is in [1, n], so its logarithm is finite and ≥ 0.
-        return t - np.log(np.exp(t).sum(axis=axis, keepdims=True))
+        t -= np.log(np.exp(t).sum(axis=axis, keepdims=True))
+        return t

@@ -1,0 +1,122 @@
+"""Small two-dimensional classification data sets, made with NumPy from a seed.
+
+Layout as in :class:`nblib.network.Network`: one column per example. ``X`` has shape
+(2, m), the one-hot targets ``Y`` shape (classes, m), and ``labels`` the class of each
+example, shape (m,). The same arguments always give the same arrays.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from nblib.validation import as_scalar
+
+__all__ = ["Dataset", "blobs", "one_hot", "spirals"]
+
+
+class Dataset(NamedTuple):
+    """Inputs ``X`` (2, m), one-hot targets ``Y`` (classes, m) and integer ``labels`` (m,)."""
+
+    X: np.ndarray
+    Y: np.ndarray
+    labels: np.ndarray
+
+
+def _count(value: Any, name: str, func: str, minimum: int) -> int:
+    """``value`` as a Python int ≥ ``minimum``, or TypeError/ValueError naming the argument."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{func}: argument '{name}' must be an integer "
+                        f"(got {type(value).__name__} {value!r})")
+    if value < minimum:
+        raise ValueError(f"{func}: argument '{name}' must be at least {minimum} (got {value})")
+    return int(value)
+
+
+def _nonnegative(value: Any, name: str, func: str) -> float:
+    """``value`` as a finite float ≥ 0."""
+    value = as_scalar(value, name, func=func)
+    if value < 0:
+        raise ValueError(f"{func}: argument '{name}' must be nonnegative (got {value!r})")
+    return value
+
+
+def one_hot(labels: Any, classes: int) -> np.ndarray:
+    """Targets of shape (classes, m): column i is 1 in row ``labels[i]`` and 0 elsewhere."""
+    func = "one_hot"
+    classes = _count(classes, "classes", func, 1)
+    arr = np.asarray(labels)
+    if arr.ndim != 1 or arr.dtype.kind not in "iu":
+        raise TypeError(f"{func}: argument 'labels' must be a 1-d array of integers "
+                        f"(got dtype {arr.dtype}, shape {arr.shape})")
+    if arr.size and (arr.min() < 0 or arr.max() >= classes):
+        raise ValueError(f"{func}: argument 'labels' must lie in 0..{classes - 1} "
+                         f"(got min {arr.min()}, max {arr.max()})")
+    return np.eye(classes)[:, arr]
+
+
+def spirals(
+    n_per_class: int = 100, classes: int = 3, *, turns: float = 1.25, noise: float = 0.25,
+    seed: int = 0,
+) -> Dataset:
+    """Interleaved spiral arms, one per class, winding out from the origin.
+
+    Arm c has radii r evenly spaced in [0.1, 1] at angles 2π(turns·r + c/classes) plus
+    Gaussian noise of standard deviation ``noise`` (radians): the classes cannot be told
+    apart by a straight line, so a hidden layer is needed.
+
+    Parameters
+    ----------
+    n_per_class : int
+        Points per arm (≥ 1).
+    classes : int
+        Number of arms (≥ 2).
+    turns : float
+        How far each arm winds, in full turns from r = 0 to r = 1 (≥ 0).
+    noise : float
+        Angular noise (≥ 0); 0 gives points exactly on the arms.
+    seed : int
+        Seed of the generator for the noise (≥ 0).
+    """
+    func = "spirals"
+    n = _count(n_per_class, "n_per_class", func, 1)
+    classes = _count(classes, "classes", func, 2)
+    turns = _nonnegative(turns, "turns", func)
+    noise = _nonnegative(noise, "noise", func)
+    rng = np.random.default_rng(_count(seed, "seed", func, 0))
+    radius = np.tile(np.linspace(0.1, 1.0, n), classes)
+    labels = np.repeat(np.arange(classes), n)
+    angle = 2 * np.pi * (turns * radius + labels / classes)
+    angle += noise * rng.standard_normal(n * classes)
+    X = np.stack([radius * np.cos(angle), radius * np.sin(angle)])
+    return Dataset(X, one_hot(labels, classes), labels)
+
+
+def blobs(
+    n_per_class: int = 100, classes: int = 3, *, spread: float = 0.25, seed: int = 0
+) -> Dataset:
+    """Gaussian blobs, one per class, centred on a circle of radius 0.6 about the origin.
+
+    Parameters
+    ----------
+    n_per_class : int
+        Points per blob (≥ 1).
+    classes : int
+        Number of blobs (≥ 2), centred at angles 2πc/classes.
+    spread : float
+        Standard deviation of each blob (≥ 0).
+    seed : int
+        Seed of the generator (≥ 0).
+    """
+    func = "blobs"
+    n = _count(n_per_class, "n_per_class", func, 1)
+    classes = _count(classes, "classes", func, 2)
+    spread = _nonnegative(spread, "spread", func)
+    rng = np.random.default_rng(_count(seed, "seed", func, 0))
+    labels = np.repeat(np.arange(classes), n)
+    angle = 2 * np.pi * labels / classes
+    centres = 0.6 * np.stack([np.cos(angle), np.sin(angle)])
+    X = centres + spread * rng.standard_normal((2, n * classes))
+    return Dataset(X, one_hot(labels, classes), labels)
