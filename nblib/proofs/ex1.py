@@ -2,6 +2,8 @@
 
 The first derivation follows the worked solution: it differentiates (1 + e^{−z})^{−1} and
 then reads the expansion of σ(1 − σ) backwards, so the two halves meet in one chain.
+:data:`EXERCISE` declares claim 1 once (symbols, start, target, domains) for that chain and
+for the notebook's "Your turn" box, which checks a learner's own lines the same way.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import sympy as sp
 from nblib.activations import sigmoid, sigmoid_prime
 from nblib.checks import CheckReport, check_values, numerical_derivative
 from nblib.derivation import Derivation
+from nblib.exercise import Exercise
 from nblib.floats import float_warnings
 from nblib.symbolic import sigma
 
@@ -21,17 +24,36 @@ DENOMINATOR = 1 + sp.exp(-z)
 
 
 def first_derivative() -> Derivation:
-    """Claim 1, σ′ = σ(1 − σ), along the worked solution's lines."""
+    """Claim 1, σ′ = σ(1 − σ), along the worked solution's lines.
+
+    It starts and ends where :data:`EXERCISE` says, under its domains: the "Your turn"
+    widget checks a learner's own lines against the very same declaration.
+    """
     with sp.evaluate(False):  # keep the source's lines as written, e.g. "1 + e^{-z} - 1"
         split = (1 / DENOMINATOR) * (sp.exp(-z) / DENOMINATOR)
         plus_minus_one = (1 / DENOMINATOR) * ((DENOMINATOR - 1) / DENOMINATOR)
-    d = Derivation(sp.Derivative(sigma(z), z), lhs=r"\sigma'(z)", reason="definition of σ′")
+    d = EXERCISE.derivation()
     d.step(sp.Derivative(DENOMINATOR**-1, z), r"$\sigma(z) = (1+e^{-z})^{-1}$")
     d.step(sp.exp(-z) * DENOMINATOR**-2, r"power rule; the denominator's derivative is $-e^{-z}$")
     d.step(split, "split the square")
     d.step(plus_minus_one, "add and subtract 1 in the numerator")
     d.step((1 / DENOMINATOR) * (1 - 1 / DENOMINATOR), "separate the fraction")
-    return d.step(sigma(z) * (1 - sigma(z)), "definition of σ")
+    return d.step(EXERCISE.target, "definition of σ")
+
+
+# Claim 1 as an exercise: the learner's "Your turn" and the worked proof above share it.
+EXERCISE = Exercise(
+    id="ex1",
+    statement="σ′(z) = σ(z)(1 − σ(z))",
+    symbols={"z": z},
+    functions={"sigma": sigma, "exp": sp.exp, "log": sp.log, "Derivative": sp.Derivative},
+    start=sp.Derivative(sigma(z), z),
+    target=sigma(z) * (1 - sigma(z)),
+    lhs=r"\sigma'(z)",
+    reason="definition of σ′",
+    domains={z: (-3.0, 3.0)},  # the default for a real symbol, stated where the learner sees it
+    worked=first_derivative,
+)
 
 
 def second_derivative() -> Derivation:

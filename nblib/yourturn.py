@@ -1,0 +1,651 @@
+""""Your turn": the learner types the next line of a derivation and the notebook checks it.
+
+A :class:`YourTurn` shows an exercise's starting line and a text box. Each line typed (in
+SymPy syntax, ``exp(-z)/(1+exp(-z))**2``, or in LaTeX, ``\\frac{e^{-z}}{(1+e^{-z})^2}``) is
+read by SymPy's own parsers, restricted to the exercise's names, and checked against the
+line before it by the very :class:`~nblib.derivation.Derivation` the worked proofs use:
+✓ and the line joins the learner's chain, or ✗ with values of the symbols where the two
+lines differ. Input that cannot be read gets a plain message, never a traceback.
+
+Reading learner input safely
+----------------------------
+* SymPy syntax: every token is checked first (names must be the exercise's; no strings,
+  no attribute access, no subscripts); ``parse_expr`` then runs with those names only and
+  a global namespace holding just the number and arithmetic classes, with no builtins.
+* LaTeX: commands must be on a short list (plus the exercise's Greek names); the parser
+  is SymPy's ANTLR one (``backend="antlr"``), which needs ``antlr4-python3-runtime`` 4.11.
+* Both: at most :data:`MAX_LENGTH` characters, balanced brackets, integers of at most
+  :data:`MAX_DIGITS` digits and numeric exponents of at most :data:`MAX_EXPONENT` in size,
+  all checked before anything is evaluated (``10**10**10`` would never finish).
+"""
+
+from __future__ import annotations
+
+import html
+import importlib.util
+import io
+import keyword
+import re
+import threading
+import tokenize
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import ipywidgets as widgets
+import numpy as np
+import sympy as sp
+from sympy.core.function import AppliedUndef
+from sympy.parsing.sympy_parser import (
+    auto_number,
+    convert_xor,
+    implicit_multiplication,
+    parse_expr,
+)
+
+from nblib.derivation import StepError
+from nblib.equality import compare, concrete, default_domain, numeric_difference
+from nblib.exercise import Exercise, evaluated
+
+MAX_LENGTH = 500
+MAX_DIGITS = 12
+MAX_EXPONENT = 10
+LATEX_BACKEND = "antlr"
+# A relative gap this large at 30 digits is no rounding: the line is wrong (see _check).
+CLEARLY_DIFFERENT = 1e-12
+
+# LaTeX commands every exercise understands; its Greek names (\sigma, \eta) are added.
+LATEX_COMMANDS = frozenset({
+    "frac", "dfrac", "tfrac", "cdot", "times", "left", "right", "exp", "ln", "log", "sqrt",
+})
+# Spacing commands: ignored by the parser, harmless.
+LATEX_SPACES = frozenset(",;:! ")
+GREEK = frozenset({
+    "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa",
+    "lambda", "mu", "nu", "xi", "rho", "sigma", "tau", "upsilon", "phi", "chi", "psi", "omega",
+})
+# Python tokens allowed in SymPy syntax besides names and numbers.
+SYMPY_OPERATORS = frozenset({"+", "-", "*", "/", "**", "^", "(", ")", ","})
+NUMBER = re.compile(r"(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,3})?")
+# The namespace parse_expr evaluates in: numbers and arithmetic, nothing else, no builtins.
+SAFE_GLOBALS = {"Integer": sp.Integer, "Float": sp.Float, "Rational": sp.Rational,
+                "Add": sp.Add, "Mul": sp.Mul, "Pow": sp.Pow}
+TRANSFORMATIONS = (auto_number, convert_xor, implicit_multiplication)
+BRACKETS = {")": "(", "]": "[", "}": "{"}
+# Signs pasted from the book's typography: − (minus), · ⋅ × (times).
+TYPOGRAPHY = str.maketrans({"−": "-", "·": "*", "⋅": "*", "×": "*"})
+
+
+class InputError(ValueError):
+    """A line the checker cannot read; the message is meant for the learner."""
+
+
+# Reading a line ------------------------------------------------------------------------
+def parse_line(text: str, exercise: Exercise) -> sp.Expr:
+    """Read one line typed by a learner into a SymPy expression over ``exercise``'s names.
+
+    SymPy syntax and LaTeX are both accepted (LaTeX is recognised by ``\\``, ``{`` or
+    ``}``); a leading ``=`` is ignored, so ``= exp(-z)`` reads like the next line of a chain.
+
+    Raises
+    ------
+    TypeError
+        If ``text`` is not a string or ``exercise`` not an :class:`Exercise`.
+    InputError
+        (a ValueError) naming the problem in words: empty or over-long input, unbalanced
+        brackets, an unknown symbol or function, a token or LaTeX command that is not
+        allowed, or a line SymPy cannot read.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"parse_line: argument 'text' must be a string, got {type(text).__name__}")
+    if not isinstance(exercise, Exercise):
+        raise TypeError("parse_line: argument 'exercise' must be an Exercise, got "
+                        f"{type(exercise).__name__}")
+    if len(text) > MAX_LENGTH:
+        raise InputError(f"that line has {len(text)} characters; the box takes at most "
+                         f"{MAX_LENGTH}")
+    line = text.strip().translate(TYPOGRAPHY)
+    if line.startswith("="):
+        line = line[1:].strip()
+    if not line:
+        raise InputError("the box is empty: type the next line of the derivation")
+    _check_brackets(line)
+    latex = any(c in line for c in "\\{}")
+    raw = _parse_latex(line, exercise) if latex else _parse_sympy(line, exercise)
+    _check_size(raw)
+    expr = _bind(raw, exercise, latex)
+    _check_size(expr)
+    _check_functions(expr, exercise)
+    if expr.has(sp.zoo, sp.oo, -sp.oo, sp.nan):
+        raise InputError("this line divides by zero or is infinite")
+    return expr
+
+
+def _check_brackets(line: str) -> None:
+    """Refuse unbalanced (), [] and {} with the position of the first culprit."""
+    stack: list[tuple[str, int]] = []
+    for i, char in enumerate(line, 1):
+        if char in "([{":
+            stack.append((char, i))
+        elif char in BRACKETS:
+            if not stack:
+                raise InputError(f"unbalanced brackets: '{char}' at character {i} closes "
+                                 "nothing that is open")
+            opened, j = stack.pop()
+            if opened != BRACKETS[char]:
+                raise InputError(f"unbalanced brackets: '{char}' at character {i} does not "
+                                 f"match the '{opened}' at character {j}")
+    if stack:
+        char, i = stack[-1]
+        raise InputError(f"unbalanced brackets: '{char}' at character {i} is never closed")
+
+
+def _known(exercise: Exercise) -> str:
+    symbols = ", ".join(exercise.symbols) or "none"
+    functions = ", ".join(exercise.functions) or "none"
+    return f"this exercise knows the symbol(s) {symbols} and the function(s) {functions}"
+
+
+def _constants(exercise: Exercise) -> dict[str, sp.Expr]:
+    """Euler's number as ``E`` or ``e``, unless the exercise uses the name for a symbol."""
+    return {name: sp.E for name in ("E", "e")
+            if name not in exercise.symbols and name not in exercise.functions}
+
+
+def _parse_sympy(line: str, exercise: Exercise) -> Any:
+    """SymPy syntax, token-checked, then ``parse_expr`` with only the exercise's names."""
+    names: dict[str, Any] = {**_constants(exercise), **exercise.symbols, **exercise.functions}
+    # Greek names may be typed as letters too: σ(z) for sigma(z).
+    names |= {_greek_letter(n): v for n, v in names.items() if n in GREEK}
+    try:
+        tokens = [t for t in tokenize.generate_tokens(io.StringIO(line).readline)
+                  if t.type not in (tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER)]
+    except (tokenize.TokenError, SyntaxError) as err:
+        raise InputError(f"cannot read this line ({_first_line(err)})") from None
+    for i, tok in enumerate(tokens):
+        after = tokens[i + 1].string if i + 1 < len(tokens) else ""
+        if tok.type == tokenize.NAME:
+            if tok.string.startswith("_"):
+                raise InputError(f"'{tok.string}' is not allowed: names starting with '_' "
+                                 "are not part of any exercise")
+            if tok.string not in names:
+                kind = "function" if after == "(" else "symbol"
+                if keyword.iskeyword(tok.string):
+                    raise InputError(f"'{tok.string}' is a Python keyword, not mathematics")
+                raise InputError(f"unknown {kind} '{tok.string}': {_known(exercise)}")
+        elif tok.type == tokenize.NUMBER:
+            if not NUMBER.fullmatch(tok.string):
+                raise InputError(f"'{tok.string}' is not a number this box reads: use digits "
+                                 "and a decimal point")
+        elif tok.type == tokenize.OP:
+            if tok.string == ".":
+                raise InputError("'.' after a name is attribute access, which is not allowed; "
+                                 "a decimal point belongs between digits, as in 0.5")
+            if tok.string in ("=", "==", "<", ">", "<=", ">=", "!="):
+                raise InputError(f"'{tok.string}' makes an equation or a comparison: type only "
+                                 "the expression on the right of the next '='")
+            if tok.string not in SYMPY_OPERATORS:
+                raise InputError(f"'{tok.string}' is not allowed here: use + - * / ** ^ ( ) "
+                                 "and commas between a function's arguments")
+        elif tok.type == tokenize.STRING:
+            raise InputError("quotes are not allowed: type mathematics, not text")
+        elif tok.type == tokenize.COMMENT:
+            raise InputError("'#' is not allowed here")
+        elif tok.string.strip():
+            raise InputError(f"'{tok.string}' is not allowed here")
+    try:
+        result = parse_expr(line, local_dict=dict(names),
+                            global_dict={"__builtins__": {}, **SAFE_GLOBALS},
+                            transformations=TRANSFORMATIONS, evaluate=False)
+    except Exception as err:  # SyntaxError, TypeError (wrong arity), ...: say so, in words
+        raise InputError(f"SymPy cannot read this line ({_first_line(err)})") from None
+    return result
+
+
+def _greek_letter(name: str) -> str:
+    """The Greek letter a name spells: ``"sigma"`` → ``"σ"``."""
+    return unicodedata.lookup(f"GREEK SMALL LETTER {'LAMDA' if name == 'lambda' else name.upper()}")
+
+
+def _parse_latex(line: str, exercise: Exercise) -> Any:
+    """LaTeX through SymPy's ANTLR parser, after a check of every command used."""
+    line = re.sub(r"\\mathrm\s*\{\s*([ed])\s*\}", r"\1", line)  # upright e and d
+    allowed = LATEX_COMMANDS | {n for n in (*exercise.symbols, *exercise.functions)
+                                if n in GREEK}
+    for match in re.finditer(r"\\([a-zA-Z]+|.?)", line):
+        command = match.group(1)
+        if command in allowed or (len(command) == 1 and command in LATEX_SPACES):
+            continue
+        shown = ", ".join("\\" + c for c in sorted(allowed))
+        raise InputError(f"unsupported LaTeX command '\\{command}': this box understands "
+                         f"{shown}")
+    if importlib.util.find_spec("antlr4") is None:
+        raise InputError("LaTeX input needs the package antlr4-python3-runtime (version "
+                         "4.11), which is not installed; type the line in SymPy syntax")
+    from sympy.parsing.latex import LaTeXParsingError, parse_latex
+
+    try:
+        return parse_latex(line, strict=True, backend=LATEX_BACKEND)
+    except LaTeXParsingError as err:
+        message = str(err).splitlines()
+        where = len(message[-1]) if len(message) > 2 else 0
+        at = f" at character {where}" if where else ""
+        raise InputError(f"cannot read this LaTeX{at}: {message[0]}") from None
+    except ImportError as err:
+        raise InputError(f"LaTeX input is unavailable ({_first_line(err)}); type the line in "
+                         "SymPy syntax") from None
+    except Exception as err:
+        raise InputError(f"cannot read this LaTeX ({_first_line(err)})") from None
+
+
+def _first_line(err: BaseException) -> str:
+    """An exception as one short line, without memory addresses."""
+    text = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    return re.sub(r" at 0x[0-9a-fA-F]+", "", text)[:160]
+
+
+def _check_size(expr: Any) -> None:
+    """Refuse numbers and powers too large to evaluate (checked bottom-up, unevaluated)."""
+    if not isinstance(expr, sp.Basic):
+        return
+    for arg in expr.args:
+        _check_size(arg)
+    if isinstance(expr, sp.Rational) and max(abs(expr.p), expr.q) >= 10**MAX_DIGITS:
+        raise InputError(f"the number {expr} is too large: at most {MAX_DIGITS} digits")
+    if isinstance(expr, sp.Pow):
+        _check_exponent(expr.exp)
+
+
+def _check_exponent(exponent: sp.Basic) -> None:
+    """Refuse a numeric exponent larger than MAX_EXPONENT (symbolic ones are harmless)."""
+    if exponent.free_symbols:
+        return
+    try:
+        size = abs(complex(sp.N(exponent, 15)))
+    except (TypeError, ValueError, ArithmeticError):
+        size = float("inf")
+    if not size <= MAX_EXPONENT:
+        raise InputError(f"the exponent {sp.sstr(exponent)} is too large: at most "
+                         f"{MAX_EXPONENT} in size")
+
+
+def _latex_name(name: str) -> str:
+    """ANTLR's symbol names as typed in SymPy syntax: ``z_{1}`` → ``z_1``."""
+    return name.replace("{", "").replace("}", "").replace("\\", "")
+
+
+def _bind(raw: Any, exercise: Exercise, latex: bool) -> sp.Expr:
+    """Put the exercise's symbols and functions in place of the parser's, then evaluate."""
+    if not isinstance(raw, sp.Basic):
+        if any(raw is f for f in exercise.functions.values()):
+            name = next(n for n, f in exercise.functions.items() if f is raw)
+            raise InputError(f"'{name}' is a function: give it its argument, as in {name}(z)")
+        raise InputError("type one expression (a comma outside a function's brackets "
+                         "makes a list)")
+    constants = _constants(exercise)
+
+    def bind(e: sp.Basic) -> sp.Basic:
+        if isinstance(e, sp.Symbol):
+            name = _latex_name(e.name) if latex else e.name
+            if name in exercise.symbols:
+                return exercise.symbols[name]
+            if name in constants:
+                return constants[name]
+            if name in exercise.functions:
+                hint = f"\\{name}(z)" if latex and name in GREEK else f"{name}(z)"
+                raise InputError(f"'{name}' is a function: give it its argument, as in {hint}")
+            raise InputError(f"unknown symbol '{name}': {_known(exercise)}")
+        if isinstance(e, AppliedUndef):
+            name = e.func.__name__
+            if name not in exercise.functions:
+                raise InputError(f"unknown function '{name}': {_known(exercise)}")
+            return exercise.functions[name](*(bind(a) for a in e.args))
+        if not e.args:
+            return e
+        args = [bind(a) for a in e.args]
+        if isinstance(e, sp.Pow):
+            # Checked again once bound: z**0*10**12 is only a number now, and evaluating
+            # a number to such a power would never finish.
+            _check_exponent(args[1])
+        return e.func(*args)
+
+    try:
+        expr = bind(raw)
+    except InputError:
+        raise
+    except Exception as err:  # e.g. a function given the wrong number of arguments
+        raise InputError(f"SymPy cannot build this line ({_first_line(err)})") from None
+    if not isinstance(expr, sp.Expr):
+        raise InputError("type one expression, not an equation or a comparison")
+    return expr
+
+
+def _check_functions(expr: sp.Expr, exercise: Exercise) -> None:
+    """Only the exercise's functions may appear (e.g. no |z| or z! from LaTeX)."""
+    allowed = set(exercise.functions.values())
+    for applied in expr.atoms(sp.Function):
+        if applied.func not in allowed:
+            raise InputError(f"the function {applied.func.__name__} is not part of this "
+                             f"exercise: {_known(exercise)}")
+    if expr.has(sp.Derivative) and sp.Derivative not in allowed:
+        raise InputError(f"derivatives are not part of this exercise: {_known(exercise)}")
+
+
+# Checking it -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Feedback:
+    """What the notebook says about one action.
+
+    ``status`` is ``"accepted"`` (✓, the line joined the chain), ``"refused"`` (✗, with
+    ``counterexample`` and ``values``: the previous line's value and the learner's there),
+    ``"undecided"`` (the numbers agree but SymPy could not prove it), ``"invalid"``
+    (unreadable input), ``"revealed"`` (a line of the worked proof was shown) or
+    ``"done"`` (nothing left to reveal) or ``"cleared"``. ``expr`` is the line read, if
+    any; ``reached_target`` says whether the chain has reached the exercise's target.
+    """
+
+    status: str
+    message: str
+    expr: sp.Expr | None = None
+    counterexample: Mapping[str, float] = field(default_factory=dict)
+    values: tuple[float, float] | None = None
+    reached_target: bool = False
+    html: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """True when the chain grew by a checked line."""
+        return self.status in ("accepted", "revealed")
+
+
+def _plain(text: str) -> str:
+    """Text for an HTMLMath widget that MathJax must leave alone (it may echo ``\\(``)."""
+    escaped = html.escape(text, quote=False)
+    return f'<span class="tex2jax_ignore mathjax_ignore">{escaped}</span>'
+
+
+def _math(expr: sp.Basic | str) -> str:
+    """Inline mathematics for an HTMLMath widget (escaped so the browser leaves it alone)."""
+    latex = expr if isinstance(expr, str) else sp.latex(expr)
+    return r"$\displaystyle " + html.escape(latex, quote=False) + "$"
+
+
+class YourTurn:
+    """The "Your turn" widget of an exercise: type the next line, see ✓ or ✗ at once.
+
+    State for tests and scripts: :meth:`submit`, :meth:`reveal_next`, :meth:`clear`,
+    :attr:`chain` (the accepted expressions, start first), :attr:`feedback` (the last
+    message), :attr:`reached_target`. The widget's controls are ``text``,
+    ``check_button``, ``reveal_button`` and ``clear_button``.
+    """
+
+    def __init__(self, exercise: Exercise) -> None:
+        if not isinstance(exercise, Exercise):
+            raise TypeError("YourTurn: argument 'exercise' must be an Exercise, got "
+                            f"{type(exercise).__name__}")
+        self.exercise = exercise
+        _warm_latex_parser()
+        self._worked_lines: list | None = None
+        self.text = widgets.Text(
+            placeholder="the next line, e.g. exp(-z)/(1+exp(-z))**2", continuous_update=False,
+            layout=widgets.Layout(width="30em"),
+        )
+        self.check_button = widgets.Button(description="Check", button_style="primary",
+                                           tooltip="check this line against the one above")
+        self.reveal_button = widgets.Button(description="Show next step",
+                                            tooltip="add the worked proof's next line")
+        self.clear_button = widgets.Button(description="Clear", tooltip="start again")
+        self.chain_view = widgets.HTMLMath()
+        self.feedback_view = widgets.HTMLMath()
+        heading = widgets.HTMLMath(
+            f"<b>Your turn:</b> show {_plain(exercise.statement)}, one line at a time."
+        )
+        self.text.observe(self._on_value, names="value")
+        self.check_button.on_click(self._on_check)
+        self.reveal_button.on_click(lambda _button: self.reveal_next())
+        self.clear_button.on_click(lambda _button: self.clear())
+        self.widget = widgets.VBox([
+            heading, self.chain_view,
+            widgets.HBox([self.text, self.check_button, self.reveal_button, self.clear_button]),
+            self.feedback_view,
+        ])
+        self.clear()
+
+    # State ------------------------------------------------------------------------------
+    @property
+    def chain(self) -> list[sp.Expr]:
+        """The learner's chain: the start, then every accepted or revealed line."""
+        return [s.expr for s in self._chain.steps]
+
+    @property
+    def feedback(self) -> str:
+        """The last message shown under the box (plain text)."""
+        return self._feedback.message
+
+    @property
+    def last(self) -> Feedback:
+        """The last :class:`Feedback`."""
+        return self._feedback
+
+    @property
+    def reached_target(self) -> bool:
+        """True once the chain has reached the exercise's target."""
+        return self._reached_target
+
+    def clear(self) -> Feedback:
+        """Start again from the exercise's first line."""
+        self._chain = self.exercise.derivation()
+        self._reached_target = False
+        self._worked_index = 0  # the last line of the worked proof the chain has reached
+        # The box's text whose answer is on show: Enter and then Check must not add it twice.
+        self._last_text: str | None = ""
+        self.text.value = ""
+        return self._show(Feedback("cleared", ""))
+
+    # Actions --------------------------------------------------------------------------
+    def submit(self, text: str) -> Feedback:
+        """Check ``text`` as the next line; ✓ appends it to the chain, ✗ gives a counterexample."""
+        if not isinstance(text, str):
+            raise TypeError(f"YourTurn.submit: argument 'text' must be a string, got "
+                            f"{type(text).__name__}")
+        try:
+            expr = parse_line(text, self.exercise)
+        except InputError as err:
+            message = f"Cannot check this line: {err}."
+            return self._show(Feedback("invalid", message, reached_target=self._reached_target,
+                                       html=_plain("⚠ " + message)))
+        return self._show(self._check(expr, own=True))
+
+    def reveal_next(self) -> Feedback:
+        """Add the worked proof's next line to the chain (checked like any other line)."""
+        lines = self._worked()
+        statement = self.exercise.statement
+        if self._reached_target or self._worked_index + 1 >= len(lines):
+            message = (f"You have reached the target: you have shown {statement}. Clear "
+                       "starts again.")
+            return self._show(Feedback("done", message, reached_target=self._reached_target,
+                                       html=_plain(message)))
+        self._last_text = None  # the line in the box now follows a different line
+        step = lines[self._worked_index + 1]
+        feedback = self._check(step.expr, own=False, reason=step.reason)
+        if feedback.ok:
+            self._worked_index += 1
+        return self._show(feedback)
+
+    def _check(self, expr: sp.Expr, *, own: bool, reason: str = "") -> Feedback:
+        chain = self._chain
+        try:
+            gap, point, values = self._numeric_witness(expr)
+        except Exception as err:  # e.g. no real values at the sample points
+            problem = _first_line(err)
+            if problem.startswith("numeric check"):
+                problem = ("it has no real value at most points where the check samples it "
+                           f"({self._sampling()})")
+            message = f"Cannot check this line: {problem}."
+            return Feedback("invalid", message, expr, reached_target=self._reached_target,
+                            html=_plain("⚠ " + message))
+        if gap > CLEARLY_DIFFERENT:
+            return self._refused(expr, point, values)
+        label = ("shown: " + reason) if (not own and reason) else ("shown" if not own else "")
+        try:
+            chain.step(expr, label)  # the worked proofs' check, recorded in the chain
+        except StepError:
+            # Rare: the numbers (nearly) agree and yet the step failed. Ask for the verdict.
+            verdict = compare(chain.current, expr, domains=chain.domains,
+                              integers=chain.integers, hints=chain.hints,
+                              seed=chain.seed + len(chain.steps))
+            if verdict.status == "different":
+                return self._refused(expr, verdict.counterexample, verdict.values)
+            message = ("? The two lines agree at every sample point, but SymPy could not "
+                       "prove them equal: try a smaller step, or write it another way.")
+            return Feedback("undecided", message, expr, reached_target=self._reached_target,
+                            html=f"? {_math(expr)}: " + _plain(message[2:]))
+        if own:
+            self._advance(expr)
+        reached = self.exercise.reaches_target(expr)
+        self._reached_target = self._reached_target or reached
+        status = "accepted" if own else "revealed"
+        if own:
+            message = f"✓ {sp.sstr(expr)} equals the line before it."
+            shown = f"✓ {_math(expr)} equals the line before it."
+        else:
+            message = f"Next line of the worked proof ({reason}): {sp.sstr(expr)}."
+            shown = f"Next line of the worked proof: {_math(expr)}."
+        if reached:
+            note = f" You have shown {self.exercise.statement}."
+            message += note
+            shown += f" <b>{_plain(note.strip())}</b>"
+        return Feedback(status, message, expr, reached_target=self._reached_target, html=shown)
+
+    def _numeric_witness(self, expr: sp.Expr) -> tuple[float, dict, tuple[float, float]]:
+        """The numeric half of :func:`nblib.equality.compare`, run first and on its own.
+
+        Same points (same seed, domains and integer assignments as the chain's next
+        ``step``), so the counterexample is the one ``compare`` reports. A line whose
+        numbers clearly differ is wrong whatever the symbolic test says, and that test (up
+        to ``simplify``) is what costs seconds on a wrong line; a line whose numbers agree
+        goes on to ``Derivation.step`` for the full check.
+        """
+        chain = self._chain
+        rng = np.random.default_rng(chain.seed + len(chain.steps))
+        worst: tuple[float, dict, Any] = (-1.0, {}, None)
+        for assignment in chain.integers:
+            gap, point, values = numeric_difference(
+                concrete(chain.current, assignment), concrete(expr, assignment),
+                domains=chain.domains, rng=rng,
+            )
+            if gap > worst[0]:
+                worst = (gap, {**assignment, **point}, values)
+        return worst
+
+    def _refused(self, expr: sp.Expr, counterexample: Mapping, values: Any) -> Feedback:
+        point = {sp.sstr(k): float(v) for k, v in counterexample.items()}
+        before, after = values
+        where = ", ".join(f"{k} = {v:g}" for k, v in point.items())
+        message = (f"✗ {sp.sstr(expr)} is not equal to the line before it: at {where} the "
+                   f"line before is {before:.6g} and yours is {after:.6g}.")
+        shown = (f"✗ {_math(expr)} is not equal to the line before it: at "
+                 f"{_math(where)} the line before is {_math(f'{before:.6g}')} and "
+                 f"yours is {_math(f'{after:.6g}')}.")
+        return Feedback("refused", message, expr, point, (before, after),
+                        reached_target=self._reached_target, html=shown)
+
+    def _sampling(self) -> str:
+        """Where the numeric check samples each symbol, in words."""
+        parts = []
+        for name, symbol in self.exercise.symbols.items():
+            low, high = self._chain.domains.get(symbol, default_domain(symbol))
+            parts.append(f"{name} between {low:g} and {high:g}")
+        return ", ".join(parts)
+
+    def _worked(self) -> list:
+        """The worked proof's lines, its source's wrong lines left out (built once)."""
+        if self._worked_lines is None:
+            proof = self.exercise.worked_proof()
+            self._worked_lines = [s for s in proof.steps if not s.source_error]
+        return self._worked_lines
+
+    def _advance(self, expr: sp.Expr) -> None:
+        """After a learner's own line: if a later line of the worked proof has the same form,
+        the next reveal continues from there (the first such line, so no step is skipped)."""
+        form = evaluated(expr)
+        lines = self._worked()
+        for i in range(self._worked_index + 1, len(lines)):
+            if evaluated(lines[i].expr) == form:
+                self._worked_index = i
+                return
+
+    # Display --------------------------------------------------------------------------
+    def _show(self, feedback: Feedback) -> Feedback:
+        self._feedback = feedback
+        self.feedback_view.value = feedback.html
+        self.chain_view.value = html.escape(self._chain._repr_latex_(), quote=False)
+        if feedback.status == "accepted":
+            self._last_text = ""
+            self.text.value = ""  # ready for the next line
+        return feedback
+
+    def _on_value(self, change: Mapping[str, Any]) -> None:
+        # Enter (or leaving the box) sends the value; our own reset to "" is not a line.
+        if change["new"].strip() and change["new"] != self._last_text:
+            self._last_text = change["new"]
+            self.submit(change["new"])
+
+    def _on_check(self, _button: widgets.Button) -> None:
+        value = self.text.value
+        if value != self._last_text or not value.strip():
+            self._last_text = value
+            self.submit(value)
+
+    def _statement_latex(self) -> str:
+        return f"{self.exercise.lhs} = {sp.latex(self.exercise.target)}"
+
+    def describe(self) -> str:
+        """One line for the text/plain output; the same on every run."""
+        return (f"Your turn ({self.exercise.id}): show {self.exercise.statement}, starting "
+                f"from {sp.sstr(self.exercise.start)}")
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:
+        start = self.exercise.derivation()._repr_latex_()
+        note = (r"$\textbf{Your turn:}\ \text{show}\ " + self._statement_latex()
+                + r"\ \text{starting from the line below (run the notebook to type yours).}$")
+        return {
+            "text/plain": self.describe(),
+            "text/latex": note + "\n\n" + start,
+            "application/vnd.jupyter.widget-view+json": {
+                "version_major": 2,
+                "version_minor": 0,
+                "model_id": self.widget.model_id,
+            },
+        }
+
+
+_warm_lock = threading.Lock()
+_warmed = False
+# Seconds after the first YourTurn is shown before the LaTeX parser loads in the background:
+# later than the rest of a notebook run (nbval, execute_notebooks), sooner than a learner types.
+WARM_DELAY = 5.0
+
+
+def _warm_latex_parser() -> None:
+    """Load the LaTeX parser in the background (about 0.7 s, once per kernel), so the first
+    LaTeX line a learner types is answered at once. Nothing happens if it is not installed."""
+    global _warmed
+    with _warm_lock:
+        if _warmed or importlib.util.find_spec("antlr4") is None:
+            return
+        _warmed = True
+
+    def warm() -> None:
+        try:
+            from sympy.parsing.latex import parse_latex
+
+            parse_latex("z", strict=True, backend=LATEX_BACKEND)
+        except Exception:  # a failure shows, in words, when a LaTeX line is submitted
+            pass
+
+    timer = threading.Timer(WARM_DELAY, warm)
+    timer.name = "latex-parser-warmup"
+    timer.daemon = True
+    timer.start()
