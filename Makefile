@@ -11,14 +11,16 @@ STAMP := $(VENV)/.installed
 export PYTHONHASHSEED := 0
 export JUPYTER_PLATFORM_DIRS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
+# The book's matrices are small: one BLAS thread is faster than two fighting over 2 cores.
+export OPENBLAS_NUM_THREADS := 1
 
 NBVAL_FLAGS := --nbval --nbval-current-env --nbval-cell-timeout=300 \
 	--nbval-sanitize-with tests/nbval_sanitize.cfg
 XDIST_FLAGS := -n 2 --dist loadfile
-LAB_NOTEBOOK := notebooks/01_ex1_sigmoid_prime.ipynb
+LAB_NOTEBOOK := notebooks/00_index.ipynb
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: venv lab test notebooks bench lint clean
+.PHONY: venv lab test notebooks bench html lint clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -49,6 +51,9 @@ notebooks: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+html: $(STAMP)
+	$(BIN)/python tools/export_html.py build/html
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

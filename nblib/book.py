@@ -18,6 +18,7 @@ NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 SOURCES = {
     "chapter 3": "worked solutions to Chapter 3 (cross-entropy and softmax sections)",
     "backprop": "derivation of backpropagation with softmax outputs and cross-entropy cost",
+    "book page": "the book's own web page, its interactive demo of the learning slowdown",
 }
 
 
@@ -64,7 +65,8 @@ BOOK: tuple[Entry, ...] = (
     Entry(12, "pb6", "softmax_temperature", "Problem 6",
           "the name softmax: as c → ∞, e^{c z_j}/Σ e^{c z_k} tends to the arg-max indicator"),
     Entry(13, "slowdown", "learning_demo", "The learning slowdown",
-          "one neuron, input 1, target 0: the quadratic cost learns slowly, cross-entropy not"),
+          "one neuron, input 1, target 0: the quadratic cost learns slowly, cross-entropy not",
+          source="book page"),
     Entry(14, "bp", "softmax_backprop", "Backpropagation with softmax outputs",
           "BP1–BP4 for sigmoid hidden layers, softmax output and cross-entropy cost",
           source="backprop"),
@@ -100,11 +102,12 @@ class Row:
     worst: CheckResult | None
 
     def worst_text(self) -> str:
-        """The check closest to its tolerance, as a stable bound (e.g. ``< 1e-10 abs``)."""
+        """The check closest to its tolerance, as a stable bound beside that tolerance,
+        e.g. ``< 1e-10 absolute (tol 1e-09)``."""
         if self.worst is None:
             return "—"
-        kind = {"relative": "relative", "absolute": "absolute"}[self.worst.kind]
-        return f"{error_bound(self.worst.worst_error)} {kind}"
+        tolerance = "0" if self.worst.tolerance == 0 else f"{self.worst.tolerance:.0e}"
+        return f"{error_bound(self.worst.worst_error)} {self.worst.kind} (tol {tolerance})"
 
 
 def _closeness(result: CheckResult) -> float:
@@ -154,7 +157,7 @@ class Tally:
 
     def _table(self, link: bool) -> list[str]:
         head = ["notebook", "derivations", "steps ✓", "source lines ✗", "numeric checks",
-                "worst error"]
+                "closest to its tolerance"]
         lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
         for r in self.rows:
             name = f"{r.entry.number:02d} · {r.entry.id}"

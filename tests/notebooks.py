@@ -11,6 +11,8 @@ NOTEBOOK_DIR = ROOT / "notebooks"
 PARTS = ("Claim", "Symbolic proof", "Numeric check", "Explore")
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+# The two pages that are not exercises: the index and the errata.
+BOOK_PAGES = ("00_index", "99_errata")
 
 
 def notebook_paths() -> list[Path]:
@@ -20,7 +22,7 @@ def notebook_paths() -> list[Path]:
 
 def exercise_paths() -> list[Path]:
     """Notebooks that follow the four-part template (all but the index and errata)."""
-    return [p for p in notebook_paths() if not p.stem.startswith(("00_", "99_"))]
+    return [p for p in notebook_paths() if p.stem not in BOOK_PAGES]
 
 
 def read(path: Path) -> nbformat.NotebookNode:

@@ -69,7 +69,7 @@ def test_tally_counts_what_it_ran(only_fake):
     assert (row.derivations, row.steps, row.source_errors) == (2, 4, 1)
     assert (row.checks, row.failed) == (2, 0)
     # b is closer to its tolerance (0.4) than a (1e-3): b is the worst, shown as a bound.
-    assert row.worst.name == "b" and row.worst_text() == "< 1e-08 absolute"
+    assert row.worst.name == "b" and row.worst_text() == "< 1e-08 absolute (tol 1e-08)"
     assert tally.steps == 4 and tally.checks == 2 and tally.failed == 0
     table = tally._repr_markdown_()
     assert f"[01 · ex1]({only_fake.filename}) | 2 | 3 | 1 | 2/2 passed" in table

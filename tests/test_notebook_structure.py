@@ -6,7 +6,9 @@ import re
 
 import pytest
 
+from nblib.book import BOOK
 from tests.notebooks import (
+    BOOK_PAGES,
     PARTS,
     WIDGET_STATE,
     WIDGET_VIEW,
@@ -22,9 +24,19 @@ def test_there_are_notebooks():
     assert exercise_paths(), "no exercise notebooks found in notebooks/"
 
 
-@pytest.mark.parametrize("path", notebook_paths(), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", exercise_paths(), ids=lambda p: p.name)
 def test_file_name_carries_order_and_id(path):
     assert NAME.match(path.stem), f"{path.name}: expected NN_<id>_<topic>.ipynb"
+
+
+def test_notebooks_are_the_books_catalogue():
+    # Every catalogued notebook exists under its catalogued name, and nothing else does.
+    on_disk = {p.name for p in exercise_paths()}
+    assert on_disk == {e.filename for e in BOOK}, (
+        f"missing: {sorted({e.filename for e in BOOK} - on_disk)}; "
+        f"not in nblib.book.BOOK: {sorted(on_disk - {e.filename for e in BOOK})}"
+    )
+    assert {p.stem for p in notebook_paths()} >= set(BOOK_PAGES)
 
 
 @pytest.mark.parametrize("path", notebook_paths(), ids=lambda p: p.name)
@@ -54,14 +66,20 @@ def test_outputs_stored_and_no_errors(path):
     assert not stderr, f"{path.name}: stored stderr output {stderr[0].text[:200]!r}"
 
 
-@pytest.mark.parametrize("path", exercise_paths(), ids=lambda p: p.name)
-def test_explore_output_has_widget_and_picture(path):
+def explore_outputs(path) -> list:
+    """The outputs of a notebook's Explore part that carry a widget view and a PNG."""
     nb = read(path)
     heading = next(i for i, c in enumerate(nb.cells)
                    if c.cell_type == "markdown" and "## Explore" in c.source)
     outputs = [o for c in nb.cells[heading:] if c.cell_type == "code" for o in c.outputs
                if o.output_type in ("display_data", "execute_result")]
-    both = [o for o in outputs if WIDGET_VIEW in o.data and "image/png" in o.data]
+    return [o for o in outputs if WIDGET_VIEW in o.data and "image/png" in o.data]
+
+
+@pytest.mark.parametrize("path", exercise_paths(), ids=lambda p: p.name)
+def test_explore_output_has_widget_and_picture(path):
+    nb = read(path)
+    both = explore_outputs(path)
     assert both, f"{path.name}: no Explore output carrying a widget view and a PNG"
     # The widget state stored with the notebook must hold the viewed model, and the canvas
     # in it must carry the picture, or JupyterLab shows "model not found" before running.

@@ -69,8 +69,12 @@ class Lab:
         notary.store.close()
 
     def url(self, notebook: str) -> str:
-        """Address that opens ``notebook`` in the lab, token included."""
-        return f"http://127.0.0.1:{self.port}/lab/tree/{notebook}?token={self.token}"
+        """Address that opens ``notebook`` alone in the lab, token included.
+
+        ``reset`` starts from an empty workspace: otherwise JupyterLab reopens the tabs of
+        the previous test, and their (hidden) cells and figures would be found first.
+        """
+        return f"http://127.0.0.1:{self.port}/lab/tree/{notebook}?reset&token={self.token}"
 
     def api(self, path: str) -> object:
         """GET a JSON endpoint of the server's REST API."""

@@ -42,7 +42,8 @@ def explorer_count(path) -> int:
     """Number of Explore outputs (widget view + picture) stored in a notebook."""
     return sum(
         1 for cell in read(path).cells if cell.cell_type == "code"
-        for out in cell.outputs if WIDGET_VIEW in out.get("data", {})
+        for out in cell.outputs
+        if WIDGET_VIEW in out.get("data", {}) and "image/png" in out.get("data", {})
     )
 
 
