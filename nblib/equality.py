@@ -226,9 +226,30 @@ def compare(
 
     ``integers`` lists assignments for integer symbols (such as a layer size ``n``) under
     which the numeric check is run; the symbolic test always runs on the general form.
+    The verdict depends only on the arguments, so it is remembered: pages that rebuild the
+    notebooks' derivations (the index, the errata, "Your turn") do not re-check them.
     """
-    domains = dict(domains or {})
-    hints = tuple(hints)
+    domain_items = tuple(sorted((domains or {}).items(), key=lambda kv: sp.default_sort_key(kv[0])))
+    integer_items = tuple(tuple(sorted(a.items(), key=str)) for a in integers)
+    try:
+        return _compare(old, new, domain_items, integer_items, tuple(hints), seed, samples)
+    except TypeError:  # an unhashable argument (e.g. a hint that is a list): no memory
+        return _compare.__wrapped__(old, new, domain_items, integer_items, tuple(hints),
+                                    seed, samples)
+
+
+@functools.lru_cache(maxsize=4096)
+def _compare(
+    old: sp.Expr,
+    new: sp.Expr,
+    domain_items: tuple,
+    integer_items: tuple,
+    hints: tuple,
+    seed: int,
+    samples: int,
+) -> Verdict:
+    domains = dict(domain_items)
+    integers = [dict(a) for a in integer_items]
     rng = np.random.default_rng(seed)
     residual, method = symbolic_residual(evaluated(new) - evaluated(old), hints)
     worst, point, values = -1.0, {}, None

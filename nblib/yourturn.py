@@ -29,6 +29,7 @@ import re
 import threading
 import tokenize
 import unicodedata
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,6 +44,7 @@ from sympy.parsing.sympy_parser import (
     implicit_multiplication,
     parse_expr,
 )
+from sympy.utilities.exceptions import SymPyDeprecationWarning
 
 from nblib.derivation import StepError
 from nblib.equality import compare, concrete, default_domain, numeric_difference
@@ -195,9 +197,11 @@ def _parse_sympy(line: str, exercise: Exercise) -> Any:
         elif tok.string.strip():
             raise InputError(f"'{tok.string}' is not allowed here")
     try:
-        result = parse_expr(line, local_dict=dict(names),
-                            global_dict={"__builtins__": {}, **SAFE_GLOBALS},
-                            transformations=TRANSFORMATIONS, evaluate=False)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", SymPyDeprecationWarning)  # see _bind
+            result = parse_expr(line, local_dict=dict(names),
+                                global_dict={"__builtins__": {}, **SAFE_GLOBALS},
+                                transformations=TRANSFORMATIONS, evaluate=False)
     except Exception as err:  # SyntaxError, TypeError (wrong arity), ...: say so, in words
         raise InputError(f"SymPy cannot read this line ({_first_line(err)})") from None
     return result
@@ -298,6 +302,11 @@ def _bind(raw: Any, exercise: Exercise, latex: bool) -> sp.Expr:
             raise InputError(f"unknown symbol '{name}': {_known(exercise)}")
         if isinstance(e, AppliedUndef):
             name = e.func.__name__
+            symbol = exercise.symbols.get(_latex_name(name)) if latex else None
+            if symbol is not None and len(e.args) == 1 and isinstance(e.args[0], sp.Expr):
+                # The LaTeX reader takes "y(1-\sigma(z))" for a function y applied to
+                # 1 - σ(z): a symbol of the exercise before a bracket is a product.
+                return symbol * bind(e.args[0])
             if name not in exercise.functions:
                 raise InputError(f"unknown function '{name}': {_known(exercise)}")
             return exercise.functions[name](*(bind(a) for a in e.args))
@@ -311,7 +320,11 @@ def _bind(raw: Any, exercise: Exercise, latex: bool) -> sp.Expr:
         return e.func(*args)
 
     try:
-        expr = bind(raw)
+        with warnings.catch_warnings():
+            # SymPy deprecations (e.g. multiplying by a tuple, as "y(z, z)" parses) would
+            # print to the notebook's stderr; as errors they become a message instead.
+            warnings.simplefilter("error", SymPyDeprecationWarning)
+            expr = bind(raw)
     except InputError:
         raise
     except Exception as err:  # e.g. a function given the wrong number of arguments
@@ -388,7 +401,7 @@ class YourTurn:
         _warm_latex_parser()
         self._worked_lines: list | None = None
         self.text = widgets.Text(
-            placeholder="the next line, e.g. exp(-z)/(1+exp(-z))**2", continuous_update=False,
+            placeholder="the next line of your derivation", continuous_update=False,
             layout=widgets.Layout(width="30em"),
         )
         self.check_button = widgets.Button(description="Check", button_style="primary",

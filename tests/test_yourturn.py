@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import mpmath
 import pytest
 import sympy as sp
@@ -340,3 +342,11 @@ def test_widget_holds_chain_box_buttons_and_feedback(turn):
     assert [b.description for b in row.children[1:]] == ["Check", "Show next step", "Clear"]
     assert turn.text.continuous_update is False
     assert r"\frac{d}{d z} \sigma\left(z\right)" in turn.chain_view.value
+
+
+def test_a_tuple_product_is_refused_without_printing_a_warning(turn):
+    # "z(z, z)" parses as z times a tuple; SymPy would print a deprecation to stderr.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        turn.submit("z(z, z)")
+    assert turn.feedback.startswith("Cannot check this line")

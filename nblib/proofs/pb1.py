@@ -28,6 +28,7 @@ import sympy as sp
 from nblib.activations import sigmoid, sigmoid_prime
 from nblib.checks import CheckReport, check_gradient, check_values
 from nblib.derivation import CHECK, Derivation
+from nblib.exercise import Exercise
 from nblib.network import Network
 from nblib.symbolic import sigma, sigmoid_layer, symbols_vector, weight_matrix, weighted_input
 from nblib.validation import as_float_array, as_scalar, require_closed_unit
@@ -323,6 +324,47 @@ def cross_entropy_delta() -> Derivation:
     return d.step(line_6, "$\\sigma(z_j) = a_j$ (source, $\\delta$ line 6)")
 
 
+# One output neuron in symbols a learner can type: z for z_j, y for y_j, σ(z) for a_j.
+z, y = sp.symbols("z y", real=True)
+
+
+def cross_entropy_delta_one_output() -> Derivation:
+    """δ_j = σ(z_j) − y_j for one sigmoid output under the cross-entropy, in plain symbols.
+
+    The chain of :func:`cross_entropy_delta` with z = z_j, y = y_j and a_j written σ(z): it
+    starts and ends where :data:`EXERCISE` says, and the "Your turn" box checks a learner's
+    own lines against the same declaration.
+    """
+    s = sigma(z)
+    with sp.evaluate(False):  # the source's order of factors, as in cross_entropy_delta
+        line_2 = -((y / s - (1 - y) / (1 - s)) * sp.Derivative(s, z))
+        line_3 = -((y / s - (1 - y) / (1 - s)) * s * (1 - s))
+    d = EXERCISE.derivation()
+    d.step(line_2, r"BP1, $\partial C / \partial a_j$ at $a_j = \sigma(z_j)$")
+    d.step(line_3, r"$\sigma' = \sigma(1 - \sigma)$ (Exercise 1)")
+    # Multiplying out gives −y(1 − σ(z)) + (1 − y)σ(z), already the target by algebra alone
+    # (Exercise.reaches_target), so the chain goes straight on to the target.
+    return d.step(EXERCISE.target, r"multiply out: the $y \sigma(z)$ terms cancel")
+
+
+# δ_j = a_j − y_j as an exercise: the "Your turn" box and the chain above share it.
+EXERCISE = Exercise(
+    id="pb1",
+    statement="δ_j = σ(z) − y, that is a_j − y_j, for a sigmoid output under the "
+              "cross-entropy",
+    symbols={"z": z, "y": y},
+    functions={"sigma": sigma, "exp": sp.exp, "log": sp.log, "Derivative": sp.Derivative},
+    start=sp.Derivative(-(y * sp.log(sigma(z)) + (1 - y) * sp.log(1 - sigma(z))), z),
+    target=sigma(z) - y,
+    lhs=r"\delta_j",
+    reason=r"$\delta_j = \partial C / \partial z_j$; only the $j$ term of $C$ depends on $z_j$",
+    assumptions=r"$z = z_j$, $y = y_j$ of one sigmoid output $j$, $a_j = \sigma(z)$, "
+                r"$0 \le y \le 1$",
+    domains={z: (-3.0, 3.0), y: (0.0, 1.0)},
+    worked=cross_entropy_delta_one_output,
+)
+
+
 def cross_entropy_weight() -> Derivation:
     """Cross-entropy, ∂C/∂w_21 = a_1ᴸ⁻¹ (a_2 − y_2), by BP4 and δ = a − y."""
     layer = last_layer()
@@ -474,7 +516,8 @@ def every_entry(cost: str) -> EntryTable:
 
 DERIVATIONS = (
     quadratic_dC_da, quadratic_weight, quadratic_bias, quadratic_averaged_weight,
-    cross_entropy_dC_da, cross_entropy_delta, cross_entropy_weight, cross_entropy_bias,
+    cross_entropy_dC_da, cross_entropy_delta, cross_entropy_delta_one_output,
+    cross_entropy_weight, cross_entropy_bias,
     cross_entropy_averaged_weight,
     *entry_builders("quadratic"), *entry_builders("cross_entropy"),
 )

@@ -23,6 +23,7 @@ import sympy as sp
 
 from nblib.checks import CheckReport, check_gradient, check_values
 from nblib.derivation import Derivation
+from nblib.exercise import Exercise
 from nblib.network import Network
 from nblib.proofs.pb1 import (
     HINTS,
@@ -88,6 +89,43 @@ def linear_bias() -> Derivation:
     return d.step(layer.a[J] - layer.y[J], r"$\delta_j = a_j - y_j$ (source)")
 
 
+# One linear neuron in symbols a learner can type: input x (an a^{L-1}_k), weight w, bias b,
+# target y, and a = z = wx + b.
+w, x, b, y = sp.symbols("w x b y", real=True)
+
+
+def linear_weight_one_neuron() -> Derivation:
+    """∂C/∂w = x (a − y) for one linear neuron under the quadratic cost, in plain symbols.
+
+    BP1 with f′ = 1 and then BP4, as in :func:`linear_delta` and :func:`linear_weight`, for
+    a = z = wx + b. It starts and ends where :data:`EXERCISE` says, and the "Your turn" box
+    checks a learner's own lines against the same declaration.
+    """
+    d = EXERCISE.derivation()
+    d.step((w * x + b - y) * sp.Derivative(w * x + b, w),
+           r"chain rule: $\partial C / \partial a = a - y$ and $f'(z) = 1$ (BP1)")
+    return d.step(EXERCISE.target, r"$\partial z / \partial w = x$ (BP4)")
+
+
+# ∂C/∂w = x (a − y) as an exercise: the "Your turn" box and the chain above share it.
+EXERCISE = Exercise(
+    id="pb2",
+    statement="∂C/∂w = x(a − y) for one linear output neuron, a = z = wx + b, under the "
+              "quadratic cost",
+    symbols={"w": w, "x": x, "b": b, "y": y},
+    functions={"Derivative": sp.Derivative},
+    start=sp.Derivative((w * x + b - y) ** 2 / 2, w),
+    target=x * (w * x + b - y),
+    lhs=r"\frac{\partial C}{\partial w}",
+    reason=r"$C = \frac{1}{2} (a - y)^2$ with $a = z = wx + b$",
+    assumptions=r"one linear output neuron: input $x$ (an $a^{L-1}_k$), weight $w$, bias $b$, "
+                r"target $y$",
+    # The default for a real symbol, stated where the learner sees it.
+    domains={w: (-3.0, 3.0), x: (-3.0, 3.0), b: (-3.0, 3.0), y: (-3.0, 3.0)},
+    worked=linear_weight_one_neuron,
+)
+
+
 def averaged_weight() -> Derivation:
     """Over two examples: ∂C/∂w_21 = ½ Σ_x a_1ᴸ⁻¹ (a_2 − y_2)."""
     return averaged("quadratic", "w", activation="linear")
@@ -106,8 +144,8 @@ def every_entry() -> EntryTable:
 
 ENTRIES = entry_builders("quadratic", activation="linear", prefix="entry_linear_")
 
-DERIVATIONS = (f_prime, linear_delta, linear_weight, linear_bias, averaged_weight,
-               averaged_bias, *ENTRIES)
+DERIVATIONS = (f_prime, linear_delta, linear_weight, linear_bias, linear_weight_one_neuron,
+               averaged_weight, averaged_bias, *ENTRIES)
 
 
 # --------------------------------------------------------------------------- numerics

@@ -28,6 +28,7 @@ from nblib.checks import (
     numerical_derivative,
 )
 from nblib.derivation import Derivation
+from nblib.exercise import Exercise
 from nblib.network import Network
 from nblib.proofs.pb1 import Table, shown
 from nblib.symbolic import sigma
@@ -128,6 +129,41 @@ def book_cross_entropy() -> Derivation:
     return d.step(A1, "(61) with $x = 1$, $y = 0$")
 
 
+def book_cross_entropy_steps() -> Derivation:
+    """The book's neuron under the cross-entropy, step by step in plain symbols: ∂C/∂w = σ(w + b).
+
+    :func:`book_cross_entropy` in one line, here through the chain rule and Exercise 1, with
+    a written σ(w + b). It starts and ends where :data:`EXERCISE` says, and the "Your turn"
+    box checks a learner's own lines against the same declaration.
+    """
+    a = sigma(w + b)
+    d = EXERCISE.derivation()
+    d.step(sp.Derivative(a, w) / (1 - a), r"$(\ln u)' = u'/u$ with $u = 1 - a$")
+    # σ′ multiplied out: σ(1 − σ)/(1 − σ) would already be the target by algebra alone
+    # (SymPy cancels it on sight), and this line is the step before the cancelling.
+    d.step((a - a**2) / (1 - a), r"$\sigma' = \sigma - \sigma^2$ (Exercise 1), "
+                                 r"$\partial (w + b) / \partial w = 1$")
+    return d.step(EXERCISE.target, r"$\sigma - \sigma^2 = \sigma (1 - \sigma)$; cancel "
+                                   r"$1 - \sigma$")
+
+
+# The book's neuron's cross-entropy gradient as an exercise: the "Your turn" box and the
+# chain above share it.
+EXERCISE = Exercise(
+    id="slowdown",
+    statement="∂C/∂w = σ(w + b) = a for the book's neuron (x = 1, y = 0) under the "
+              "cross-entropy",
+    symbols={"w": w, "b": b},
+    functions={"sigma": sigma, "exp": sp.exp, "log": sp.log, "Derivative": sp.Derivative},
+    start=sp.Derivative(-sp.log(1 - sigma(w + b)), w),
+    target=sigma(w + b),
+    lhs=_lhs(w),
+    reason=r"$x = 1$, $y = 0$: $C = -\ln(1 - a)$ with $a = \sigma(w + b)$",
+    domains={w: (-3.0, 3.0), b: (-3.0, 3.0)},  # the default for a real symbol, stated
+    worked=book_cross_entropy_steps,
+)
+
+
 def book_page_dC_da() -> Derivation:
     """For y = 0 the cross-entropy is −ln(1 − a), and ∂C/∂a = 1/(1 − a) holds."""
     d = Derivation(sp.Derivative(-sp.log(1 - _alpha), _alpha), lhs=r"\frac{\partial C}{\partial a}",
@@ -168,7 +204,8 @@ def step_ratio() -> Derivation:
 
 
 DERIVATIONS = (quadratic_weight, quadratic_bias, cross_entropy_weight, cross_entropy_bias,
-               book_quadratic, book_cross_entropy, book_page_dC_da, book_page_rule, step_ratio)
+               book_quadratic, book_cross_entropy, book_cross_entropy_steps, book_page_dC_da,
+               book_page_rule, step_ratio)
 
 
 # --------------------------------------------------------------------------- the descent
