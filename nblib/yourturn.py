@@ -215,6 +215,9 @@ def _greek_letter(name: str) -> str:
 def _parse_latex(line: str, exercise: Exercise) -> Any:
     """LaTeX through SymPy's ANTLR parser, after a check of every command used."""
     line = re.sub(r"\\mathrm\s*\{\s*([ed])\s*\}", r"\1", line)  # upright e and d
+    # \left( and \right) only size a bracket; SymPy's parser refuses a line that begins
+    # with \left(, so read them as the plain bracket.
+    line = re.sub(r"\\(?:left|right)\s*([()\[\]])", r"\1", line)
     allowed = LATEX_COMMANDS | {n for n in (*exercise.symbols, *exercise.functions)
                                 if n in GREEK}
     for match in re.finditer(r"\\([a-zA-Z]+|.?)", line):
@@ -607,6 +610,8 @@ class YourTurn:
 
     def _on_check(self, _button: widgets.Button) -> None:
         value = self.text.value
+        if not value.strip() and self._feedback is not None and self._feedback.status == "accepted":
+            return  # Enter already checked the line and emptied the box: keep its ✓
         if value != self._last_text or not value.strip():
             self._last_text = value
             self.submit(value)

@@ -350,3 +350,17 @@ def test_a_tuple_product_is_refused_without_printing_a_warning(turn):
         warnings.simplefilter("error")
         turn.submit("z(z, z)")
     assert turn.feedback.startswith("Cannot check this line")
+
+
+def test_left_right_brackets_and_a_symbol_before_a_bracket_in_latex(turn):
+    turn.submit(r"\left(\frac{e^{-z}}{(1+e^{-z})^{2}}\right)")
+    assert turn.last.status == "accepted"
+    turn.submit(r"\sigma(z)\left(1-\sigma(z)\right)")
+    assert turn.last.status == "accepted"
+
+
+def test_check_after_enter_keeps_the_tick(turn):
+    turn.text.value = "exp(-z)/(1+exp(-z))**2"  # Enter: the line is checked, the box emptied
+    assert turn.last.status == "accepted"
+    turn.check_button.click()
+    assert turn.last.status == "accepted"

@@ -6,6 +6,8 @@ targets occur; (4) the right form never meets ln 0 because 0 < σ(z) < 1 for eve
 Lines 1–3 are proved symbolically. Line 4 is true in exact arithmetic and false in
 float64, where σ(z) is exactly 1.0 from z ≈ 36.74 on; the numeric checks show the
 textbook formula returning inf there, and the form through z (softplus) staying finite.
+:data:`EXERCISE` declares the slope ∂C/∂z = σ(z) − y once, for :func:`slope_from_z` and for
+the notebook's "Your turn" box.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from nblib.checks import CheckReport, check_values, numerical_derivative
 from nblib.costs import cross_entropy, cross_entropy_from_z
 from nblib.derivation import Derivation
 from nblib.errata import Remark
+from nblib.exercise import Exercise
 from nblib.floats import float_warnings
 from nblib.single_neuron import (
     Softplus,
@@ -81,13 +84,31 @@ def softplus_shift() -> Derivation:
 
 
 def slope_from_z() -> Derivation:
-    """∂C/∂z = σ(z) − y, from softplus′ = σ."""
-    d = Derivation(sp.Derivative(y * Softplus(-z) + (1 - y) * Softplus(z), z),
-                   lhs=r"\frac{\partial C}{\partial z}", domains={y: (0, 1)})
+    """∂C/∂z = σ(z) − y, from softplus′ = σ.
+
+    It starts and ends where :data:`EXERCISE` says, under its domains: the "Your turn"
+    widget checks a learner's own lines against the very same declaration.
+    """
+    d = EXERCISE.derivation()
     d.step(-y * sigma(-z) + (1 - y) * sigma(z),
            r"$\operatorname{softplus}'(t) = \sigma(t)$, chain rule")
     d.step(-y * (1 - sigma(z)) + (1 - y) * sigma(z), r"$\sigma(-z) = 1 - \sigma(z)$ (exercise 1)")
-    return d.step(sigma(z) - y, "multiply out")
+    return d.step(EXERCISE.target, "multiply out")
+
+
+# Claim 3's slope as an exercise: the learner's "Your turn" and the worked proof above share it.
+EXERCISE = Exercise(
+    id="ex2",
+    statement="∂C/∂z = σ(z) − y",
+    symbols={"z": z, "y": y},
+    functions={"sigma": sigma, "softplus": Softplus, "exp": sp.exp, "log": sp.log,
+               "ln": sp.log, "Derivative": sp.Derivative},
+    start=sp.Derivative(y * Softplus(-z) + (1 - y) * Softplus(z), z),
+    target=sigma(z) - y,
+    lhs=r"\frac{\partial C}{\partial z}",
+    domains={y: (0, 1)},  # targets in [0, 1]; z is sampled in (-3, 3), as every real symbol
+    worked=slope_from_z,
+)
 
 
 def gap_exact() -> Derivation:

@@ -6,7 +6,8 @@ identity L₂ − R₂ = f (L₁ − R₁) with f ≠ 0 on the domain; (5) C″(
 The source then concludes (line 6) "C″ ≥ 0": true but imprecise, since C″ > 0 holds
 strictly on 0 < a < 1 (for 0 ≤ y ≤ 1), which :func:`second_positive` shows. Beyond the source: the
 minimum value is the binary entropy H(y), and C(a) − H(y) is the KL divergence, ≥ 0 with
-equality only at a = y.
+equality only at a = y. :data:`EXERCISE` declares claim 1 (start, target, symbols, domains)
+once, for :func:`first_derivative` and for the notebook's "Your turn" box.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from nblib.checks import CheckReport, check_values, numerical_derivative
 from nblib.costs import binary_entropy, cross_entropy
 from nblib.derivation import Derivation
 from nblib.errata import Remark
+from nblib.exercise import Exercise
 from nblib.single_neuron import (
     Equivalence,
     Positivity,
@@ -48,10 +50,28 @@ def _source_lines() -> tuple[tuple[sp.Expr, sp.Expr], ...]:
 
 # Symbolic ---------------------------------------------------------------------------------
 def first_derivative() -> Derivation:
-    """Claim 1: C′(a), as in the source, then over a common denominator."""
-    d = Derivation(sp.Derivative(C, a), lhs="C'(a)", domains=INSIDE)
+    """Claim 1: C′(a), as in the source, then over a common denominator.
+
+    It starts and ends where :data:`EXERCISE` says, under its domains: the "Your turn"
+    widget checks a learner's own lines against the very same declaration.
+    """
+    d = EXERCISE.derivation()
     d.step(C_PRIME, r"$(\ln a)' = 1/a$, $(\ln(1-a))' = -1/(1-a)$ (source, line 1)")
-    return d.step((a - y) / (a * (1 - a)), "common denominator")
+    return d.step(EXERCISE.target, "common denominator")
+
+
+# Claim 1 as an exercise: the learner's "Your turn" and the worked proof above share it.
+EXERCISE = Exercise(
+    id="ex3",
+    statement="C′(a) = (a − y)/(a(1 − a))",
+    symbols={"a": a, "y": y},
+    functions={"log": sp.log, "ln": sp.log, "exp": sp.exp, "Derivative": sp.Derivative},
+    start=sp.Derivative(C, a),
+    target=(a - y) / (a * (1 - a)),
+    lhs="C'(a)",
+    domains=INSIDE,  # 0 < a, y < 1, kept away from the ends where ln and 1/a blow up
+    worked=first_derivative,
+)
 
 
 def first_equivalence() -> Equivalence:

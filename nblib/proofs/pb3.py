@@ -5,6 +5,8 @@ Follows the worked solution's argument: (1) the chain rule ∂C/∂w_j = ∂C/�
 only a and y, and many inputs share one z, so it cannot cancel x_j. Each step is checked
 for an arbitrary cost (an undefined SymPy function) on a neuron with three inputs; the
 argument does not depend on the number of inputs. The source has no wrong line here.
+:data:`EXERCISE` declares the cross-entropy's ∂C/∂w₁ with z written out, for
+:func:`written_out_gradient` and for the notebook's "Your turn" box.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from nblib.checks import (
     numerical_gradient,
 )
 from nblib.derivation import Derivation
+from nblib.exercise import Exercise
 from nblib.single_neuron import (
     WeightedInput,
     combine_checks,
@@ -88,6 +91,42 @@ def cross_entropy_gradient() -> Derivation:
     return d.step((sigma(z) - y) * x[0], "σ′(z) cancels; $x_1$ stays: equation (61)")
 
 
+def written_out_gradient() -> Derivation:
+    """§3 again with z written out, w₁x₁ + w₂x₂ + w₃x₃ + b: every line can be typed in the
+    "Your turn" box, so this is the worked proof behind :data:`EXERCISE`.
+
+    It starts and ends where :data:`EXERCISE` says, under its domains: the widget checks a
+    learner's own lines against the very same declaration.
+    """
+    a_z = sigma(Z_SUM)
+    dc_da = -y / a_z + (1 - y) / (1 - a_z)
+    d = EXERCISE.derivation()
+    d.step(dc_da * sp.Derivative(a_z, w[0]),
+           r"chain rule: $\partial C/\partial w_1 = (\partial C/\partial a)"
+           r"(\partial a/\partial w_1)$ with $\partial C/\partial a = -y/a + (1-y)/(1-a)$")
+    d.step(dc_da * a_z * (1 - a_z) * x[0],
+           r"$\sigma' = \sigma(1-\sigma)$ (exercise 1) and $\partial z/\partial w_1 = x_1$")
+    return d.step(EXERCISE.target, "σ′(z) cancels; $x_1$ stays: equation (61)")
+
+
+# §3 as an exercise, z written out so that a learner can type it: the "Your turn" box and
+# written_out_gradient share it. Each symbol can be typed as x1 or x_1 (LaTeX gives x_1).
+EXERCISE = Exercise(
+    id="pb3",
+    statement="∂C/∂w₁ = (σ(z) − y)·x₁ for the cross-entropy, z = w₁x₁ + w₂x₂ + w₃x₃ + b",
+    symbols={"x1": x[0], "x2": x[1], "x3": x[2], "w1": w[0], "w2": w[1], "w3": w[2],
+             "x_1": x[0], "x_2": x[1], "x_3": x[2], "w_1": w[0], "w_2": w[1], "w_3": w[2],
+             "b": b, "y": y},
+    functions={"sigma": sigma, "exp": sp.exp, "log": sp.log, "ln": sp.log,
+               "Derivative": sp.Derivative},
+    start=sp.Derivative(CROSS_ENTROPY.subs(a, sigma(Z_SUM)), w[0]),
+    target=(sigma(Z_SUM) - y) * x[0],
+    lhs=r"\frac{\partial C_{\mathrm{CE}}}{\partial w_1}",
+    domains={y: (0, 1)},  # as in §3; weights, inputs and b in (-3, 3), so |z| < 30
+    worked=written_out_gradient,
+)
+
+
 def quadratic_gradient() -> Derivation:
     """The quadratic cost keeps both σ′(z) and x₁."""
     d = Derivation(sp.Derivative((sigma(z) - y) ** 2 / 2, w[0]),
@@ -126,8 +165,8 @@ def zero_input() -> Derivation:
     return d.step(0, "§1: the factor $x_1$ is 0")
 
 
-DERIVATIONS = (chain_rule, shared_factor, cross_entropy_gradient, quadratic_gradient, same_z,
-               gradient_ratio, zero_input)
+DERIVATIONS = (chain_rule, shared_factor, cross_entropy_gradient, written_out_gradient,
+               quadratic_gradient, same_z, gradient_ratio, zero_input)
 
 
 # Numeric ----------------------------------------------------------------------------------
