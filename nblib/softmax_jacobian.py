@@ -14,6 +14,8 @@ NumPy side (float64, batched over leading axes, neurons on the last axis):
 
 SymPy side: :class:`softmax_a` (shown as a_j, checked as its definition), rewrite hints for
 sums over a dummy index, and one-line symbolic checks of whole Jacobians for concrete n.
+:data:`LAYER3_Z` and :class:`layer3_a` are a layer of three neurons in plain symbols, the one
+the "Your turn" boxes of ex4–ex6 use: a learner can type z1 or z_1, and a(1) for a_1.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ from nblib.validation import as_float_array
 
 __all__ = [
     "EPS",
+    "LAYER3_NAMES",
+    "LAYER3_Z",
     "IdentityCheck",
     "SignCheck",
     "TextReport",
@@ -44,6 +48,7 @@ __all__ = [
     "in_range_pieces",
     "jacobian_from_activations",
     "jacobian_in_activations",
+    "layer3_a",
     "naive_softmax",
     "rename_sum_indices",
     "sift_kronecker_sums",
@@ -287,6 +292,50 @@ class softmax_a(sp.Function):
         else:
             total = sp.Sum(sp.exp(Z[_M]), (_M, 1, n))
         return sp.exp(Z[j]) / total
+
+    def _latex(self, printer, exp: str | None = None) -> str:
+        base = "a_{" + printer.doprint(self.args[0]) + "}"
+        return base if exp is None else "{" + base + "}^{" + exp + "}"
+
+    def _sympystr(self, printer) -> str:
+        return "a_" + printer.doprint(self.args[0])
+
+
+#: The weighted inputs of a layer of three neurons as plain real Symbols z_1, z_2, z_3. An
+#: indexed entry Z[1] is not a Symbol, so a "Your turn" box cannot offer it to be typed; these
+#: it can (as z1 or z_1). Typeset, they look like Z[1], Z[2], Z[3].
+LAYER3_Z = sp.symbols("z_1:4", real=True)
+#: The names a learner types for them: z1 in SymPy syntax, z_1 or z_{1} in LaTeX.
+LAYER3_NAMES = {**{f"z{i}": v for i, v in enumerate(LAYER3_Z, 1)},
+                **{f"z_{i}": v for i, v in enumerate(LAYER3_Z, 1)}}
+
+
+class layer3_a(sp.Function):
+    """The output a_j of the three-neuron layer :data:`LAYER3_Z`: ``layer3_a(1)`` for a_1.
+
+    Shown as a_j, like :class:`softmax_a`; ``doit()`` gives e^{z_j}/(e^{z_1} + e^{z_2} +
+    e^{z_3}). It depends on all three inputs (``free_symbols``), so its derivatives are
+    computed from that definition rather than being taken as 0. Only j = 1, 2, 3 is
+    accepted: anything else raises a ValueError worded for a learner who typed it.
+    """
+
+    @classmethod
+    def eval(cls, *args: sp.Basic) -> None:
+        if len(args) != 1 or not (args[0].is_Integer and 1 <= int(args[0]) <= 3):
+            raise ValueError("a(j) is the output of neuron j of the layer: type a(1), a(2) "
+                             "or a(3)")
+
+    @property
+    def free_symbols(self) -> set[sp.Basic]:
+        return set(LAYER3_Z)
+
+    def doit(self, deep: bool = True, **hints) -> sp.Expr:
+        """Replace a_j by e^{z_j} / (e^{z_1} + e^{z_2} + e^{z_3})."""
+        (j,) = self.args
+        return sp.exp(LAYER3_Z[int(j) - 1]) / sp.Add(*(sp.exp(z) for z in LAYER3_Z))
+
+    def _eval_derivative(self, symbol: sp.Symbol) -> sp.Expr:
+        return self.doit().diff(symbol)
 
     def _latex(self, printer, exp: str | None = None) -> str:
         base = "a_{" + printer.doprint(self.args[0]) + "}"

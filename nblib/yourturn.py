@@ -287,7 +287,7 @@ def _bind(raw: Any, exercise: Exercise, latex: bool) -> sp.Expr:
     if not isinstance(raw, sp.Basic):
         if any(raw is f for f in exercise.functions.values()):
             name = next(n for n, f in exercise.functions.items() if f is raw)
-            raise InputError(f"'{name}' is a function: give it its argument, as in {name}(z)")
+            raise InputError(f"'{name}' is a function: give it its argument, as in {name}(…)")
         raise InputError("type one expression (a comma outside a function's brackets "
                          "makes a list)")
     constants = _constants(exercise)
@@ -300,7 +300,7 @@ def _bind(raw: Any, exercise: Exercise, latex: bool) -> sp.Expr:
             if name in constants:
                 return constants[name]
             if name in exercise.functions:
-                hint = f"\\{name}(z)" if latex and name in GREEK else f"{name}(z)"
+                hint = f"\\{name}(…)" if latex and name in GREEK else f"{name}(…)"
                 raise InputError(f"'{name}' is a function: give it its argument, as in {hint}")
             raise InputError(f"unknown symbol '{name}': {_known(exercise)}")
         if isinstance(e, AppliedUndef):

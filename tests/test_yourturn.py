@@ -170,7 +170,7 @@ def test_a_refused_line_is_checked_against_the_last_accepted_one(turn):
     (r"\foo{z}", r"unsupported LaTeX command '\foo'"),
     (r"\sin(z)", r"unsupported LaTeX command '\sin'"),
     (r"\(z\)", r"unsupported LaTeX command '\('"),
-    (r"\sigma^2(z)", r"'sigma' is a function: give it its argument, as in \sigma(z)"),
+    (r"\sigma^2(z)", r"'sigma' is a function: give it its argument, as in \sigma(…)"),
     (r"z = \sigma(z)", "equation or a comparison"),
     ("|z|", "'|' is not allowed"),
     (r"|z| + \sigma(z)", "the function Abs is not part of this exercise"),

@@ -6,9 +6,11 @@ sums to 1) and then writes the softmax sum as three lines, Σ_j e^{z_j}/Σ_k e^{
 two-neuron case the source only mentions, and :func:`source_sum` follows the source's three
 lines for general n. All hold, but the middle line carries no argument unless n = 1
 (:func:`one_neuron_sum`); :func:`general_sum` supplies the missing step, and
-:func:`sum_n2` … :func:`sum_n6` write the sum out term by term. The numeric checks add up
-sigmoid and softmax outputs of random layers in float64, where σ(z) rounds to 1.0 from
-z ≈ 36.74 on and a sum of n correctly rounded 1/n need not be 1.
+:func:`sum_n2` … :func:`sum_n6` write the sum out term by term. :data:`EXERCISE` declares
+the three-neuron sum once, for :func:`three_neuron_sum` and for the notebook's "Your turn"
+box, in plain symbols a learner can type. The numeric checks add up sigmoid and softmax
+outputs of random layers in float64, where σ(z) rounds to 1.0 from z ≈ 36.74 on and a sum
+of n correctly rounded 1/n need not be 1.
 """
 
 from __future__ import annotations
@@ -20,12 +22,16 @@ from nblib.activations import sigmoid, softmax
 from nblib.checks import CheckReport, check_values
 from nblib.derivation import Derivation
 from nblib.errata import Remark
+from nblib.exercise import Exercise
 from nblib.floats import float_warnings
 from nblib.single_neuron import first_float_where
 from nblib.softmax_jacobian import (
     EPS,
+    LAYER3_NAMES,
+    LAYER3_Z,
     TextReport,
     Z,
+    layer3_a,
     naive_softmax,
     rename_sum_indices,
     softmax_a,
@@ -120,6 +126,37 @@ def general_sum() -> Derivation:
     return d.step(sp.S.One, "numerator = denominator")
 
 
+def three_neuron_sum() -> Derivation:
+    """Claim 3 for a layer of three neurons in plain symbols: the chain of :data:`EXERCISE`.
+
+    The same three lines as :func:`sum_n3`, which the notebook's "Your turn" box checks a
+    learner's own lines against and reveals one at a time.
+    """
+    exps = [sp.exp(v) for v in LAYER3_Z]
+    with sp.evaluate(False):  # keep each line as written: three fractions, then one
+        total = sp.Add(*exps)
+        fractions = sp.Add(*(e / total for e in exps))
+        one_fraction = total / total
+    d = EXERCISE.derivation()
+    d.step(fractions, "definition (78)")
+    d.step(one_fraction, "common denominator")
+    return d.step(EXERCISE.target, "numerator = denominator")
+
+
+# Claim 3 for three neurons as an exercise: the "Your turn" box and three_neuron_sum share it.
+EXERCISE = Exercise(
+    id="ex4",
+    statement="a_1 + a_2 + a_3 = 1",
+    symbols=LAYER3_NAMES,
+    functions={"a": layer3_a, "exp": sp.exp},
+    start=sp.Add(*(layer3_a(j) for j in (1, 2, 3))),
+    target=sp.S.One,
+    lhs=r"\sum_{j=1}^{3} a_j",
+    domains={v: (-3.0, 3.0) for v in LAYER3_Z},  # the default for real symbols, stated
+    worked=three_neuron_sum,
+)
+
+
 def sum_of_layer(size: int) -> Derivation:
     """Claim 3 for a layer of ``size`` neurons, every term written out."""
     return softmax_sum_derivation(size)
@@ -131,7 +168,7 @@ def sum_n2() -> Derivation:
 
 
 def sum_n3() -> Derivation:
-    """Claim 3 written out for n = 3 (the one the notebook displays)."""
+    """Claim 3 written out for n = 3 (the notebook displays :func:`three_neuron_sum`)."""
     return sum_of_layer(3)
 
 
@@ -165,7 +202,8 @@ def layer_sizes() -> TextReport:
     return TextReport(tuple(lines), passed)
 
 
-DERIVATIONS = (below_one, excess, example, source_sum, one_neuron_sum, general_sum, *WRITTEN_OUT)
+DERIVATIONS = (below_one, excess, example, source_sum, one_neuron_sum, general_sum,
+               three_neuron_sum, *WRITTEN_OUT)
 
 
 # Numeric checks -------------------------------------------------------------------------------

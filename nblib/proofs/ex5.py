@@ -6,7 +6,9 @@ of three neurons (j = 1), where Σ_{k≠j} is written out. Lines 2 and 3 of ∂a
 e^{z_j} where e^{−z_j} belongs; they are recorded as source errors with their corrections.
 :func:`fresh_index` repairs the letter k, which the source uses both for the fixed input
 and for the summation index; :func:`general` derives a_j(δ_jk − a_k) for every n and
-:func:`one_neuron` shows why the strict signs need n ≥ 2. The numeric checks compare the
+:func:`one_neuron` shows why the strict signs need n ≥ 2. :data:`EXERCISE` declares
+∂a_1/∂z_1 = a_1(1 − a_1) once, for :func:`quotient_rule` and for the notebook's "Your turn"
+box, in plain symbols a learner can type. The numeric checks compare the
 float64 Jacobian with central differences and with 30-digit values where it saturates.
 """
 
@@ -20,14 +22,18 @@ from nblib.activations import softmax
 from nblib.checks import CheckReport, check_jacobian, check_values, numerical_jacobian
 from nblib.derivation import Derivation
 from nblib.errata import Remark
+from nblib.exercise import Exercise
 from nblib.softmax_jacobian import (
     EPS,
+    LAYER3_NAMES,
+    LAYER3_Z,
     TextReport,
     Z,
     check_identity,
     check_jacobian_signs,
     jacobian_from_activations,
     jacobian_in_activations,
+    layer3_a,
     sift_kronecker_sums,
     sign_pattern_holds,
     softmax_a,
@@ -82,6 +88,42 @@ def diagonal_is_positive() -> TextReport:
     """SymPy's assumption system on the last line of :func:`diagonal`, :data:`DIAGONAL`."""
     positive = DIAGONAL.is_positive
     return TextReport((f"∂a_1/∂z_1 > 0: {positive}",), positive is True)
+
+
+def quotient_rule() -> Derivation:
+    """∂a_1/∂z_1 = a_1(1 − a_1) straight from the definition (78), n = 3: the chain of
+    :data:`EXERCISE`, in plain symbols.
+
+    The notebook's "Your turn" box checks a learner's own lines against it and reveals it
+    one line at a time.
+    """
+    first = LAYER3_Z[0]
+    top = sp.exp(first)
+    total = sp.Add(*(sp.exp(v) for v in LAYER3_Z))
+    with sp.evaluate(False):  # keep the lines as written, e.g. "e^{z_1} e^{z_1}"
+        quotient = (top * total - top * top) / total**2
+        split = (top / total) * ((total - top) / total)
+        separated = (top / total) * (1 - top / total)
+    d = EXERCISE.derivation()
+    d.step(sp.Derivative(top / total, first), "definition (78)")
+    d.step(quotient, r"quotient rule; $\partial_{z_1}$ of the denominator is $e^{z_1}$")
+    d.step(split, "split the square")
+    d.step(separated, "separate the fraction")
+    return d.step(EXERCISE.target, "definition (78)")
+
+
+# ∂a_1/∂z_1 as an exercise: the "Your turn" box and quotient_rule share it.
+EXERCISE = Exercise(
+    id="ex5",
+    statement="∂a_1/∂z_1 = a_1(1 − a_1)",
+    symbols=LAYER3_NAMES,
+    functions={"a": layer3_a, "exp": sp.exp, "Derivative": sp.Derivative},
+    start=sp.Derivative(layer3_a(1), LAYER3_Z[0]),
+    target=layer3_a(1) * (1 - layer3_a(1)),
+    lhs=r"\frac{\partial a_1}{\partial z_1}",
+    domains={v: (-3.0, 3.0) for v in LAYER3_Z},  # the default for real symbols, stated
+    worked=quotient_rule,
+)
 
 
 def off_diagonal() -> Derivation:
@@ -158,7 +200,8 @@ def one_neuron() -> Derivation:
     return d.step(sp.S.Zero, "a constant has derivative 0")
 
 
-DERIVATIONS = (rewrite, diagonal, off_diagonal, fresh_index, general, one_neuron)
+DERIVATIONS = (rewrite, diagonal, quotient_rule, off_diagonal, fresh_index, general,
+               one_neuron)
 
 
 # Numeric checks -----------------------------------------------------------------------------

@@ -4,7 +4,9 @@ The worked solution argues twice: from Exercise 5's off-diagonal derivative (a p
 redone for general n in :func:`off_diagonal`), and "directly", because z_k occurs in the
 denominator of a_j. The second argument alone proves nothing: :func:`shift` shows that
 raising every z_k by the same c changes that denominator while leaving every a_j as it was,
-and :func:`row_sums` says the same for the Jacobian (each row sums to 0). The numeric checks
+and :func:`row_sums` says the same for the Jacobian (each row sums to 0); :data:`EXERCISE`
+declares the shift for a layer of three neurons once, for :func:`three_neuron_shift` and for
+the notebook's "Your turn" box, in plain symbols a learner can type. The numeric checks
 set the softmax layer beside a sigmoid layer, whose Jacobian is diagonal, and show float64
 hiding the dependence once an output underflows.
 """
@@ -18,15 +20,19 @@ from nblib.activations import sigmoid, softmax
 from nblib.checks import CheckReport, check_jacobian, check_values, numerical_jacobian
 from nblib.derivation import Derivation
 from nblib.errata import Remark
+from nblib.exercise import Exercise
 from nblib.floats import float_warnings
 from nblib.softmax_jacobian import (
     EPS,
+    LAYER3_NAMES,
+    LAYER3_Z,
     TextReport,
     Z,
     check_identity,
     check_jacobian_signs,
     distinct_indices,
     in_range_pieces,
+    layer3_a,
     naive_softmax,
     rename_sum_indices,
     sigmoid_layer_jacobian,
@@ -89,6 +95,40 @@ def shift() -> Derivation:
     return d.step(softmax_a(j, n), "definition (78)")
 
 
+def three_neuron_shift() -> Derivation:
+    """Claim 3 for a layer of three neurons and j = 1, every term written out: the chain of
+    :data:`EXERCISE`, in plain symbols.
+
+    The notebook's "Your turn" box checks a learner's own lines against it and reveals it
+    one line at a time.
+    """
+    exps = [sp.exp(v) for v in LAYER3_Z]
+    with sp.evaluate(False):  # keep e^c apart from e^{z_k}, and the factor e^c outside
+        split = sp.exp(c) * exps[0] / sp.Add(*(sp.exp(c) * e for e in exps))
+        factored = sp.exp(c) * exps[0] / (sp.exp(c) * sp.Add(*exps))
+        cancelled = exps[0] / sp.Add(*exps)
+    d = EXERCISE.derivation()
+    d.step(split, "$e^{x + c} = e^c e^x$")
+    d.step(factored, "factor out $e^c$")
+    d.step(cancelled, "cancel $e^c$")
+    return d.step(EXERCISE.target, "definition (78)")
+
+
+# Claim 3 for three neurons as an exercise: the "Your turn" box and three_neuron_shift share it.
+EXERCISE = Exercise(
+    id="ex6",
+    statement="a_1(z + c) = a_1(z)",
+    symbols={**LAYER3_NAMES, "c": c},
+    functions={"a": layer3_a, "exp": sp.exp},
+    start=sp.exp(LAYER3_Z[0] + c) / sp.Add(*(sp.exp(v + c) for v in LAYER3_Z)),
+    target=layer3_a(1),
+    lhs="a_1(z + c)",
+    reason="definition (78), every $z_k$ raised by $c$",
+    domains={v: (-3.0, 3.0) for v in (*LAYER3_Z, c)},  # the default for real symbols, stated
+    worked=three_neuron_shift,
+)
+
+
 def shift_table() -> TextReport:
     """Claim 3 with every term written out, n = 2 … 5 and every output j."""
     lines, passed = [], True
@@ -116,7 +156,7 @@ def row_sums() -> Derivation:
     return d.step(sp.S.Zero, "")
 
 
-DERIVATIONS = (off_diagonal, shift, row_sums)
+DERIVATIONS = (off_diagonal, shift, three_neuron_shift, row_sums)
 
 
 # Numeric ----------------------------------------------------------------------------------------
