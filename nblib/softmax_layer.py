@@ -3,6 +3,8 @@
 Symbolic side
     :func:`named` shows a short name (``a_1``, ``δ_1``, ``∂C/∂a_2``) in a derivation while
     every check sees the definition behind it, the way :class:`nblib.symbolic.sigma` shows σ.
+    :func:`named_symbol` does the same with a SymPy Symbol, which a learner can type in a
+    "Your turn" box (``a1`` for a_1 = e^{z_1}/Σ_k e^{z_k}).
     :func:`index_in_range` and :func:`same_summation_index` are rewrite hints for
     :class:`nblib.Derivation` steps about sums over a general number n of neurons.
 
@@ -36,6 +38,7 @@ __all__ = [
     "layer_cost",
     "layer_gradients",
     "named",
+    "named_symbol",
     "one_hot",
     "same_summation_index",
     "softmax_limit",
@@ -115,6 +118,104 @@ def named(latex: str, definition: Any, text: str | None = None) -> sp.Expr:
                    {"_name_latex": latex, "_name_text": text})
         _NAMED_CLASSES[key] = cls
     return cls(definition, evaluate=False)
+
+
+class _NamedSymbol(sp.Symbol):
+    """A Symbol that stands for a definition: shown and typed as a name, checked as the
+    definition (``doit``), differentiated as the definition, and ordered in sums and
+    products where its :func:`named` twin would be."""
+
+    _definition: sp.Expr = sp.S.Zero
+    _name_latex = ""
+    _name_text = ""
+    _twin: sp.Expr = sp.S.Zero  # named(latex, definition, text)
+
+    @property
+    def definition(self) -> sp.Expr:
+        """The expression the symbol stands for."""
+        return self._definition
+
+    @property
+    def free_symbols(self) -> set[sp.Basic]:
+        # Its definition's symbols too: ∂a_1/∂z_1 must not vanish as "a_1 has no z_1 in it".
+        return {self} | self._definition.free_symbols
+
+    def doit(self, deep: bool = True, **hints: Any) -> sp.Expr:
+        """Replace the symbol by its definition."""
+        return self._definition.doit(deep=deep, **hints) if deep else self._definition
+
+    def _eval_derivative(self, s: sp.Basic) -> sp.Expr:
+        return sp.S.One if s == self else self._definition.diff(s)
+
+    def _eval_derivative_n_times(self, s: sp.Basic, n: Any) -> sp.Expr | None:
+        # A Symbol's own rule says ∂a/∂s = 0 for s ≠ a; differentiate the definition instead.
+        return sp.Basic._eval_derivative_n_times(self, s, n)
+
+    def sort_key(self, order: Any = None) -> tuple:
+        # Ordered (and so printed) where the same name made by named() would be: a chain
+        # reads the same whichever of the two it is built from.
+        return self._twin.sort_key(order)
+
+    def _latex(self, printer: Any, exp: str | None = None) -> str:
+        return self._name_latex
+
+    def _sympystr(self, printer: Any) -> str:
+        return self._name_text
+
+
+_NAMED_SYMBOL_CLASSES: dict[tuple[str, str, str], type[_NamedSymbol]] = {}
+
+
+def named_symbol(latex: str, definition: Any, text: str | None = None,
+                 name: str | None = None) -> sp.Symbol:
+    """A Symbol shown as ``latex`` (and ``text``) and checked as ``definition``.
+
+    Like :func:`named`, but the result is a :class:`sympy.Symbol`: an exercise can let a
+    learner type it (``a1`` for a_1), while every check (``doit``, ``diff``) sees the
+    definition. Sums and products print as they would with ``named(latex, definition,
+    text)``, so a chain may use either. Differences from :func:`named`: a power prints as
+    ``a_{1}^{2}``, not ``\\left(a_{1}\\right)^{2}``, and ``free_symbols`` holds the symbol
+    and its definition's symbols.
+
+    Parameters
+    ----------
+    latex : str
+        How the symbol is typeset, e.g. ``"a_{1}"``.
+    definition : sympy expression (or anything ``sympify`` accepts)
+        What the symbol stands for.
+    text : str, optional
+        The name in plain-text output (defaults to ``latex``).
+    name : str, optional
+        The Symbol's own name (defaults to ``text``). Give an identifier, such as ``"a_1"``
+        for a_1 shown as ``a^L_1``, when the exercise's parser must find the symbol by it.
+
+    Returns
+    -------
+    sympy.Symbol
+        The same object for the same name and definition.
+    """
+    if not isinstance(latex, str) or not latex:
+        raise TypeError(f"named_symbol: argument 'latex' must be a non-empty str (got {latex!r})")
+    if text is not None and (not isinstance(text, str) or not text):
+        raise TypeError(f"named_symbol: argument 'text' must be a non-empty str (got {text!r})")
+    if name is not None and (not isinstance(name, str) or not name):
+        raise TypeError(f"named_symbol: argument 'name' must be a non-empty str (got {name!r})")
+    try:
+        definition = sp.sympify(definition, strict=True)
+    except sp.SympifyError:
+        raise TypeError(f"named_symbol: argument 'definition' must be a SymPy expression "
+                        f"(got {definition!r})") from None
+    text = text or latex
+    twin = named(latex, definition, text)
+    key = (latex, text, sp.srepr(definition))
+    cls = _NAMED_SYMBOL_CLASSES.get(key)
+    if cls is None:
+        # One class per name and definition: two named symbols are equal only if both match.
+        cls = type(f"NamedSymbol{len(_NAMED_SYMBOL_CLASSES)}", (_NamedSymbol,),
+                   {"_definition": definition, "_name_latex": latex, "_name_text": text,
+                    "_twin": twin})
+        _NAMED_SYMBOL_CLASSES[key] = cls
+    return cls(name or text)
 
 
 def _reduce(expr: sp.Expr) -> sp.Expr:

@@ -294,6 +294,8 @@ def _bind(raw: Any, exercise: Exercise, latex: bool) -> sp.Expr:
 
     def bind(e: sp.Basic) -> sp.Basic:
         if isinstance(e, sp.Symbol):
+            if not latex and e in exercise.symbols.values():
+                return e  # parse_expr already put the exercise's own symbol here
             name = _latex_name(e.name) if latex else e.name
             if name in exercise.symbols:
                 return exercise.symbols[name]

@@ -16,6 +16,9 @@ Follows the second source (``shared/seeds/001_a9bb2ad2fa157a61.txt``) line by li
 The numeric half uses :class:`nblib.network.Network` (one column per example) and a
 reference backprop written here, :func:`reference_backprop`, whose output error and hidden
 rule can be switched between the right forms and the source's readings.
+
+:data:`EXERCISE` declares the output error δ^L_1 once, for :func:`output_error` and for the
+notebook's "Your turn" box.
 """
 
 from __future__ import annotations
@@ -39,8 +42,9 @@ from nblib.checks import (
     relative_error,
 )
 from nblib.derivation import Derivation
+from nblib.exercise import Exercise
 from nblib.network import Network
-from nblib.softmax_layer import index_in_range, named
+from nblib.softmax_layer import index_in_range, named, named_symbol
 from nblib.symbolic import sigma
 from nblib.validation import as_float_array
 
@@ -50,9 +54,48 @@ from nblib.validation import as_float_array
 Y_DOMAIN = (0.05, 1.0)
 
 
-def _output_layer(n: int) -> tuple[list[sp.Symbol], list[sp.Expr], sp.Expr]:
-    """Weighted inputs z^L_1..z^L_n, activations a^L_j (named, checked as e^{z_j}/Σ e^{z_k}), Σ."""
-    z = [sp.Symbol(f"z^L_{k}", real=True) for k in range(1, n + 1)]
+class _Shown(sp.Symbol):
+    """A real symbol named like ``z_1``, so that a learner can type it, and shown, ordered and
+    sampled exactly as the plain Symbol ``z^L_1`` would be."""
+
+    _twin: sp.Symbol = sp.S.Zero
+
+    def _sympystr(self, printer: Any) -> str:
+        return printer._print(self._twin)
+
+    def _latex(self, printer: Any, exp: str | None = None) -> str:
+        return printer._print(self._twin)
+
+    def sort_key(self, order: Any = None) -> tuple:
+        return self._twin.sort_key(order)
+
+    @classmethod
+    def class_key(cls) -> tuple:
+        return sp.Symbol.class_key()
+
+
+_SHOWN: dict[int, type[_Shown]] = {}
+
+
+def _typed_inputs(n: int) -> list[sp.Symbol]:
+    """z^L_1..z^L_n as Symbols named z_1..z_n (one class each, so each is one object)."""
+    inputs = []
+    for k in range(1, n + 1):
+        cls = _SHOWN.get(k)
+        if cls is None:
+            cls = _SHOWN[k] = type(f"ShownZ{k}", (_Shown,),
+                                   {"_twin": sp.Symbol(f"z^L_{k}", real=True)})
+        inputs.append(cls(f"z_{k}", real=True))
+    return inputs
+
+
+def _output_layer(n: int, z: list[sp.Symbol] | None = None
+                  ) -> tuple[list[sp.Symbol], list[sp.Expr], sp.Expr]:
+    """Weighted inputs z^L_1..z^L_n, activations a^L_j (named, checked as e^{z_j}/Σ e^{z_k}), Σ.
+
+    ``z`` replaces the inputs (the exercise's typeable ones, shown the same way).
+    """
+    z = z or [sp.Symbol(f"z^L_{k}", real=True) for k in range(1, n + 1)]
     total = sp.Add(*(sp.exp(v) for v in z))
     a = [named(f"a^{{L}}_{{{k}}}", sp.exp(z[k - 1]) / total, f"a^L_{k}") for k in range(1, n + 1)]
     return z, a, total
@@ -185,12 +228,13 @@ def output_error() -> Derivation:
     """δ^L_1 = a_1 Σ_j y_j − y_1 on three softmax outputs, along the source's lines.
 
     The targets are left free (any y ≥ 0): every line up to the last holds without the
-    one-hot assumption, which the source only uses at the very end.
+    one-hot assumption, which the source only uses at the very end. It starts and ends where
+    :data:`EXERCISE` says: the "Your turn" box checks a learner's lines against the same
+    declaration.
     """
-    z, a, _ = _output_layer(3)
+    z, a, _ = _output_layer(3, _Z)
     y = _targets(3)
     da = [_partial(a[j], j + 1, z[0], 1) for j in range(3)]
-    cost = named("C_x", -sp.Add(*(y[j] * sp.log(a[j]) for j in range(3))), "C_x")
     with sp.evaluate(False):
         written_cost = -sp.Add(*(y[j] * sp.log(a[j]) for j in range(3)))
         linear = -sp.Add(*(y[j] * sp.Derivative(sp.log(a[j]), z[0]) for j in range(3)))
@@ -201,9 +245,7 @@ def output_error() -> Derivation:
         cancelled = -y[0] * (1 - a[0]) + sp.Add(y[1] * a[0], y[2] * a[0])
         expanded = -y[0] + a[0] * y[0] + a[0] * sp.Add(y[1], y[2])
         grouped = a[0] * (y[0] + sp.Add(y[1], y[2])) - y[0]
-        summed = a[0] * sp.Add(*y) - y[0]
-    d = Derivation(sp.Derivative(cost, z[0]), lhs=r"\delta^L_1",
-                   reason=r"definition of $\delta$", domains=dict.fromkeys(y, Y_DOMAIN))
+    d = EXERCISE.derivation()
     d.step(sp.Derivative(written_cost, z[0]), r"definition of $C_x$ (source, line 1)")
     d.step(linear, "the derivative of a sum (source, line 2)")
     d.step(log_rule,
@@ -214,7 +256,41 @@ def output_error() -> Derivation:
     d.step(cancelled, "cancel $a_j$ (source, line 6)")
     d.step(expanded, "multiply out (source, line 7)")
     d.step(grouped, "factor out $a_1$ (source, line 8)")
-    return d.step(summed, r"$y_1 + \sum_{j \neq 1} y_j = \sum_j y_j$ (source, line 9)")
+    return d.step(EXERCISE.target, r"$y_1 + \sum_{j \neq 1} y_j = \sum_j y_j$ (source, line 9)")
+
+
+def _typed_output_layer() -> tuple[list[sp.Symbol], list[sp.Symbol], list[sp.Symbol], sp.Symbol]:
+    """The layer of :func:`output_error` with names a learner can type (z_k, a_k, y_k, C_x),
+    shown as the source writes them (z^L_k, a^L_k): a^L_k and C_x are Symbols checked as
+    their definitions."""
+    z, a, _ = _output_layer(3, _typed_inputs(3))
+    y = _targets(3)
+    typed = [named_symbol(f"a^{{L}}_{{{k}}}", a_k.definition, f"a^L_{k}", name=f"a_{k}")
+             for k, a_k in enumerate(a, 1)]
+    cost = named_symbol("C_x", -sp.Add(*(y[j] * sp.log(a[j]) for j in range(3))), "C_x")
+    return z, typed, y, cost
+
+
+# BP1 on three softmax outputs as an exercise: the learner's "Your turn" and output_error
+# share it. The learner types z1, a1, y1 and C_x (or z_1, a_1, y_1 in LaTeX).
+_Z, _A, _Y, _COST = _typed_output_layer()
+with sp.evaluate(False):  # the source's last line, a_1 (y_1 + y_2 + y_3) − y_1
+    _SUMMED = _A[0] * sp.Add(*_Y) - _Y[0]
+EXERCISE = Exercise(
+    id="bp",
+    statement="δ^L_1 = ∂C_x/∂z^L_1 = a^L_1 (y_1 + y_2 + y_3) − y_1",
+    symbols={**{f"{name}{k}": s for k, s in enumerate(_Z, 1) for name in ("z", "z_")},
+             **{f"{name}{k}": s for k, s in enumerate(_A, 1) for name in ("a", "a_")},
+             **{f"{name}{k}": s for k, s in enumerate(_Y, 1) for name in ("y", "y_")},
+             "C_x": _COST},
+    functions={"exp": sp.exp, "log": sp.log, "ln": sp.log, "Derivative": sp.Derivative},
+    start=sp.Derivative(_COST, _Z[0]),
+    target=_SUMMED,
+    lhs=r"\delta^L_1",
+    reason=r"definition of $\delta$",
+    domains=dict.fromkeys(_Y, Y_DOMAIN),
+    worked=output_error,
+)
 
 
 def output_error_gap() -> Derivation:

@@ -5,6 +5,8 @@ definition of a_j, call ln Σ_k e^{z_k} the constant C); both hold. :func:`conve
 the other direction for general n, :func:`converse_n2` … :func:`converse_n5` add the
 hypothesis Σ_k a_k = 1 on concrete layers, and :func:`round_trip` composes the two. The
 numeric checks run the round trip in float64 and show what underflow does to it.
+:data:`EXERCISE` declares the layer of three neurons (:func:`converse_n3`) once, for that
+chain and for the notebook's "Your turn" box.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from nblib.activations import log_softmax, softmax
 from nblib.checks import CheckReport, check_values
 from nblib.derivation import Derivation
 from nblib.errata import Remark
+from nblib.exercise import Exercise
 from nblib.floats import float_warnings
-from nblib.softmax_layer import inverse_softmax, named, same_summation_index
+from nblib.softmax_layer import inverse_softmax, named, named_symbol, same_summation_index
 
 n = sp.Symbol("n", integer=True, positive=True)  # the number of neurons
 j, k, m = sp.symbols("j k m", integer=True, positive=True)
@@ -65,25 +68,52 @@ def converse() -> Derivation:
     return d.step(a[j] / total_a, "cancel $e^C$")
 
 
+def _outputs_summing_to_one(size: int) -> list[sp.Symbol]:
+    """a_1 … a_size of a layer whose outputs sum to 1: a_size = 1 − (a_1 + … + a_{size−1})."""
+    outputs = list(sp.symbols(f"a_1:{size}", positive=True))
+    outputs.append(named_symbol(f"a_{{{size}}}", 1 - sum(outputs), f"a_{size}"))
+    return outputs
+
+
+def _shifted_softmax_1(outputs: list[sp.Symbol]) -> sp.Expr:
+    """softmax(ln a + C)_1 written out over the given outputs."""
+    with sp.evaluate(False):
+        return sp.exp(sp.log(outputs[0]) + SHIFT) / sp.Add(
+            *[sp.exp(sp.log(a_k) + SHIFT) for a_k in outputs])
+
+
+def _sum_one_domains(outputs: list[sp.Symbol]) -> dict[sp.Symbol, tuple[float, float]]:
+    return {a_k: (0.01, 0.2) for a_k in outputs[:-1]}
+
+
+def _sum_one_assumptions(size: int) -> str:
+    """The hypothesis as text: a_n = 1 − a_1 for two neurons, 1 − (a_1 + … + a_{n−1}) after."""
+    others = " + ".join(f"a_{k}" for k in range(1, size)) if size <= 3 else \
+        f"a_1 + \\dots + a_{size - 1}"
+    rest = f"1 - {others}" if size == 2 else f"1 - ({others})"
+    return f"$a_k > 0$ and $a_{size} = {rest}$"
+
+
 def converse_with_sum_one(size: int) -> Derivation:
     """Claim 2 on a layer of ``size`` neurons whose outputs sum to 1: softmax(ln a + C) = a.
 
     The hypothesis enters through the last output, a_n = 1 − (a_1 + … + a_{n−1}), shown as
     a_n and checked as that difference; a_1 … a_{n−1} are sampled in (0.01, 0.2) so that
-    a_n > 0 too (n ≤ 5).
+    a_n > 0 too (n ≤ 5). For n = 3 the chain starts from :data:`EXERCISE`, the declaration
+    the notebook's "Your turn" box checks a learner's lines under.
     """
     if not isinstance(size, int) or not 2 <= size <= 5:
         raise ValueError(f"converse_with_sum_one: argument 'size' must be 2, 3, 4 or 5 "
                          f"(got {size!r})")
-    outputs = list(sp.symbols(f"a_1:{size}", positive=True))
-    outputs.append(named(f"a_{{{size}}}", 1 - sum(outputs), f"a_{size}"))
+    outputs = _outputs_summing_to_one(size)
     with sp.evaluate(False):
-        start = sp.exp(sp.log(outputs[0]) + SHIFT) / sp.Add(
-            *[sp.exp(sp.log(a_k) + SHIFT) for a_k in outputs])
         factored = sp.exp(SHIFT) * outputs[0] / (sp.exp(SHIFT) * sp.Add(*outputs))
-    d = Derivation(start, lhs=SOFTMAX_OF_SHIFTED + "_1",
-                   domains={a_k: (0.01, 0.2) for a_k in outputs[:-1]},
-                   assumptions=f"$a_k > 0$ and $a_{size} = 1 - (a_1 + \\dots + a_{size - 1})$")
+    if size == EXERCISE_SIZE:
+        d = EXERCISE.derivation()
+    else:
+        d = Derivation(_shifted_softmax_1(outputs), lhs=SOFTMAX_OF_SHIFTED + "_1",
+                       domains=_sum_one_domains(outputs),
+                       assumptions=_sum_one_assumptions(size))
     d.step(factored, r"$e^{\ln a_k + C} = e^C a_k$; factor out $e^C$")
     d.step(outputs[0] / sp.Add(*outputs), "cancel $e^C$")
     return d.step(outputs[0], r"$\sum_k a_k = 1$")
@@ -95,8 +125,28 @@ def converse_n2() -> Derivation:
 
 
 def converse_n3() -> Derivation:
-    """Claim 2 with Σ a = 1 for n = 3."""
+    """Claim 2 with Σ a = 1 for n = 3: the worked proof of :data:`EXERCISE`."""
     return converse_with_sum_one(3)
+
+
+# Claim 2 on three neurons as an exercise: the learner's "Your turn" and converse_n3 share it.
+# a_3 is a Symbol standing for 1 − a_1 − a_2, so the learner can type it (a3 or a_3) and
+# every check still sees the hypothesis Σ_k a_k = 1.
+EXERCISE_SIZE = 3
+_A1, _A2, _A3 = _outputs_summing_to_one(EXERCISE_SIZE)
+EXERCISE = Exercise(
+    id="pb4",
+    statement="softmax(ln a + C)_1 = a_1 when a_1 + a_2 + a_3 = 1",
+    symbols={"a1": _A1, "a2": _A2, "a3": _A3, "a_1": _A1, "a_2": _A2, "a_3": _A3,
+             "C": SHIFT},
+    functions={"exp": sp.exp, "log": sp.log, "ln": sp.log},
+    start=_shifted_softmax_1([_A1, _A2, _A3]),
+    target=_A1,
+    lhs=SOFTMAX_OF_SHIFTED + "_1",
+    domains=_sum_one_domains([_A1, _A2, _A3]),
+    assumptions=_sum_one_assumptions(EXERCISE_SIZE),
+    worked=converse_n3,
+)
 
 
 def converse_n4() -> Derivation:

@@ -15,6 +15,9 @@ source's sums Σ_{k≠j} are explicit:
   layer and every target class;
 * :func:`general_delta`: δ_j = a_j − y_j for general n with SymPy sums; (81) and (82) then
   follow by BP3 and BP4 as on the concrete layer.
+
+:data:`EXERCISE` declares the case j = ỹ = 1 once, for :func:`same_class` and for the
+notebook's "Your turn" box.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from nblib.activations import log_softmax, softmax
 from nblib.checks import CheckReport, check_gradient
 from nblib.derivation import Derivation
 from nblib.errata import Remark
+from nblib.exercise import Exercise
 from nblib.floats import float_warnings
 from nblib.softmax_layer import (
     check_layer_gradients,
@@ -33,6 +37,7 @@ from nblib.softmax_layer import (
     layer_cost,
     layer_gradients,
     named,
+    named_symbol,
     one_hot,
 )
 from nblib.symbolic import softmax_layer, symbols_vector, weight_matrix, weighted_input
@@ -57,7 +62,11 @@ DEFINITION = r"definition of $\delta$ (source, line 2), $C = -\ln a_1$"
 
 
 def same_class() -> Derivation:
-    """(81) for j = ỹ = 1 along the source, lines 2–10, with its two wrong lines corrected."""
+    """(81) for j = ỹ = 1 along the source, lines 2–10, with its two wrong lines corrected.
+
+    It starts and ends where :data:`EXERCISE` says: the "Your turn" box checks a learner's
+    own lines against the same declaration.
+    """
     with sp.evaluate(False):  # keep each line as the source writes it
         chain_rule = sp.Add(*[dC_da[i] * da_dz[i][0] for i in range(N)])
         only_target = dC_da[0] * da_dz[0][0]
@@ -67,7 +76,7 @@ def same_class() -> Derivation:
         line_7 = -a[0] * (1 + sp.exp(z[0]) * REST - 1)
         line_7_fixed = -a[0] * (1 + sp.exp(-z[0]) * REST - 1)
         line_8 = -a[0] * (1 / a[0] - 1)
-    d = Derivation(sp.Derivative(-sp.log(a[0]), z[0]), lhs=r"\delta_1", reason=DEFINITION)
+    d = EXERCISE.derivation()
     d.step(chain_rule, "chain rule (source, line 3)")
     d.step(only_target, r"$C$ depends on $a_{\tilde y} = a_1$ only (source, line 4)")
     d.step(minus_inverse, r"$C = -\ln a_1$ (source, line 5)")
@@ -80,7 +89,27 @@ def same_class() -> Derivation:
                    correction_reason=r"$\frac{1}{a_1} (a_1)^2 = a_1$; add and subtract 1")
     d.step(line_8, r"$1 + e^{-z_1} \sum_{k \ne 1} e^{z_k} = 1/a_1$ (source, line 8)")
     d.step(a[0] - 1, "source, line 9")
-    return d.step(a[0] - y[0], r"$y_1 = y_{\tilde y} = 1$ (source, line 10)")
+    return d.step(EXERCISE.target, r"$y_1 = y_{\tilde y} = 1$ (source, line 10)")
+
+
+# (81) for j = ỹ = 1 as an exercise: the learner's "Your turn" and same_class share it. The
+# learner types a1 for a_1 and y1 for y_1: Symbols shown as the names above and checked as
+# their definitions, e^{z_1}/Σ_k e^{z_k} and 1.
+A_TYPED = [named_symbol(f"a_{{{i + 1}}}", a_i.definition, f"a_{i + 1}") for i, a_i in enumerate(a)]
+Y1_TYPED = named_symbol("y_{1}", 1, "y_1")
+EXERCISE = Exercise(
+    id="pb5",
+    statement="δ_1 = ∂(−ln a_1)/∂z_1 = a_1 − y_1 (target ỹ = 1, so y_1 = 1)",
+    symbols={**{f"{name}{i + 1}": s for i, s in enumerate(z) for name in ("z", "z_")},
+             **{f"{name}{i + 1}": s for i, s in enumerate(A_TYPED) for name in ("a", "a_")},
+             "y1": Y1_TYPED, "y_1": Y1_TYPED},
+    functions={"exp": sp.exp, "log": sp.log, "ln": sp.log, "Derivative": sp.Derivative},
+    start=sp.Derivative(-sp.log(A_TYPED[0]), z[0]),
+    target=A_TYPED[0] - Y1_TYPED,
+    lhs=r"\delta_1",
+    reason=DEFINITION,
+    worked=same_class,
+)
 
 
 def other_class() -> Derivation:

@@ -8,7 +8,8 @@ argues term by term: a term with z_k > z_j grows without bound, so a_j → 0
 a_j → 1/m (:func:`tie_limit`; the source calls this count n, which is also the number of
 neurons). Every line of it holds. Added here: c → 0 gives the uniform distribution
 (:func:`uniform_limit`), c → −∞ the minimal inputs (:func:`reflection`), and how a and its
-entropy move with c (:func:`logit_slope`, :func:`entropy_slope`).
+entropy move with c (:func:`logit_slope`, :func:`entropy_slope`). :data:`EXERCISE` declares
+claim 5's da_1/dc once, for :func:`logit_slope` and for the notebook's "Your turn" box.
 """
 
 from __future__ import annotations
@@ -26,8 +27,15 @@ from nblib.checks import (
 )
 from nblib.derivation import Derivation
 from nblib.errata import Remark
+from nblib.exercise import Exercise
 from nblib.floats import float_warnings
-from nblib.softmax_layer import entropy, named, same_summation_index, softmax_limit
+from nblib.softmax_layer import (
+    entropy,
+    named,
+    named_symbol,
+    same_summation_index,
+    softmax_limit,
+)
 from nblib.symbolic import softmax_layer, symbols_vector
 
 c = sp.Symbol("c", real=True)
@@ -150,13 +158,31 @@ def reflection() -> Derivation:
 
 
 def logit_slope() -> Derivation:
-    """da_1/dc = a_1 (z_1 − Σ_k a_k z_k): a_j grows with c exactly when z_j is above the mean."""
-    layer = softmax_layer(symbols_vector("z", 3), c)
-    z3 = symbols_vector("z", 3)
-    a = [named(f"a_{{{i + 1}}}", a_i, f"a_{i + 1}") for i, a_i in enumerate(layer)]
-    mean = sp.Add(*[a_i * z_i for a_i, z_i in zip(a, z3, strict=True)])
-    d = Derivation(sp.Derivative(a[0], c), lhs=r"\frac{d a_1}{d c}")
-    return d.step(a[0] * (z3[0] - mean), "quotient rule")
+    """da_1/dc = a_1 (z_1 − Σ_k a_k z_k): a_j grows with c exactly when z_j is above the mean.
+
+    It starts and ends where :data:`EXERCISE` says: the "Your turn" box checks a learner's
+    own lines against the same declaration.
+    """
+    return EXERCISE.derivation().step(EXERCISE.target, "quotient rule")
+
+
+# Claim 5's da_1/dc on three neurons as an exercise: the learner's "Your turn" and
+# logit_slope share it. The learner types a1 for a_1, a Symbol shown as a_1 and checked as
+# its definition e^{c z_1}/Σ_k e^{c z_k}.
+Z3 = symbols_vector("z", 3)
+A3 = [named_symbol(f"a_{{{i + 1}}}", a_i, f"a_{i + 1}")
+      for i, a_i in enumerate(softmax_layer(Z3, c))]
+EXERCISE = Exercise(
+    id="pb6",
+    statement="da_1/dc = a_1(z_1 − (a_1 z_1 + a_2 z_2 + a_3 z_3))",
+    symbols={"c": c, **{f"{name}{i + 1}": s for i, s in enumerate(Z3) for name in ("z", "z_")},
+             **{f"{name}{i + 1}": s for i, s in enumerate(A3) for name in ("a", "a_")}},
+    functions={"exp": sp.exp, "log": sp.log, "ln": sp.log, "Derivative": sp.Derivative},
+    start=sp.Derivative(A3[0], c),
+    target=A3[0] * (Z3[0] - sp.Add(*[a_i * z_i for a_i, z_i in zip(A3, Z3, strict=True)])),
+    lhs=r"\frac{d a_1}{d c}",
+    worked=logit_slope,
+)
 
 
 def entropy_slope() -> Derivation:
