@@ -28,6 +28,10 @@ def control_values(control: widgets.ValueWidget, count: int = STEPS) -> list:
         grid = np.arange(lo, hi + step / 2, step)
         picks = grid[np.linspace(0, len(grid) - 1, min(count, len(grid))).round().astype(int)]
         return [type(control.value)(v) for v in picks]
+    if isinstance(control, (widgets.BoundedFloatText, widgets.BoundedIntText)):
+        # Typed numbers: evenly spread over the box's range, as a reader might try them.
+        picks = np.linspace(control.min, control.max, count)
+        return [type(control.value)(v) for v in picks]
     if hasattr(control, "options"):
         labels = [o[1] if isinstance(o, tuple) else o for o in control.options]
         return (labels * count)[:count]
