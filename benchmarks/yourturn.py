@@ -15,8 +15,9 @@ from __future__ import annotations
 import statistics
 import time
 
-from sympy.core.cache import clear_cache
+from sympy.core.cache import clear_cache as clear_sympy_cache
 
+from nblib import equality
 from nblib.equality import compare
 from nblib.proofs import ex1
 from nblib.yourturn import YourTurn, parse_line
@@ -39,6 +40,15 @@ LINES = [
     ("sigma(z)*(1 + sigma(z))", False),
     ("(1+exp(-z))**-1", False),
 ]
+
+
+def clear_cache() -> None:
+    """Forget everything remembered: SymPy's cache and nblib's remembered verdicts, so each
+    line is timed as a first answer, never as a repeat."""
+    clear_sympy_cache()
+    equality._compare.cache_clear()
+    equality.evaluated.cache_clear()
+    equality._concrete.cache_clear()
 
 
 def time_lines(turn: YourTurn, after: str | None) -> list[float]:
