@@ -12,7 +12,7 @@ from pathlib import Path
 from types import ModuleType
 
 from nblib.checks import CheckResult, error_bound
-from nblib.proofs import derivations, load
+from nblib.proofs import derivations, load, run_checks
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 SOURCES = {
@@ -122,7 +122,7 @@ def run(e: Entry) -> Row | None:
     if module is None:
         return None
     built = derivations(module)
-    results = [r for check in module.CHECKS for r in check()]
+    results = list(run_checks(module.CHECKS))
     return Row(
         entry=e,
         derivations=len(built),

@@ -13,8 +13,10 @@ the errata page can gather the source's wrong lines from the very same objects, 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable, Iterable
 from types import ModuleType
 
+from nblib.checks import CheckReport
 from nblib.derivation import Derivation
 
 
@@ -31,3 +33,8 @@ def load(notebook_id: str) -> ModuleType:
 def derivations(module: ModuleType) -> list[Derivation]:
     """Build every derivation of a proof module, in the notebook's order."""
     return [build() for build in module.DERIVATIONS]
+
+
+def run_checks(checks: Iterable[Callable[[], CheckReport]]) -> CheckReport:
+    """Run numeric checks (e.g. a module's ``CHECKS``) and gather their results in order."""
+    return CheckReport([result for run in checks for result in run()])

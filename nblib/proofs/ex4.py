@@ -24,6 +24,7 @@ from nblib.derivation import Derivation
 from nblib.errata import Remark
 from nblib.exercise import Exercise
 from nblib.floats import float_warnings
+from nblib.proofs import run_checks
 from nblib.single_neuron import first_float_where
 from nblib.softmax_jacobian import (
     EPS,
@@ -358,7 +359,7 @@ CHECKS = (sigmoid_sum_checks, softmax_sum_checks, saturation_checks, edge_case_c
 
 def all_checks() -> CheckReport:
     """Every report in :data:`CHECKS`, in order, as one report."""
-    return CheckReport([result for run in CHECKS for result in run()])
+    return run_checks(CHECKS)
 
 
 # The source's imprecisions, for the errata page ----------------------------------------------

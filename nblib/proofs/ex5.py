@@ -23,6 +23,7 @@ from nblib.checks import CheckReport, check_jacobian, check_values, numerical_ja
 from nblib.derivation import Derivation
 from nblib.errata import Remark
 from nblib.exercise import Exercise
+from nblib.proofs import run_checks
 from nblib.softmax_jacobian import (
     EPS,
     LAYER3_NAMES,
@@ -339,7 +340,7 @@ CHECKS = (difference_checks, sign_pattern_checks, saturation_checks, one_neuron_
 
 def all_checks() -> CheckReport:
     """Every report in :data:`CHECKS`, in order, as one report."""
-    return CheckReport([result for run in CHECKS for result in run()])
+    return run_checks(CHECKS)
 
 
 # The source's imprecisions, for the errata page ----------------------------------------------

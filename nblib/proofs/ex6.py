@@ -22,6 +22,7 @@ from nblib.derivation import Derivation
 from nblib.errata import Remark
 from nblib.exercise import Exercise
 from nblib.floats import float_warnings
+from nblib.proofs import run_checks
 from nblib.softmax_jacobian import (
     EPS,
     LAYER3_NAMES,
@@ -305,7 +306,7 @@ CHECKS = (locality_checks, underflow_checks, jacobian_checks, shift_checks)
 
 def all_checks() -> CheckReport:
     """Every report in :data:`CHECKS`, in order, as one report."""
-    return CheckReport([result for run in CHECKS for result in run()])
+    return run_checks(CHECKS)
 
 
 # The source's imprecision, for the errata page ------------------------------------------------
