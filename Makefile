@@ -14,13 +14,12 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # The book's matrices are small: one BLAS thread is faster than two fighting over 2 cores.
 export OPENBLAS_NUM_THREADS := 1
 
-NBVAL_FLAGS := --nbval --nbval-current-env --nbval-cell-timeout=300 \
-	--nbval-sanitize-with tests/nbval_sanitize.cfg
+NBVAL_FLAGS := --nbval --nbval-current-env --nbval-cell-timeout=300
 XDIST_FLAGS := -n 2 --dist loadfile
 LAB_NOTEBOOK := notebooks/00_index.ipynb
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: venv lab test notebooks bench html lint clean
+.PHONY: venv lab test test-cpus notebooks bench html lint clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -45,6 +44,11 @@ lab: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/pytest $(XDIST_FLAGS) $(NBVAL_FLAGS) tests notebooks
+
+# The portability check alone: strict nbval over every notebook under two emulated CPUs
+# (also part of `make test`; see tests/cpu_settings.py).
+test-cpus: $(STAMP)
+	$(BIN)/pytest $(XDIST_FLAGS) tests/test_cpu_avx2.py tests/test_cpu_baseline.py
 
 notebooks: $(STAMP)
 	$(BIN)/python tools/execute_notebooks.py notebooks/*.ipynb

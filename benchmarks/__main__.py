@@ -1,4 +1,8 @@
-"""Run every benchmark and print one block per measurement (``make bench``)."""
+"""Run every benchmark and print one block per measurement (``make bench``).
+
+A benchmark that cannot run (no browser, a red notebook, a missing package) prints one line
+saying why; the others still run and the summary still prints.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +10,39 @@ import sys
 
 from benchmarks import browser_latency, explorers, nbval_suite, network, softmax, yourturn
 
+BENCHMARKS = {
+    "explorers": explorers.main,
+    "network": network.main,
+    "softmax": softmax.main,
+    "your turn": yourturn.main,
+    "browser latency": browser_latency.main,
+    "nbval suite": nbval_suite.main,
+}
+
+
+def run(name: str, benchmark) -> bool | None:
+    """Run one benchmark: True or False for its target, None if it could not run."""
+    try:
+        return bool(benchmark())
+    except Exception as error:  # a report, not a crash: say why in one line and go on
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        print(f"\n{name}: could not run ({type(error).__name__}: {reason})")
+        return None
+
 
 def main() -> int:
-    """Run each benchmark in turn; exit 1 if any target is missed."""
-    results = [run() for run in (explorers.main, network.main, softmax.main, yourturn.main,
-                                 browser_latency.main, nbval_suite.main)]
-    print("\nall targets met" if all(results) else "\nsome targets missed (see above)")
-    return 0 if all(results) else 1
+    """Run each benchmark in turn; exit 1 if any target is missed or any could not run."""
+    results = {name: run(name, benchmark) for name, benchmark in BENCHMARKS.items()}
+    missed = [name for name, ok in results.items() if ok is False]
+    broken = [name for name, ok in results.items() if ok is None]
+    print()
+    if missed:
+        print(f"some targets missed (see above): {', '.join(missed)}")
+    if broken:
+        print(f"could not run: {', '.join(broken)}")
+    if not missed and not broken:
+        print("all targets met")
+    return 1 if missed or broken else 0
 
 
 if __name__ == "__main__":

@@ -52,8 +52,7 @@ def main() -> bool:
     """Print the median latency over the presses; True if within the target."""
     print("\nTemperature slider in JupyterLab: key press → changed pixels")
     if not chromium_available():
-        print("  skipped: no Chromium at /usr/bin/chromium (apt-get install chromium)")
-        return False
+        raise RuntimeError("no Chromium at /usr/bin/chromium (apt-get install chromium)")
     with tempfile.TemporaryDirectory() as tmp, running_lab(Path(tmp)) as lab, \
             chromium_page() as page:
         open_notebook(page, lab, NOTEBOOK)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
-from nblib.checks import CheckResult, error_bound
+from nblib.checks import CheckResult, _describe_bound
 from nblib.proofs import derivations, load, run_checks
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
@@ -102,18 +102,25 @@ class Row:
     worst: CheckResult | None
 
     def worst_text(self) -> str:
-        """The check closest to its tolerance, as a stable bound beside that tolerance,
-        e.g. ``< 1e-10 absolute (tol 1e-09)``."""
+        """The stated bound closest to its tolerance, e.g. ``< 1e-08 relative (tol 1e-06)``.
+
+        Both numbers are constants of the proof module, so every machine shows the same row.
+        """
         if self.worst is None:
             return "—"
-        tolerance = "0" if self.worst.tolerance == 0 else f"{self.worst.tolerance:.0e}"
-        return f"{error_bound(self.worst.worst_error)} {self.worst.kind} (tol {tolerance})"
+        result = self.worst
+        if result.tolerance == 0:
+            return "all exact"
+        unit = "ulps" if result.kind == "ulps" else result.kind
+        tolerance = _describe_bound(result.tolerance)
+        if result.resolution is None:
+            return f"within tol {tolerance} {unit}"
+        return f"< {_describe_bound(result.resolution)} {unit} (tol {tolerance})"
 
 
 def _closeness(result: CheckResult) -> float:
-    if result.tolerance == 0:
-        return 0.0 if result.worst_error == 0 else float("inf")
-    return result.worst_error / result.tolerance
+    """How much of its tolerance a check's stated bound uses (exact checks count as 0)."""
+    return 0.0 if result.tolerance == 0 else result.bound / result.tolerance
 
 
 def run(e: Entry) -> Row | None:
@@ -142,8 +149,25 @@ class Tally:
 
     @property
     def steps(self) -> int:
-        """Machine-checked derivation steps across the book."""
+        """Machine-checked derivation steps across the book, the sources' wrong lines included."""
         return sum(r.steps for r in self.rows)
+
+    @property
+    def source_errors(self) -> int:
+        """Lines of the sources that the checks show to be wrong (✗)."""
+        return sum(r.source_errors for r in self.rows)
+
+    @property
+    def proved(self) -> int:
+        """Steps proved right (✓): every checked step but the sources' wrong lines."""
+        return self.steps - self.source_errors
+
+    def headline(self) -> str:
+        """One sentence whose counts are the table's totals."""
+        return (f"{self.steps} derivation steps machine-checked: {self.proved} proved (✓) and "
+                f"{self.source_errors} line{'' if self.source_errors == 1 else 's'} of the sources "
+                f"shown wrong (✗); {self.checks} "
+                f"numeric checks run, {self.failed} failed")
 
     @property
     def checks(self) -> int:
@@ -157,7 +181,7 @@ class Tally:
 
     def _table(self, link: bool) -> list[str]:
         head = ["notebook", "derivations", "steps ✓", "source lines ✗", "numeric checks",
-                "closest to its tolerance"]
+                "stated bound closest to its tolerance"]
         lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
         for r in self.rows:
             name = f"{r.entry.number:02d} · {r.entry.id}"
@@ -168,8 +192,7 @@ class Tally:
                      r.worst_text()]
             lines.append("| " + " | ".join(cells) + " |")
         lines.append(f"| **total** | {sum(r.derivations for r in self.rows)} | "
-                     f"{self.steps - sum(r.source_errors for r in self.rows)} | "
-                     f"{sum(r.source_errors for r in self.rows)} | "
+                     f"{self.proved} | {self.source_errors} | "
                      f"{self.checks - self.failed}/{self.checks} passed | |")
         return lines
 

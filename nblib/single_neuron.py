@@ -366,7 +366,7 @@ def combine_checks(results: Iterable[CheckResult], name: str) -> CheckResult:
     Parameters
     ----------
     results : iterable of CheckResult
-        At least one; all with the same tolerance and kind of error.
+        At least one; all with the same tolerance, kind of error and stated resolution.
     name : str
         Label for the combined line.
     """
@@ -374,10 +374,12 @@ def combine_checks(results: Iterable[CheckResult], name: str) -> CheckResult:
     if not results or not all(isinstance(r, CheckResult) for r in results):
         raise TypeError("combine_checks: argument 'results' must be a non-empty list of "
                         "CheckResult")
-    if len({(r.tolerance, r.kind) for r in results}) != 1:
-        raise ValueError("combine_checks: the results must share one tolerance and kind")
+    if len({(r.tolerance, r.kind, r.resolution) for r in results}) != 1:
+        raise ValueError("combine_checks: the results must share one tolerance, kind and "
+                         "resolution")
     worst = max(r.worst_error for r in results)
-    return CheckResult(name, worst, results[0].tolerance, results[0].kind)
+    first = results[0]
+    return CheckResult(name, worst, first.tolerance, first.kind, first.resolution)
 
 
 # --------------------------------------------------------------------------- the neuron

@@ -497,6 +497,7 @@ def check_layer_gradients(
     tol: float = 1e-6,
     h: float = 1e-6,
     floor: float = DEFAULT_FLOOR,
+    resolution: float | None = None,
 ) -> list[CheckResult]:
     """Equations (82) and (81) against central differences of :func:`layer_cost`.
 
@@ -506,7 +507,7 @@ def check_layer_gradients(
         The layer and the target class, as in :func:`layer_cost`.
     name : str
         Label put in front of each report line.
-    tol, h, floor : float
+    tol, h, floor, resolution : float
         Passed to :func:`nblib.checks.check_gradient`. For saturated layers (|z| in the
         hundreds) take a larger relative step h: z = w x + b is rounded to the spacing of
         floats near |z|, which is a relative error of that spacing/h in the step.
@@ -522,8 +523,10 @@ def check_layer_gradients(
     return [
         check_gradient(lambda v: layer_cost(v, b, x, target),
                        lambda v: layer_gradients(v, b, x, target)[0], w,
-                       name=f"{name}: ∂C/∂w, (82)", tol=tol, h=h, floor=floor),
+                       name=f"{name}: ∂C/∂w, (82)", tol=tol, h=h, floor=floor,
+                       resolution=resolution),
         check_gradient(lambda v: layer_cost(w, v, x, target),
                        lambda v: layer_gradients(w, v, x, target)[1], b,
-                       name=f"{name}: ∂C/∂b, (81)", tol=tol, h=h, floor=floor),
+                       name=f"{name}: ∂C/∂b, (81)", tol=tol, h=h, floor=floor,
+                       resolution=resolution),
     ]

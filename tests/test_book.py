@@ -27,9 +27,11 @@ def fake_module() -> types.ModuleType:
         return Derivation(z + z).step(2 * z, "collect")
 
     def report():
-        return CheckReport([check_values(1.0, 1.0 + 1e-12, name="a", tol=1e-9),
+        return CheckReport([check_values(1.0, 1.0 + 1e-12, name="a", tol=1e-9,
+                                         resolution=1e-11),
                             check_values(0.5, 0.5 + 4e-9, name="b", tol=1e-8,
-                                         kind="absolute")])
+                                         kind="absolute", resolution=1e-8),
+                            check_values(0.5, 0.5, name="c", tol=0.0)])
 
     def remark():
         return Remark("fake", "Exercise 0 · line 1", "C″ ≥ 0.", "C″ > 0.", (clean(),))
@@ -67,12 +69,17 @@ def test_tally_counts_what_it_ran(only_fake):
     tally = book.tally()
     (row,) = tally.rows
     assert (row.derivations, row.steps, row.source_errors) == (2, 4, 1)
-    assert (row.checks, row.failed) == (2, 0)
-    # b is closer to its tolerance (0.4) than a (1e-3): b is the worst, shown as a bound.
+    assert (row.checks, row.failed) == (3, 0)
+    # b states a bound equal to its tolerance, a one 100 times smaller, c is exact: b is
+    # shown. The row is built from stated constants, so every CPU shows the same text.
     assert row.worst.name == "b" and row.worst_text() == "< 1e-08 absolute (tol 1e-08)"
-    assert tally.steps == 4 and tally.checks == 2 and tally.failed == 0
+    assert tally.steps == 4 and tally.checks == 3 and tally.failed == 0
+    assert (tally.proved, tally.source_errors) == (3, 1)
+    assert tally.headline() == ("4 derivation steps machine-checked: 3 proved (✓) and 1 line "
+                                "of the sources shown wrong (✗); 3 numeric checks run, 0 failed")
     table = tally._repr_markdown_()
-    assert f"[01 · ex1]({only_fake.filename}) | 2 | 3 | 1 | 2/2 passed" in table
+    assert f"[01 · ex1]({only_fake.filename}) | 2 | 3 | 1 | 3/3 passed" in table
+    assert "| **total** | 2 | 3 | 1 | 3/3 passed | |" in table
 
 
 def test_errata_gather_the_wrong_line_with_its_neighbours(only_fake):

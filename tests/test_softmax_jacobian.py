@@ -338,7 +338,7 @@ def test_ex4_tables_hold_what_the_notebook_says():
     assert rows[-1].split()[0] == "10" and rows[-1].split()[-1] == "1.000"
     assert "Σ a_j − 1 = -1.0 ulps" in str(ex4.tie_table()).splitlines()[3]  # n = 7
     table = str(ex4.saturation_table())
-    assert "z =  36: σ(z) = 0.9999999999999998" in table and "z =  37: σ(z) = 1.0 " in table
+    assert "z =  36: 1 − σ(z) = 2.22e-16 " in table and "z =  37: 1 − σ(z) = 0 " in table
 
 
 def test_ex4_explorer_start_is_the_explorers():

@@ -44,6 +44,7 @@ from nblib.checks import (
 from nblib.derivation import Derivation
 from nblib.exercise import Exercise
 from nblib.network import Network
+from nblib.portable import number
 from nblib.softmax_layer import index_in_range, named, named_symbol
 from nblib.symbolic import sigma
 from nblib.validation import as_float_array
@@ -743,6 +744,7 @@ def network_gradient_checks(seed: int = SEED) -> CheckReport:
                                 name="LogLikelihoodCost on soft y is −Σ y ln a"))
     per_example = np.mean([net.flat_gradient(X[:, [i]], Y[:, [i]]) for i in range(BATCH)], axis=0)
     results.append(check_values(net.flat_gradient(X, Y), per_example, tol=1e-12,
+                                resolution=1e-13,
                                 name="batch gradient = mean of the per-example gradients"))
     return CheckReport(results)
 
@@ -765,7 +767,7 @@ def instruction_checks(seed: int = SEED) -> CheckReport:
         check_gradient(f, grad, theta, tol=1e-6, floor=floor,
                        name="BP2 with σ′ = a(1 − a) as its factor"),
         check_values(corrected, net.flat_gradient(X, Y), tol=1e-12,
-                     name="the same gradient as Network.backprop"),
+                     resolution=1e-13, name="the same gradient as Network.backprop"),
         check_values(hidden_w, hidden_w_other, kind="absolute", tol=0.0,
                      name="as written: hidden-layer gradients identical for two different y"),
     ])
@@ -798,8 +800,9 @@ class Comparison:
         width = max(len(self.wrong_label), 28)
         lines = [f"{'layer':<7} {self.wrong_label:<{width}}   {self.right_label}"]
         for name, w, r in zip(self.layers, self.wrong, self.right, strict=True):
-            wrong = f"error {w:.1e} (< 1e{_exponent(w):+03d}) ✗"
-            lines.append(f"{name:<7} {wrong:<{width}}   error {r:.1e} (< 1e{_exponent(r):+03d}) ✓")
+            wrong = f"error {number(w, 2)} ✗"
+            right = f"error < {self.tolerance:.0e} ✓" if r <= self.tolerance else f"error {r:.1e} ✗"
+            lines.append(f"{name:<7} {wrong:<{width}}   {right}")
         mark = "✓" if self.passed else "✗"
         lines.append(f"left: off by ≥ {self.too_large:g} in every layer; right: within "
                      f"{self.tolerance:.0e} {mark}")
@@ -815,11 +818,6 @@ class Comparison:
         if not self.passed:
             raise AssertionError(str(self))
         return self
-
-
-def _exponent(error: float) -> int:
-    """Smallest power of ten strictly above the displayed value (as in nblib.checks)."""
-    return int(f"{error:.1e}".split("e")[1]) + 1
 
 
 def _layer_errors(net: Network, X: np.ndarray, Y: np.ndarray,
@@ -904,7 +902,7 @@ def hidden_locality(seed: int = SEED) -> CheckReport:
         check_values(sig_jac[off], np.zeros(12), kind="absolute", tol=0.0,
                      name="sigmoid layer: ∂a_j/∂z_i = 0 for j ≠ i (exactly)"),
         check_values(np.diag(sig_jac), sigmoid_prime(z), tol=1e-8,
-                     name="sigmoid layer: ∂a_i/∂z_i = σ′(z_i)"),
+                     resolution=1e-9, name="sigmoid layer: ∂a_i/∂z_i = σ′(z_i)"),
         check_values(soft_jac[off], -np.outer(a, a)[off], tol=1e-7,
                      name=f"softmax layer: ∂a_j/∂z_i = −a_j a_i for j ≠ i, none zero "
                           f"(smallest |a_j a_i| = {np.outer(a, a)[off].min():.2e})"),

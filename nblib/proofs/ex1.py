@@ -132,12 +132,14 @@ def claim_checks(grid: np.ndarray | None = None) -> CheckReport:
         check_values(sigmoid_prime(grid), numerical_derivative(sigmoid, grid), kind="absolute",
                      tol=1e-9, name="claim 1: σ′ against central differences of σ"),
         check_values(sigmoid_prime(normal), oracle, kind="relative", tol=1e-13,
-                     name="claim 1: σ′ against 40-digit mpmath"),
+                     resolution=1e-14, name="claim 1: σ′ against 40-digit mpmath"),
         check_values(s * (1 - s) * (1 - 2 * s), numerical_derivative(sigmoid_prime, grid),
                      kind="absolute", tol=1e-8,
+                     resolution=1e-9,
                      name="claim 2: σ(1 − σ)(1 − 2σ) against central differences of σ′"),
-        check_values(sigmoid(-grid), 1 - s, kind="absolute", tol=2**-52,
-                     name="claim 3: σ(−z) against 1 − σ(z)"),
+        # Measured in ulps of 1 (2⁻⁵²); dividing by a power of two is exact.
+        check_values((sigmoid(-grid) - (1 - s)) / 2**-52, np.zeros_like(s), kind="ulps", tol=2,
+                     name="claim 3: σ(−z) against 1 − σ(z), in ulps of 1"),
     ])
 
 

@@ -231,6 +231,7 @@ def derivative_checks() -> CheckReport:
         check_values(cost_prime(points, targets), slope, tol=1e-6, floor=1e-2,
                      name="claim 1: C′ = (a − y)/(a(1 − a)) against central differences"),
         check_values(second, curvature, tol=1e-6,
+                     resolution=1e-7,
                      name="claim 2: C″ = y/a² + (1 − y)/(1 − a)² against central differences"),
         check_values(float((second <= 0).sum()), 0.0, kind="absolute", tol=0.0,
                      name=f"claim 2: C″ > 0 at all {points.size} test points, edges and "

@@ -24,6 +24,7 @@ from nblib.derivation import Derivation
 from nblib.errata import Remark
 from nblib.exercise import Exercise
 from nblib.floats import float_warnings
+from nblib.portable import fixed, number
 from nblib.proofs import run_checks
 from nblib.single_neuron import first_float_where
 from nblib.softmax_jacobian import (
@@ -245,7 +246,7 @@ def sigmoid_sum_table() -> TextReport:
     for size, logits in random_layers().items():
         sums = sigmoid(logits).sum(axis=1)
         passed &= _sigmoid_sum_claim(size, sums)
-        lines.append(f"{size:2d}   {sums.min():11.6f}   {sums.max():10.6f}   "
+        lines.append(f"{size:2d}   {fixed(sums.min(), 5):>11}   {fixed(sums.max(), 5):>10}   "
                      f"{np.mean(sums > 1):9.3f}")
     return TextReport(tuple(lines), passed)
 
@@ -266,7 +267,7 @@ def softmax_sum_checks() -> CheckReport:
     """Claim 3 on the random layers: |Σ a_j − 1| within 4 ulps of 1, for every layer."""
     return CheckReport([
         check_values(ulps_from_one(softmax(logits).sum(axis=1)), np.zeros(len(logits)),
-                     kind="absolute", tol=4, name=f"n = {size:2d}: |Σ a_j − 1| in ulps of 1")
+                     kind="ulps", tol=4, name=f"n = {size:2d}: |Σ a_j − 1| in ulps of 1")
         for size, logits in random_layers().items()
     ])
 
@@ -284,9 +285,9 @@ def saturation_table() -> TextReport:
     lines = []
     for value in SATURATION_Z:
         s = float(sigmoid(value))
-        lines.append(f"z = {value:3g}: σ(z) = {s!r:<20} below 1 in float64: {s < 1}")
-    lines.append(f"first float64 z with σ(z) == 1.0: {first_saturated()!r} "
-                 f"(53 ln 2 = {53 * np.log(2):.13f})")
+        lines.append(f"z = {value:3g}: 1 − σ(z) = {number(1 - s):<10} below 1 in float64: {s < 1}")
+    lines.append(f"first float64 z with σ(z) == 1.0: {number(first_saturated(), 6)}… "
+                 f"(53 ln 2 = {number(53 * np.log(2), 6)}…)")
     return TextReport(tuple(lines))
 
 
@@ -348,8 +349,8 @@ def edge_case_checks() -> CheckReport:
     ties = np.array([softmax(np.full(size, 3.7)).sum() for size in TIE_SIZES])
     return CheckReport([
         check_values(ulps_from_one(softmax(np.array(EXTREMES)).sum(axis=1)), np.zeros(3),
-                     kind="absolute", tol=4, name="huge |z|: |Σ a_j − 1| in ulps of 1"),
-        check_values(ulps_from_one(ties), np.zeros(len(ties)), kind="absolute", tol=4,
+                     kind="ulps", tol=4, name="huge |z|: |Σ a_j − 1| in ulps of 1"),
+        check_values(ulps_from_one(ties), np.zeros(len(ties)), kind="ulps", tol=4,
                      name="ties: |Σ a_j − 1| in ulps of 1"),
     ])
 

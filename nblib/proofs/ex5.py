@@ -229,6 +229,7 @@ def difference_checks() -> CheckReport:
     layers, _, _ = samples()
     return CheckReport([
         check_jacobian(softmax, softmax_jacobian, z, floor=1e-4,
+                       resolution=1e-7,
                        name=f"n = {z.size}: a_j(δ_jk − a_k) against central differences")
         for z in layers
     ])
@@ -330,6 +331,7 @@ def consistency_checks() -> CheckReport:
         check_values(softmax_jacobian(batch), np.stack([softmax_jacobian(row) for row in batch]),
                      tol=1e-15, name="batched against one layer at a time"),
         check_values(jacobian_from_activations(softmax(batch)), softmax_jacobian(batch), tol=1e-9,
+                     resolution=1e-13,
                      name="literal a_j(δ_jk − a_k) against softmax_jacobian, unsaturated"),
     ])
 

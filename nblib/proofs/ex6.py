@@ -22,6 +22,7 @@ from nblib.derivation import Derivation
 from nblib.errata import Remark
 from nblib.exercise import Exercise
 from nblib.floats import float_warnings
+from nblib.portable import number, vector
 from nblib.proofs import run_checks
 from nblib.softmax_jacobian import (
     EPS,
@@ -209,8 +210,9 @@ def difference_table() -> TextReport:
     fd_sigmoid = numerical_jacobian(sigmoid, logits)
     fd_softmax = numerical_jacobian(softmax, logits)
     return TextReport(
-        (f"sigmoid layer: largest |off-diagonal entry| = {np.abs(fd_sigmoid[off]).max()}",
-         f"softmax layer: smallest |off-diagonal entry| = {np.abs(fd_softmax[off]).min():.3e}"),
+        (f"sigmoid layer: largest |off-diagonal entry| = {number(np.abs(fd_sigmoid[off]).max())}",
+         f"softmax layer: smallest |off-diagonal entry| = "
+         f"{number(np.abs(fd_softmax[off]).min(), 2)}"),
         bool(np.all(fd_sigmoid[off] == 0) and np.all(fd_softmax[off] != 0)))
 
 
@@ -257,7 +259,7 @@ def underflow() -> TextReport:
     tiny = np.array(TINY)
     before, after = softmax(tiny), softmax(tiny + np.array([NUDGE, 0.0, 0.0]))
     moved = np.count_nonzero(after - before)
-    return TextReport((f"outputs before: {before}  after raising z_1: {after}",
+    return TextReport((f"outputs before: {vector(before)}  after raising z_1: {vector(after)}",
                        f"outputs moved: {moved} of 3"),
                       bool(moved == 2 and before[1] == after[1] == 0.0))
 
@@ -293,6 +295,7 @@ def jacobian_checks() -> CheckReport:
     logits, batch = samples()
     return CheckReport([
         check_jacobian(sigmoid, sigmoid_layer_jacobian, logits, floor=1e-4,
+                       resolution=1e-8,
                        name="sigmoid layer: diag(σ′(z)) against central differences"),
         check_jacobian(softmax, softmax_jacobian, logits, floor=1e-4,
                        name="softmax layer: a_j(δ_jk − a_k) against central differences"),

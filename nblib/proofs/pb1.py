@@ -619,7 +619,7 @@ def network_checks() -> CheckReport:
         net = Network(list(SIZES), cost=cost, seed=SEED)
         f, grad = net.gradient_check_functions(X, Y)
         results.append(check_gradient(
-            f, grad, net.flat_parameters(), tol=1e-6,
+            f, grad, net.flat_parameters(), tol=1e-6, h=1e-4, resolution=1e-7,
             name=f"{_name(cost)}: backprop, all {net.num_parameters} parameters"))
     return CheckReport(results)
 
@@ -633,6 +633,7 @@ def output_layer_checks() -> CheckReport:
         f, formula = output_layer_functions(net, X, Y, cost)
         form = "(1/n) Σ_x a^(L-1)_k (a_j − y_j)" + (" σ′(z_j)" if cost == "quadratic" else "")
         results.append(check_gradient(f, formula, output_parameters(net), tol=1e-6,
+                                      resolution=1e-8,
                                       name=f"{_name(cost)}: ∂C/∂w^L, ∂C/∂b^L = {form}"))
         activations, zs = net.forward(X)
         expected = activations[-1] - Y

@@ -167,6 +167,7 @@ def network_checks() -> CheckReport:
                               name=f"backprop, all {net.num_parameters} parameters")]
     f, formula = output_layer_functions(net, X, Y, "quadratic")
     results.append(check_gradient(f, formula, output_parameters(net), tol=1e-6,
+                                  resolution=1e-8,
                                   name="∂C/∂w^L, ∂C/∂b^L = (1/n) Σ_x a^(L-1)_k (a_j − y_j), "
                                        "(1/n) Σ_x (a_j − y_j)"))
     results.append(check_values(net.output_error(X, Y), net.feedforward(X) - Y, tol=0.0,
@@ -339,7 +340,8 @@ def learning_curve_checks() -> CheckReport:
                                       output=output, cost="quadratic")
         reference = net.train(DATA_X, DATA_Y, 300, DATA_X.shape[1], 0.5, seed=0).cost
         results.append(check_values(descend(start, output, 0.5, 300).cost, reference,
-                                    tol=1e-12, name=f"{output} output, z0 = 6, η = 0.5: "
+                                    tol=1e-12, resolution=1e-13,
+                                               name=f"{output} output, z0 = 6, η = 0.5: "
                                     "learning curve against Network.train"))
     curves = learning_curves(6.0, 0.5, 50)
     linear, sigmoid = curves["linear"].cost, curves["sigmoid"].cost

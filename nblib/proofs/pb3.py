@@ -23,6 +23,7 @@ from nblib.checks import (
 )
 from nblib.derivation import Derivation
 from nblib.exercise import Exercise
+from nblib.portable import fixed, number
 from nblib.single_neuron import (
     WeightedInput,
     combine_checks,
@@ -210,12 +211,12 @@ def pair(seed: int = 8) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
 def show_pair() -> None:
     """Print the two inputs, their z and both costs' gradients of w₁ with their ratio."""
     w_pair, x_pair, x_moved, b_pair = pair()
-    print(f"x  = {np.array2string(x_pair, precision=4)}   z = {w_pair @ x_pair + b_pair:.15f}")
-    print(f"x′ = {np.array2string(x_moved, precision=4)}   z = {w_pair @ x_moved + b_pair:.15f}")
+    for label, x in (("x ", x_pair), ("x′", x_moved)):
+        print(f"{label} = {np.array2string(x, precision=4)}   z = {number(w_pair @ x + b_pair, 6)}")
     for cost in COSTS:
         g, g_moved = (weight_gradient(w_pair, v, b_pair, 0.0, cost) for v in (x_pair, x_moved))
-        print(f"{cost:>13}: ∂C/∂w₁ at x {g[0]:+.6e}, at x′ {g_moved[0]:+.6e}, "
-              f"ratio {g_moved[0] / g[0]:.12f}")
+        print(f"{cost:>13}: ∂C/∂w₁ at x {number(g[0], 4)}, at x′ {number(g_moved[0], 4)}, "
+              f"ratio {fixed(g_moved[0] / g[0], 5)}")
 
 
 def pair_checks() -> CheckReport:
@@ -228,9 +229,11 @@ def pair_checks() -> CheckReport:
               for x in (x_pair, x_moved)]
         results += [
             check_values(at[1][0] / at[0][0], x_moved[0] / x_pair[0], tol=1e-6,
+                         resolution=1e-8,
                          name=f"claim 3: finite-difference ratio of ∂C/∂w₁ at x′ and x "
                               f"is x′₁/x₁ ({cost})"),
             check_values(at[1][2:], at[0][2:], tol=1e-6,
+                         resolution=1e-9,
                          name=f"claim 3: inputs 3–5 unmoved, their gradients unchanged ({cost})"),
         ]
     return CheckReport(results)
@@ -253,7 +256,7 @@ def family_checks(seed: int = 9) -> CheckReport:
             for s in np.linspace(-2, 2, 9):
                 x_s = x_f + s * v
                 errors.append(check_values(weight_gradient(w_f, x_s, b_f, 0.0, cost),
-                                           factor * x_s, tol=1e-12, name=cost))
+                                           factor * x_s, tol=1e-12, resolution=1e-14, name=cost))
         results.append(combine_checks(
             errors, name=f"claim 2: one G for a whole family with one z, saturated ones "
                          f"included ({cost})"))

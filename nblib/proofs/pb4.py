@@ -20,6 +20,7 @@ from nblib.derivation import Derivation
 from nblib.errata import Remark
 from nblib.exercise import Exercise
 from nblib.floats import float_warnings
+from nblib.portable import vector
 from nblib.softmax_layer import inverse_softmax, named, named_symbol, same_summation_index
 
 n = sp.Symbol("n", integer=True, positive=True)  # the number of neurons
@@ -224,11 +225,10 @@ def underflow() -> None:
     """Print a = softmax(z) for z with a subnormal and an underflowed output, ln a, ln a − z."""
     outputs = softmax(EDGE)
     ln_a, warned = float_warnings(np.log, outputs)
-    with np.printoptions(precision=6):
-        print("z          =", EDGE)
-        print("a          =", outputs)
-        print("ln a       =", ln_a, warned)
-        print("ln a − z   =", ln_a - EDGE)
+    print("z          =", vector(EDGE))
+    print("a          =", vector(outputs))
+    print("ln a       =", vector(ln_a), warned)
+    print("ln a − z   =", vector(ln_a - EDGE))
 
 
 def refusal() -> None:
@@ -241,10 +241,9 @@ def refusal() -> None:
 
 def stable_logs() -> None:
     """Print log_softmax(z) − z for the underflow example and for |z| = 1e300, with warnings."""
-    with np.printoptions(precision=6):
-        for label, values in (("z as above", EDGE), ("huge |z|  ", HUGE)):
-            logs, warned = float_warnings(log_softmax, values)
-            print(f"{label}: log_softmax(z) − z = {logs - values} {warned}")
+    for label, values in (("z as above", EDGE), ("huge |z|  ", HUGE)):
+        logs, warned = float_warnings(log_softmax, values)
+        print(f"{label}: log_softmax(z) − z = {vector(logs - values)} {warned}")
 
 
 def log_softmax_checks() -> CheckReport:
@@ -252,6 +251,7 @@ def log_softmax_checks() -> CheckReport:
     logs, huge_logs = log_softmax(EDGE), log_softmax(HUGE)
     return CheckReport([
         check_values(logs - EDGE, np.full(4, logs[0] - EDGE[0]), kind="absolute", tol=1e-12,
+                     resolution=1e-13,
                      name="log-softmax: ln a − z is one constant, underflowed outputs included "
                           "(float spacing at 800 is 1.1e-13)"),
         check_values(huge_logs - HUGE, np.full(3, -1e300), tol=0.0,

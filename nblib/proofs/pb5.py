@@ -277,6 +277,7 @@ def gradient_checks(seed: int = 81) -> CheckReport:
         # |z| ≈ 1200 is rounded to 2.3e-13, so the relative step is 1e-4, not 1e-6.
         results += check_layer_gradients(W_SAT, B_SAT, X_SAT, target, tol=TOL, h=1e-4,
                                          floor=FLOOR,
+                                         resolution=1e-8,
                                          name=f"saturated layer, {label} target ỹ = {target + 1}")
     for target in (0, 1):
         results.append(check_gradient(

@@ -340,6 +340,7 @@ def network_checks() -> CheckReport:
                              (BOOK_SLOW, BOOK_PAGE_ETA, "cross_entropy")):
         ours = descend(*start, eta, 300, rule).output
         results.append(check_values(ours, _network_run(*start, eta, rule), tol=1e-13,
+                                    resolution=1e-14,
                                     name=f"{RULE_NAMES[rule]}, w = {start[0]}, b = {start[1]}, "
                                          f"η = {eta}: outputs against Network.train"))
     return CheckReport(results)

@@ -13,15 +13,6 @@ REQUIRED = os.environ.get("NNADL_REQUIRE_BROWSER") == "1"
 SKIP_REASON = f"browser tests skipped: no Chromium at {CHROMIUM} (apt-get install chromium)"
 
 
-def pytest_report_header(config):
-    """One clear line at the top of the run saying whether the browser tests will run."""
-    if chromium_available():
-        return f"browser tests: Chromium at {CHROMIUM}"
-    if REQUIRED:
-        return f"browser tests: REQUIRED but no Chromium at {CHROMIUM}"
-    return SKIP_REASON
-
-
 def pytest_collection_modifyitems(config, items):
     """Skip the browser tests when Chromium is missing, unless CI requires them.
 
