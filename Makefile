@@ -15,7 +15,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export OPENBLAS_NUM_THREADS := 1
 
 NBVAL_FLAGS := --nbval --nbval-current-env --nbval-cell-timeout=300
-XDIST_FLAGS := -n 2 --dist loadfile
+XDIST_FLAGS := -n 2 --dist loadfile --no-loadscope-reorder
 LAB_NOTEBOOK := notebooks/00_index.ipynb
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 

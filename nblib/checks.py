@@ -21,20 +21,23 @@ import numpy as np
 from nblib.validation import as_float_array, as_scalar, require_same_shape
 
 __all__ = [
+    "KINDS",
     "CheckReport",
     "CheckResult",
     "check_gradient",
     "check_jacobian",
     "check_values",
+    "describe_bound",
     "numerical_gradient",
     "numerical_jacobian",
     "relative_error",
 ]
 
+#: What a check's error can measure, named in its report line.
+KINDS = ("relative", "absolute", "ulps")
+
 #: Default magnitude below which :func:`relative_error` stops dividing by the values.
 DEFAULT_FLOOR = 1e-12
-
-_KINDS = ("relative", "absolute", "ulps")
 
 
 # --------------------------------------------------------------------------- differences
@@ -268,7 +271,7 @@ def relative_error(
 # --------------------------------------------------------------------------- results
 
 
-def _describe_bound(value: float) -> str:
+def describe_bound(value: float) -> str:
     """A stated bound or tolerance: ``"1e-08"``, ``"0.000244"``, ``"4"`` (constants, not
     measurements, so they may show any digits they have)."""
     if float(value).is_integer():
@@ -318,8 +321,8 @@ class CheckResult:
         func = "CheckResult"
         if not isinstance(self.name, str):
             raise TypeError(f"{func}: argument 'name' must be a str (got {self.name!r})")
-        if self.kind not in _KINDS:
-            raise ValueError(f"{func}: argument 'kind' must be one of {_KINDS} (got {self.kind!r})")
+        if self.kind not in KINDS:
+            raise ValueError(f"{func}: argument 'kind' must be one of {KINDS} (got {self.kind!r})")
         error = self.worst_error
         is_number = isinstance(error, float | int | np.floating | np.integer)
         if isinstance(error, bool) or not (is_number and error >= 0):
@@ -365,12 +368,12 @@ class CheckResult:
             if self.passed:
                 return f"{kind} 0{unit}, as exact as required"
             return f"worst {kind} {self.worst_error:.2g}{unit}, where 0 is required"
-        tolerance = f"{_describe_bound(self.tolerance)}{unit}"
+        tolerance = f"{describe_bound(self.tolerance)}{unit}"
         if not self.passed:
             return f"worst {kind} {self.worst_error:.2g}{unit}, over the tolerance {tolerance}"
         if self.resolution is None:
             return f"worst {kind} within the tolerance {tolerance}"
-        bound = f"{_describe_bound(self.resolution)}{unit}"
+        bound = f"{describe_bound(self.resolution)}{unit}"
         if self.within_bound:
             return f"worst {kind} < {bound}, tolerance {tolerance}"
         # Passed, but not as well as the author stated: printed with its digits, which the
@@ -548,8 +551,8 @@ def check_values(
     """
     func = "check_values"
     tol = _tolerance(tol, func)
-    if kind not in _KINDS:
-        raise ValueError(f"{func}: argument 'kind' must be one of {_KINDS} (got {kind!r})")
+    if kind not in KINDS:
+        raise ValueError(f"{func}: argument 'kind' must be one of {KINDS} (got {kind!r})")
     actual = as_float_array(actual, "actual", func=func)
     expected = as_float_array(expected, "expected", func=func)
     require_same_shape(actual, expected, ("actual", "expected"), func=func)

@@ -59,7 +59,8 @@ def number(x: Any, digits: int = 4) -> str:
     """A computed float with ``digits`` significant digits (``format(x, ".4g")``).
 
     Integers and exactly integral floats below 2⁵³ print as integers; ``inf`` and ``nan``
-    as themselves.
+    as themselves. Subnormal floats (below 2.2e-308) hold only a few bits; the boundary
+    check is relative, so they are shown as computed.
 
     Raises
     ------

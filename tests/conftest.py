@@ -22,3 +22,23 @@ def pytest_report_header(config):
     cpus = unavailable() or (f"CPU-setting passes: strict nbval also under "
                              f"{' and '.join(SETTINGS)} (tests/cpu_settings.py)")
     return [browser, cpus]
+
+
+# xdist hands out one test file at a time, in collection order (the Makefile turns off its
+# reordering, which sorts files by their number of tests and would start these one-test,
+# minute-long files last). Longest first, alternating CPU-bound passes with browser modules
+# that wait on other processes; the short files then fill in the end.
+LONGEST_FIRST = (
+    "tests/test_cpu_avx2.py",
+    "tests/browser/test_run_all.py",
+    "tests/test_cpu_baseline.py",
+    "tests/browser/test_trusted_widgets.py",
+    "tests/browser/test_pictures_before_running.py",
+    "tests/browser/test_temperature.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Put the longest test files first (a stable sort: the rest keep their order)."""
+    rank = {path: i for i, path in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))

@@ -81,9 +81,11 @@ def probe(setting: CpuSetting) -> dict:
 
 
 def run_nbval(setting: CpuSetting) -> subprocess.CompletedProcess:
-    """Strict nbval over every notebook, in one process, under the setting."""
+    """Strict nbval over every notebook under the setting, on two workers: the main run's
+    other worker spends much of its time waiting on the browser, so the cores have room."""
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:xdist", *NBVAL, "notebooks"],
+        [sys.executable, "-m", "pytest", "-q", "-n", "2", "--dist", "loadfile", *NBVAL,
+         "notebooks"],
         cwd=ROOT, env=clean_env(setting), capture_output=True, text=True, timeout=1200)
 
 

@@ -70,15 +70,15 @@ def test_tally_counts_what_it_ran(only_fake):
     (row,) = tally.rows
     assert (row.derivations, row.steps, row.source_errors) == (2, 4, 1)
     assert (row.checks, row.failed) == (3, 0)
-    # b states a bound equal to its tolerance, a one 100 times smaller, c is exact: b is
-    # shown. The row is built from stated constants, so every CPU shows the same text.
-    assert row.worst.name == "b" and row.worst_text() == "< 1e-08 absolute (tol 1e-08)"
+    # One exact check, and the loosest tolerance of each kind: constants, not measurements.
+    assert row.tolerance_text() == "1 exact · 1e-09 relative · 1e-08 absolute"
     assert tally.steps == 4 and tally.checks == 3 and tally.failed == 0
     assert (tally.proved, tally.source_errors) == (3, 1)
     assert tally.headline() == ("4 derivation steps machine-checked: 3 proved (✓) and 1 line "
                                 "of the sources shown wrong (✗); 3 numeric checks run, 0 failed")
     table = tally._repr_markdown_()
-    assert f"[01 · ex1]({only_fake.filename}) | 2 | 3 | 1 | 3/3 passed" in table
+    assert (f"[01 · ex1]({only_fake.filename}) | 2 | 3 | 1 | 3/3 passed | "
+            "1 exact · 1e-09 relative · 1e-08 absolute |") in table
     assert "| **total** | 2 | 3 | 1 | 3/3 passed | |" in table
 
 

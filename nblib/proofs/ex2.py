@@ -181,8 +181,8 @@ def show_textbook_breakdown(target: float) -> None:
     targets = np.full_like(zs, target)
     textbook, warnings = float_warnings(textbook_cross_entropy, sigmoid(zs), targets)
     for z_value, raw, stable in zip(zs, textbook, cross_entropy_from_z(zs, targets), strict=True):
-        print(f"z = {number(z_value, 6):<10}  textbook {number(raw):<12}  "
-              f"from z {number(stable)}")
+        print(f"z = {number(z_value, 6):<10}  textbook {number(raw, 6):<12}  "
+              f"from z {number(stable, 6)}")
     print("warnings:", warnings)
 
 

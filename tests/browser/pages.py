@@ -47,22 +47,46 @@ def explorer_count(path) -> int:
     )
 
 
+# Opens a notebook in the JupyterLab already loaded in the page (a reload costs seconds).
+OPEN_IN_APP = """async (path) => {
+  const widget = await window.jupyterapp.commands.execute('docmanager:open', {path});
+  await widget.context.ready;
+  window.jupyterapp.shell.activateById(widget.id);
+}"""
+
+# Closes every document without asking to save: the lab serves a copy of the book.
+DISCARD_ALL = """() => {
+  for (const widget of Array.from(window.jupyterapp.shell.widgets('main'))) widget.dispose();
+}"""
+
+READY = ("() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
+         " && window.jupyterapp.shell.currentWidget.context"
+         " && window.jupyterapp.shell.currentWidget.context.isReady")
+
+
+def _lab_loaded(page, lab) -> bool:
+    return (page.url.startswith(f"http://127.0.0.1:{lab.port}/lab")
+            and page.evaluate("() => Boolean(window.jupyterapp)"))
+
+
 def open_notebook(page, lab, name: str) -> None:
-    """Open a notebook in a fresh lab page and wait until its outputs are rendered."""
-    page.goto(lab.url(name))
+    """Open a notebook and wait until its outputs are rendered.
+
+    The first call loads JupyterLab with the notebook; later calls on the same page open the
+    next notebook inside the running app, which is what a reader does and saves a reload.
+    """
+    if _lab_loaded(page, lab):
+        page.evaluate(DISCARD_ALL)
+        page.evaluate(OPEN_IN_APP, name)
+    else:
+        page.goto(lab.url(name))
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-    page.wait_for_function(
-        "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
-        " && window.jupyterapp.shell.currentWidget.context"
-        " && window.jupyterapp.shell.currentWidget.context.isReady",
-        timeout=60_000,
-    )
+    page.wait_for_function(READY, timeout=60_000)
 
 
 def close_and_shut_down(page, lab) -> None:
     """Close the notebook without saving and stop every kernel, so runs stay independent."""
-    page.evaluate("() => window.jupyterapp.commands.execute('running:kernels-shut-down-all')"
-                  " .catch(() => null)")
+    page.evaluate(DISCARD_ALL)
     for kernel in lab.api("/api/kernels"):
         lab.delete(f"/api/kernels/{kernel['id']}")
 
