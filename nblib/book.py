@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import importlib.util
 from dataclasses import dataclass
-from pathlib import Path
 from types import ModuleType
 
 from nblib.checks import KINDS, CheckResult, describe_bound
 from nblib.proofs import derivations, load, run_checks
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 SOURCES = {
     "chapter 3": "worked solutions to Chapter 3 (cross-entropy and softmax sections)",
     "backprop": "derivation of backpropagation with softmax outputs and cross-entropy cost",

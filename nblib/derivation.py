@@ -10,8 +10,9 @@ correction.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 import sympy as sp
 
@@ -43,7 +44,7 @@ def _latex(expr: sp.Basic | str) -> str:
     return expr if isinstance(expr, str) else sp.latex(expr)
 
 
-def _text(reason: str) -> str:
+def latex_text(reason: str) -> str:
     """A reason as LaTeX: plain words in ``\\text{}``, ``$…$`` segments kept as mathematics."""
     parts = reason.split("$")
     if len(parts) % 2 == 0:
@@ -137,7 +138,7 @@ class Derivation:
                 f"{self._label(reason)} does not follow from the line before it:\n"
                 f"  previous: {sp.sstr(self.current)}\n  this:     {sp.sstr(expr)}\n"
                 f"  residual (this − previous): {sp.sstr(verdict.residual)}\n"
-                f"  counterexample: {_point(verdict)}"
+                f"  counterexample: {counterexample_text(verdict)}"
             )
         if verdict.status == "undecided":
             raise StepError(f"{self._label(reason)} could not be decided: {verdict.note}")
@@ -190,18 +191,19 @@ class Derivation:
             left = _latex(self.lhs) if (i == 0 and self.lhs is not None) else ""
             mark = ""
             if s.source_error:
-                mark = (CROSS + r"\ " + _text("off by ") + r"\;" + sp.latex(s.verdict.residual))
+                mark = (CROSS + r"\ " + latex_text("off by ") + r"\;"
+                        + sp.latex(s.verdict.residual))
             elif s.verdict is not None:
                 mark = CHECK
             rel = "&=" if (i > 0 or self.lhs is not None) else "&"
-            reason = _text(s.reason) if s.reason else ""
+            reason = latex_text(s.reason) if s.reason else ""
             rows.append(f"{left} {rel} {sp.latex(s.expr)} && {reason} && {mark}")
         body = r"\\ ".join(rows)
         out = r"$$\begin{aligned}" + body + r"\end{aligned}$$"
         if self.title:
             out = r"$\textbf{" + self.title.replace("&", r"\&") + "}$\n\n" + out
         if self.assumptions:
-            out += "\n\n$" + _text("Assumptions: " + self.assumptions) + "$"
+            out += "\n\n$" + latex_text("Assumptions: " + self.assumptions) + "$"
         return out
 
     def __str__(self) -> str:
@@ -213,7 +215,7 @@ class Derivation:
             line = f"{rel}{sp.sstr(s.expr)}{note} {s.mark}".rstrip()
             if s.source_error:
                 residual = sp.sstr(s.verdict.residual)
-                line += f"  off by {residual}; counterexample {_point(s.verdict)}"
+                line += f"  off by {residual}; counterexample {counterexample_text(s.verdict)}"
             lines.append(line)
         if self.assumptions:
             lines.append(f"Assumptions: {self.assumptions}")
@@ -228,7 +230,7 @@ class Derivation:
         printer.text(str(self))
 
 
-def _point(verdict: Verdict) -> str:
+def counterexample_text(verdict: Verdict) -> str:
     """A counterexample as text: the symbol values and the two sides' values there."""
     if not verdict.counterexample:
         return "none"
@@ -236,3 +238,29 @@ def _point(verdict: Verdict) -> str:
     if verdict.values is None:
         return where
     return f"{where} gives {verdict.values[0]:.6g} before, {verdict.values[1]:.6g} after"
+
+
+@dataclass(frozen=True)
+class Remark:
+    """An imprecise claim of a source, with the checks that show what actually holds.
+
+    ``evidence`` holds displayable results: derivations, check reports or plain text.
+    """
+
+    notebook: str
+    where: str
+    source_says: str
+    what_holds: str
+    evidence: Sequence[Any] = field(default_factory=tuple)
+
+    def _repr_markdown_(self) -> str:
+        return (f"**{self.where}**. The source says: {self.source_says} "
+                f"What holds: {self.what_holds}")
+
+    def __str__(self) -> str:
+        return f"{self.where}\n  source says: {self.source_says}\n  holds: {self.what_holds}"
+
+    __repr__ = __str__
+
+    def _repr_pretty_(self, printer, cycle: bool) -> None:
+        printer.text(str(self))

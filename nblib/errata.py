@@ -9,14 +9,20 @@ a proof module lists in ``REMARKS``, each carrying the check that shows it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 import sympy as sp
 
 from nblib.book import BOOK, SOURCES, Entry, proofs_of
-from nblib.derivation import CHECK, CROSS, Derivation, Step, _point, _text
+from nblib.derivation import (
+    CHECK,
+    CROSS,
+    Derivation,
+    Remark,
+    Step,
+    counterexample_text,
+    latex_text,
+)
 from nblib.proofs import derivations
 
 
@@ -38,13 +44,14 @@ class Erratum:
     def _repr_latex_(self) -> str:
         residual = sp.latex(self.wrong.verdict.residual)
         rows = [
-            rf"& {sp.latex(self.previous)} && {_text('the line before, checked')} && {CHECK}",
-            rf"&= {sp.latex(self.wrong.expr)} && {_text(self.wrong.reason)} && {CROSS}\;"
-            + _text("off by ") + rf"\; {residual}",
-            rf"&= {sp.latex(self.correction.expr)} && {_text(self.correction.reason)} && {CHECK}",
+            rf"& {sp.latex(self.previous)} && {latex_text('the line before, checked')} && {CHECK}",
+            rf"&= {sp.latex(self.wrong.expr)} && {latex_text(self.wrong.reason)} && {CROSS}\;"
+            + latex_text("off by ") + rf"\; {residual}",
+            rf"&= {sp.latex(self.correction.expr)} && {latex_text(self.correction.reason)} "
+            rf"&& {CHECK}",
         ]
-        title = _text(self.where)
-        counter = _text("counterexample: " + _point(self.wrong.verdict))
+        title = latex_text(self.where)
+        counter = latex_text("counterexample: " + counterexample_text(self.wrong.verdict))
         return (rf"$\textbf{{{self.entry.title}}}\quad {title}$" + "\n\n"
                 + r"$$\begin{aligned}" + r"\\ ".join(rows) + r"\end{aligned}$$" + "\n\n"
                 + f"${counter}$")
@@ -54,34 +61,8 @@ class Erratum:
                 f"  before:     {sp.sstr(self.previous)}\n"
                 f"  source:     {sp.sstr(self.wrong.expr)}  ✗ off by "
                 f"{sp.sstr(self.wrong.verdict.residual)}\n"
-                f"  counterexample: {_point(self.wrong.verdict)}\n"
+                f"  counterexample: {counterexample_text(self.wrong.verdict)}\n"
                 f"  corrected:  {sp.sstr(self.correction.expr)}  ✓")
-
-    __repr__ = __str__
-
-    def _repr_pretty_(self, printer, cycle: bool) -> None:
-        printer.text(str(self))
-
-
-@dataclass(frozen=True)
-class Remark:
-    """An imprecise claim of a source, with the checks that show what actually holds.
-
-    ``evidence`` holds displayable results: derivations, check reports or plain text.
-    """
-
-    notebook: str
-    where: str
-    source_says: str
-    what_holds: str
-    evidence: Sequence[Any] = field(default_factory=tuple)
-
-    def _repr_markdown_(self) -> str:
-        return (f"**{self.where}**. The source says: {self.source_says} "
-                f"What holds: {self.what_holds}")
-
-    def __str__(self) -> str:
-        return f"{self.where}\n  source says: {self.source_says}\n  holds: {self.what_holds}"
 
     __repr__ = __str__
 

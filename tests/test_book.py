@@ -9,8 +9,7 @@ import sympy as sp
 
 from nblib import book, errata
 from nblib.checks import CheckReport, check_values
-from nblib.derivation import Derivation
-from nblib.errata import Remark
+from nblib.derivation import Derivation, Remark
 
 z = sp.symbols("z", real=True)
 SIG = 1 / (1 + sp.exp(-z))

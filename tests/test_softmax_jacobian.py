@@ -13,8 +13,7 @@ import sympy as sp
 
 from nblib.activations import sigmoid_prime, softmax
 from nblib.checks import numerical_jacobian
-from nblib.derivation import Derivation, StepError
-from nblib.errata import Remark
+from nblib.derivation import Derivation, Remark, StepError
 from nblib.floats import float_warnings
 from nblib.proofs import ex4, ex5, ex6
 from nblib.softmax_jacobian import (

@@ -11,7 +11,7 @@ import sympy as sp
 
 from nblib import Derivation, StepError, log_softmax, softmax
 from nblib.checks import numerical_gradient
-from nblib.errata import Remark
+from nblib.derivation import Remark
 from nblib.proofs import pb4, pb5, pb6
 from nblib.softmax_layer import (
     check_layer_gradients,

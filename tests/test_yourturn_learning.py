@@ -10,7 +10,6 @@ gets a message, and Show next step walks the worked proof to the target.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from types import ModuleType
 
 import mpmath
@@ -21,8 +20,7 @@ import sympy as sp
 from nblib.exercise import Exercise, evaluated
 from nblib.proofs import pb1, pb2, slowdown
 from nblib.yourturn import Feedback, YourTurn, parse_line
-
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+from tests.notebooks import NOTEBOOK_DIR
 
 
 @dataclass(frozen=True)
@@ -115,7 +113,7 @@ def value_at(expr: sp.Expr, exercise: Exercise, point: dict[str, float]) -> mpma
 
 @pytest.fixture(scope="module")
 def notebooks() -> dict[str, nbformat.NotebookNode]:
-    return {case.notebook: nbformat.read(NOTEBOOKS / case.notebook, as_version=4)
+    return {case.notebook: nbformat.read(NOTEBOOK_DIR / case.notebook, as_version=4)
             for case in CASES}
 
 

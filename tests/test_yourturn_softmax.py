@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from types import ModuleType
 
 import mpmath
@@ -20,8 +19,8 @@ from nblib.derivation import Derivation
 from nblib.proofs import ex4, ex5, ex6
 from nblib.softmax_jacobian import LAYER3_NAMES, LAYER3_Z, Z, layer3_a
 from nblib.yourturn import YourTurn, parse_line
+from tests.notebooks import NOTEBOOK_DIR
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 z1, z2, z3 = LAYER3_Z
 S = sp.exp(z1) + sp.exp(z2) + sp.exp(z3)  # the denominator of every a_j
 
@@ -347,7 +346,7 @@ def test_clear_resets_everything(make, key):
 # The notebooks ------------------------------------------------------------------------------
 def your_turn_cells(key: str) -> tuple[str, str, list]:
     """The notebook's "### Your turn" markdown, the cell after it, and all its cells."""
-    nb = nbformat.read(NOTEBOOKS / CASES[key].notebook, as_version=4)
+    nb = nbformat.read(NOTEBOOK_DIR / CASES[key].notebook, as_version=4)
     (i,) = [i for i, c in enumerate(nb.cells)
             if c.cell_type == "markdown" and c.source.startswith("### Your turn")]
     return nb.cells[i].source, nb.cells[i + 1].source, nb.cells

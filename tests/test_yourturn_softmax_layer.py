@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
 
 import mpmath
 import pytest
@@ -21,8 +20,7 @@ from nblib.exercise import Exercise
 from nblib.proofs import bp, pb4, pb5, pb6
 from nblib.softmax_layer import named, named_symbol
 from nblib.yourturn import YourTurn, parse_line
-
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+from tests.notebooks import NOTEBOOK_DIR
 
 
 @dataclass(frozen=True)
@@ -197,7 +195,7 @@ def value_at(expr: sp.Expr, point: dict[str, float], exercise: Exercise) -> mpma
 
 
 def your_turn_markdown(case: Case) -> str:
-    cells = json.loads((NOTEBOOKS / case.notebook).read_text())["cells"]
+    cells = json.loads((NOTEBOOK_DIR / case.notebook).read_text())["cells"]
     texts = ["".join(c["source"]) for c in cells if c["cell_type"] == "markdown"]
     return next(t for t in texts if t.startswith("### Your turn"))
 
@@ -241,7 +239,7 @@ def test_the_notebook_shows_the_box_and_its_examples(case):
     markdown = your_turn_markdown(case)
     for example in case.examples:
         assert f"`{example}`" in markdown
-    cells = json.loads((NOTEBOOKS / case.notebook).read_text())["cells"]
+    cells = json.loads((NOTEBOOK_DIR / case.notebook).read_text())["cells"]
     sources = ["".join(c["source"]) for c in cells]
     assert f"YourTurn({case.exercise.id}.EXERCISE)" in sources
     assert any("from nblib.yourturn import YourTurn" in s for s in sources)

@@ -18,8 +18,7 @@ import sympy as sp
 from nblib.activations import sigmoid
 from nblib.checks import CheckReport, check_values, numerical_derivative
 from nblib.costs import cross_entropy, cross_entropy_from_z
-from nblib.derivation import Derivation
-from nblib.errata import Remark
+from nblib.derivation import Derivation, Remark
 from nblib.exercise import Exercise
 from nblib.floats import float_warnings
 from nblib.portable import error, number

@@ -17,8 +17,7 @@ import sympy as sp
 
 from nblib.checks import CheckReport, check_values, numerical_derivative
 from nblib.costs import binary_entropy, cross_entropy
-from nblib.derivation import Derivation
-from nblib.errata import Remark
+from nblib.derivation import Derivation, Remark
 from nblib.exercise import Exercise
 from nblib.single_neuron import (
     Equivalence,

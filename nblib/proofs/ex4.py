@@ -20,8 +20,7 @@ import sympy as sp
 
 from nblib.activations import sigmoid, softmax
 from nblib.checks import CheckReport, check_values
-from nblib.derivation import Derivation
-from nblib.errata import Remark
+from nblib.derivation import Derivation, Remark
 from nblib.exercise import Exercise
 from nblib.floats import float_warnings
 from nblib.portable import fixed, number

@@ -20,8 +20,7 @@ import sympy as sp
 
 from nblib.activations import softmax
 from nblib.checks import CheckReport, check_jacobian, check_values, numerical_jacobian
-from nblib.derivation import Derivation
-from nblib.errata import Remark
+from nblib.derivation import Derivation, Remark
 from nblib.exercise import Exercise
 from nblib.proofs import run_checks
 from nblib.softmax_jacobian import (

@@ -18,8 +18,7 @@ import sympy as sp
 
 from nblib.activations import sigmoid, softmax
 from nblib.checks import CheckReport, check_jacobian, check_values, numerical_jacobian
-from nblib.derivation import Derivation
-from nblib.errata import Remark
+from nblib.derivation import Derivation, Remark
 from nblib.exercise import Exercise
 from nblib.floats import float_warnings
 from nblib.portable import number, vector

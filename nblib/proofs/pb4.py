@@ -16,8 +16,7 @@ import sympy as sp
 
 from nblib.activations import log_softmax, softmax
 from nblib.checks import CheckReport, check_values
-from nblib.derivation import Derivation
-from nblib.errata import Remark
+from nblib.derivation import Derivation, Remark
 from nblib.exercise import Exercise
 from nblib.floats import float_warnings
 from nblib.portable import vector

@@ -25,8 +25,7 @@ from nblib.checks import (
     check_jacobian,
     check_values,
 )
-from nblib.derivation import Derivation
-from nblib.errata import Remark
+from nblib.derivation import Derivation, Remark
 from nblib.exercise import Exercise
 from nblib.floats import float_warnings
 from nblib.portable import vector
