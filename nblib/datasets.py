@@ -44,13 +44,24 @@ def _nonnegative(value: Any, name: str, func: str) -> float:
 
 
 def one_hot(labels: Any, classes: int) -> np.ndarray:
-    """Targets of shape (classes, m): column i is 1 in row ``labels[i]`` and 0 elsewhere."""
+    """Desired outputs y with a 1 at each label (counting from 0) and 0 elsewhere.
+
+    One label gives the vector of shape (classes,), e.g. ``one_hot(2, 4)`` is
+    ``[0, 0, 1, 0]``; a 1-d array of m labels gives the targets of shape (classes, m),
+    column i for ``labels[i]``.
+    """
     func = "one_hot"
     classes = _count(classes, "classes", func, 1)
+    if np.ndim(labels) == 0:
+        label = _count(labels, "labels", func, 0)
+        if label >= classes:
+            raise ValueError(f"{func}: argument 'labels' must lie in 0..{classes - 1} "
+                             f"(got {label})")
+        return np.eye(classes)[label]
     arr = np.asarray(labels)
     if arr.ndim != 1 or arr.dtype.kind not in "iu":
-        raise TypeError(f"{func}: argument 'labels' must be a 1-d array of integers "
-                        f"(got dtype {arr.dtype}, shape {arr.shape})")
+        raise TypeError(f"{func}: argument 'labels' must be an integer or a 1-d array of "
+                        f"integers (got dtype {arr.dtype}, shape {arr.shape})")
     if arr.size and (arr.min() < 0 or arr.max() >= classes):
         raise ValueError(f"{func}: argument 'labels' must lie in 0..{classes - 1} "
                          f"(got min {arr.min()}, max {arr.max()})")

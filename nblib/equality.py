@@ -114,6 +114,14 @@ def evaluated(expr: sp.Expr) -> sp.Expr:
     return expr.doit()
 
 
+def reevaluated(expr: sp.Basic) -> sp.Basic:
+    """``expr`` rebuilt with SymPy's automatic evaluation on, undoing ``sp.evaluate(False)``
+    (unlike :func:`evaluated`, nothing is carried out: derivatives and sums stay)."""
+    if not expr.args:
+        return expr
+    return expr.func(*(reevaluated(arg) for arg in expr.args))
+
+
 def concrete(expr: sp.Expr, integers: Mapping[sp.Symbol, int] | None = None) -> sp.Expr:
     """Replace undefined functions by stand-ins and integer symbols by values, then ``doit``."""
     return _concrete(expr, tuple(sorted((integers or {}).items(), key=str)))

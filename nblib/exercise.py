@@ -15,7 +15,7 @@ from types import MappingProxyType
 import sympy as sp
 
 from nblib.derivation import Derivation
-from nblib.equality import Domain
+from nblib.equality import Domain, reevaluated
 
 
 def _fail(name: str, problem: str, error: type[Exception] = ValueError) -> Exception:
@@ -158,14 +158,7 @@ class Exercise:
         expr = sp.sympify(expr)
         if expr.has(sp.Derivative):
             return False
-        return sp.expand(evaluated(expr) - evaluated(self.target)) == 0
-
-
-def evaluated(expr: sp.Basic) -> sp.Basic:
-    """``expr`` rebuilt with SymPy's automatic evaluation (undoes ``evaluate(False)``)."""
-    if not expr.args:
-        return expr
-    return expr.func(*(evaluated(a) for a in expr.args))
+        return sp.expand(reevaluated(expr) - reevaluated(self.target)) == 0
 
 
 def _variables(expr: sp.Basic) -> set[sp.Basic]:

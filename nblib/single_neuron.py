@@ -28,7 +28,7 @@ from nblib.activations import sigmoid, sigmoid_prime
 from nblib.checks import CheckResult
 from nblib.costs import cross_entropy, cross_entropy_from_z, quadratic_cost
 from nblib.derivation import CHECK, Derivation, StepError
-from nblib.equality import Domain
+from nblib.equality import Domain, reevaluated
 from nblib.validation import (
     as_float_array,
     as_scalar,
@@ -797,7 +797,7 @@ class Positivity(Derivation):
     def __init__(self, expr: sp.Expr, unit_symbols: Iterable[sp.Symbol], *, lhs: str = "") -> None:
         self.label = lhs
         with sp.evaluate(True):  # the checks need SymPy's automatic simplification
-            self.expr = _evaluated(sp.sympify(expr))
+            self.expr = reevaluated(sp.sympify(expr))
             self.unit = unit_interval_substitution(unit_symbols)
             self.form, sign = _sign_on_unit_interval(self.expr, self.unit)
             if sign != "positive":
@@ -831,10 +831,3 @@ class Positivity(Derivation):
         return f"{sp.sstr(self.expr)} = {sp.sstr(self.form)} > 0 ✓"
 
     __repr__ = __str__
-
-
-def _evaluated(expr: sp.Basic) -> sp.Basic:
-    """Rebuild an expression made under ``sp.evaluate(False)`` with evaluation switched on."""
-    if not expr.args:
-        return expr
-    return expr.func(*(_evaluated(arg) for arg in expr.args))

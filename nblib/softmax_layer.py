@@ -27,6 +27,7 @@ import sympy as sp
 
 from nblib.activations import log_softmax, softmax
 from nblib.checks import DEFAULT_FLOOR, CheckResult, check_gradient
+from nblib.datasets import one_hot
 from nblib.equality import pull_constants_out_of_sums
 from nblib.validation import as_axis, as_float_array, as_scalar, require_distribution
 
@@ -39,7 +40,6 @@ __all__ = [
     "layer_gradients",
     "named",
     "named_symbol",
-    "one_hot",
     "same_summation_index",
     "softmax_limit",
 ]
@@ -395,22 +395,6 @@ def softmax_limit(z: Any, c: float, axis: int = -1) -> np.ndarray:
         extreme = z.max(axis=axis, keepdims=True) if c > 0 else z.min(axis=axis, keepdims=True)
         chosen = (z == extreme).astype(np.float64)
     return chosen / chosen.sum(axis=axis, keepdims=True)
-
-
-def one_hot(index: int, n: int) -> np.ndarray:
-    """The desired output y with y_index = 1 and every other entry 0 (index counts from 0)."""
-    func = "one_hot"
-    for name, value in (("index", index), ("n", n)):
-        if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
-            raise TypeError(f"{func}: argument '{name}' must be an integer "
-                            f"(got {type(value).__name__} {value!r})")
-    if n < 1:
-        raise ValueError(f"{func}: argument 'n' must be at least 1 (got {n})")
-    if not 0 <= index < n:
-        raise ValueError(f"{func}: argument 'index' must be in 0..{n - 1} (got {index})")
-    y = np.zeros(int(n))
-    y[int(index)] = 1.0
-    return y
 
 
 # --------------------------------------------------------------------------- the layer

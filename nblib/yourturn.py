@@ -47,8 +47,14 @@ from sympy.parsing.sympy_parser import (
 from sympy.utilities.exceptions import SymPyDeprecationWarning
 
 from nblib.derivation import StepError
-from nblib.equality import compare, concrete, default_domain, numeric_difference
-from nblib.exercise import Exercise, evaluated
+from nblib.equality import (
+    compare,
+    concrete,
+    default_domain,
+    numeric_difference,
+    reevaluated,
+)
+from nblib.exercise import Exercise
 
 MAX_LENGTH = 500
 MAX_DIGITS = 12
@@ -587,10 +593,10 @@ class YourTurn:
     def _advance(self, expr: sp.Expr) -> None:
         """After a learner's own line: if a later line of the worked proof has the same form,
         the next reveal continues from there (the first such line, so no step is skipped)."""
-        form = evaluated(expr)
+        form = reevaluated(expr)
         lines = self._worked()
         for i in range(self._worked_index + 1, len(lines)):
-            if evaluated(lines[i].expr) == form:
+            if reevaluated(lines[i].expr) == form:
                 self._worked_index = i
                 return
 

@@ -45,6 +45,10 @@ def test_blobs_are_centred_on_their_circle():
 
 def test_one_hot():
     assert np.array_equal(one_hot(np.array([2, 0]), 3), [[0, 1], [0, 0], [1, 0]])
+    # One label, one desired output: the same thing for a single example.
+    assert np.array_equal(one_hot(2, 4), [0, 0, 1, 0])
+    assert np.array_equal(one_hot(np.int64(0), 1), [1])
+    assert np.array_equal(one_hot(np.array([1, 3]), 4)[:, 1], one_hot(3, 4))
 
 
 @pytest.mark.parametrize("call, error, match", [
@@ -57,7 +61,12 @@ def test_one_hot():
     (lambda: spirals(seed=-1), ValueError, "argument 'seed' must be at least 0"),
     (lambda: blobs(spread="wide"), TypeError, "blobs: argument 'spread' must be a real number"),
     (lambda: one_hot(np.array([0, 3]), 3), ValueError, "argument 'labels' must lie in 0..2"),
-    (lambda: one_hot(np.array([0.0, 1.0]), 3), TypeError, "argument 'labels' must be a 1-d"),
+    (lambda: one_hot(np.array([0.0, 1.0]), 3), TypeError, "argument 'labels' must be an int"),
+    (lambda: one_hot(4, 4), ValueError, r"argument 'labels' must lie in 0\.\.3 \(got 4\)"),
+    (lambda: one_hot(-1, 4), ValueError, "argument 'labels' must be at least 0"),
+    (lambda: one_hot(1.0, 4), TypeError, "argument 'labels' must be an integer"),
+    (lambda: one_hot(True, 4), TypeError, "argument 'labels' must be an integer"),
+    (lambda: one_hot(0, "4"), TypeError, "argument 'classes' must be an integer"),
     (lambda: one_hot(np.array([0]), 0), ValueError, "argument 'classes' must be at least 1"),
 ])
 def test_bad_input_names_the_argument(call, error, match):

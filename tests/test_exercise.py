@@ -8,7 +8,8 @@ import pytest
 import sympy as sp
 
 from nblib.derivation import Derivation
-from nblib.exercise import Exercise, evaluated
+from nblib.equality import reevaluated
+from nblib.exercise import Exercise
 from nblib.proofs import ex1
 from nblib.symbolic import sigma
 
@@ -84,12 +85,12 @@ def test_other_lines_do_not_reach_the_target(expr):
     assert not ex1.EXERCISE.reaches_target(expr)
 
 
-def test_evaluated_undoes_evaluate_false():
+def test_reevaluated_undoes_evaluate_false():
     with sp.evaluate(False):
         kept = (1 + sp.exp(-z) - 1) / (1 + sp.exp(-z))
     assert kept != sp.exp(-z) / (1 + sp.exp(-z))
-    assert evaluated(kept) == sp.exp(-z) / (1 + sp.exp(-z))
-    assert evaluated(z) is z
+    assert reevaluated(kept) == sp.exp(-z) / (1 + sp.exp(-z))
+    assert reevaluated(z) is z
 
 
 # Declaring is checked ------------------------------------------------------------------------

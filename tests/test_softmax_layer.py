@@ -21,7 +21,6 @@ from nblib.softmax_layer import (
     layer_cost,
     layer_gradients,
     named,
-    one_hot,
     same_summation_index,
     softmax_limit,
 )
@@ -211,22 +210,6 @@ def test_softmax_limit_rejects_bad_input(z, c, error, match):
     axis = 3 if "axis" in match else -1
     with pytest.raises(error, match=match):
         softmax_limit(z, c, axis=axis)
-
-
-# --------------------------------------------------------------------------- one-hot
-
-
-def test_one_hot():
-    np.testing.assert_array_equal(one_hot(2, 4), [0, 0, 1, 0])
-    np.testing.assert_array_equal(one_hot(np.int64(0), 1), [1])
-
-
-@pytest.mark.parametrize("index, size, error", [(4, 4, ValueError), (-1, 4, ValueError),
-                                                (0, 0, ValueError), (1.0, 4, TypeError),
-                                                (True, 4, TypeError), (0, "4", TypeError)])
-def test_one_hot_rejects_bad_input(index, size, error):
-    with pytest.raises(error, match="one_hot: argument"):
-        one_hot(index, size)
 
 
 # --------------------------------------------------------------------------- the layer

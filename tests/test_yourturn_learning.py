@@ -17,7 +17,8 @@ import nbformat
 import pytest
 import sympy as sp
 
-from nblib.exercise import Exercise, evaluated
+from nblib.equality import reevaluated
+from nblib.exercise import Exercise
 from nblib.proofs import pb1, pb2, slowdown
 from nblib.yourturn import Feedback, YourTurn, parse_line
 from tests.notebooks import NOTEBOOK_DIR
@@ -298,7 +299,7 @@ def test_reveal_button_walks_the_worked_proof_to_the_target(case):
 def test_reveal_continues_from_the_learners_own_line(case):
     worked = worked_lines(case)
     # The notebook's example is the worked proof's first line, written another way.
-    assert evaluated(parse_line(case.example[1], case.exercise)) == evaluated(worked[1].expr)
+    assert reevaluated(parse_line(case.example[1], case.exercise)) == reevaluated(worked[1].expr)
     turn = YourTurn(case.exercise)
     turn.text.value = case.example[1]  # Enter, in LaTeX
     assert turn.last.status == "accepted"

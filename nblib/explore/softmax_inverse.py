@@ -13,8 +13,9 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from nblib.activations import log_softmax, softmax
+from nblib.datasets import one_hot
 from nblib.explore.base import Explorer, slider
-from nblib.softmax_layer import inverse_softmax, one_hot
+from nblib.softmax_layer import inverse_softmax
 
 #: Distributions a to invert (each sums to 1); the last is softmax of the book's logits.
 DISTRIBUTIONS: dict[str, tuple[float, ...]] = {

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
+from nblib.activations import sigmoid_parts
 from nblib.checks import CheckReport, check_gradient, check_values
 from nblib.derivation import Derivation
 from nblib.exercise import Exercise
@@ -250,12 +251,6 @@ CURVE_SEED = 3
 ETAS = (0.125, 0.25, 0.5, 1.0)
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    """σ by nblib's stable formula, without the argument checks (a hot loop)."""
-    e = np.exp(np.minimum(z, -z))
-    return np.where(z >= 0, 1.0, e) / (1.0 + e)
-
-
 def initial_parameters(z0: float) -> list[np.ndarray]:
     """[w², b², w³, b³] of a [1, 4, 1] network (seeded), with the output bias set so that the
     output weighted input averages ``z0`` over the data: a saturated start for |z0| ≳ 4."""
@@ -276,8 +271,8 @@ class Run:
     def predict(self, x: np.ndarray) -> np.ndarray:
         """The trained network's output for inputs ``x`` (shape (1, m))."""
         w2, b2, w3, b3 = self.parameters
-        z = w3 @ _sigmoid(w2 @ x + b2) + b3
-        return z if self.output == "linear" else _sigmoid(z)
+        z = w3 @ sigmoid_parts(w2 @ x + b2)[0] + b3
+        return z if self.output == "linear" else sigmoid_parts(z)[0]
 
 
 def descend(parameters: Sequence[np.ndarray], output: str, eta: float, epochs: int) -> Run:
@@ -299,9 +294,9 @@ def descend(parameters: Sequence[np.ndarray], output: str, eta: float, epochs: i
     scale = eta / X.shape[1]
     cost = np.empty(epochs + 1)
     for epoch in range(epochs + 1):
-        a2 = _sigmoid(w2 @ X + b2)
+        a2 = sigmoid_parts(w2 @ X + b2)[0]  # nblib's σ kernel, unchecked: a hot loop
         z3 = w3 @ a2 + b3
-        a3 = z3 if output == "linear" else _sigmoid(z3)
+        a3 = z3 if output == "linear" else sigmoid_parts(z3)[0]
         error = a3 - Y
         cost[epoch] = 0.5 * np.mean(np.sum(error * error, axis=0))
         if epoch == epochs:

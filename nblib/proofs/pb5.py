@@ -27,6 +27,7 @@ import sympy as sp
 
 from nblib.activations import log_softmax, softmax
 from nblib.checks import CheckReport, check_gradient
+from nblib.datasets import one_hot
 from nblib.derivation import Derivation, Remark
 from nblib.exercise import Exercise
 from nblib.floats import float_warnings
@@ -37,7 +38,6 @@ from nblib.softmax_layer import (
     layer_gradients,
     named,
     named_symbol,
-    one_hot,
 )
 from nblib.symbolic import softmax_layer, symbols_vector, weight_matrix, weighted_input
 

@@ -16,7 +16,7 @@ from tests.browser.pages import (
     explorer_count,
     open_notebook,
 )
-from tests.notebooks import exercise_paths
+from tests.notebooks import BOOK_PAGES, exercise_paths
 
 pytestmark = pytest.mark.browser
 
@@ -35,4 +35,18 @@ def test_pictures_show_before_running(page, lab, path):
     assert_no_widget_errors(page, path.name)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     pictures.last.screenshot(path=SCREENSHOTS / f"{path.stem}_before_running.png")
+    close_and_shut_down(page, lab)
+
+
+@pytest.mark.parametrize("stem", BOOK_PAGES)
+def test_book_pages_show_their_stored_tables(page, lab, stem):
+    # The index and the errata have no widgets: opened, they show their stored tables and
+    # derivations (run in the browser by no test: nbval runs them under three CPU settings).
+    open_notebook(page, lab, f"{stem}.ipynb")
+    rendered = page.locator(".jp-OutputArea-output.jp-RenderedMarkdown, "
+                            ".jp-OutputArea-output.jp-RenderedLatex")
+    rendered.first.wait_for(timeout=30_000)
+    assert rendered.count() >= 1
+    errors = page.locator('[data-mime-type="application/vnd.jupyter.stderr"]')
+    assert errors.count() == 0, f"{stem}: error output: {errors.first.inner_text()[:500]}"
     close_and_shut_down(page, lab)

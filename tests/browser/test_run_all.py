@@ -1,5 +1,9 @@
-"""JupyterLab in headless Chromium: every notebook run in the browser produces no error
-output anywhere on the page, and brings every figure to life.
+"""JupyterLab in headless Chromium: every exercise notebook run in the browser produces no
+error output anywhere on the page, and brings every figure to life.
+
+The index and the errata, which have no widgets, are opened by test_pictures_before_running
+and run by nbval (under three CPU settings), not again here: each spends 10–20 s rebuilding
+every proof of the book.
 """
 
 from __future__ import annotations
@@ -14,12 +18,12 @@ from tests.browser.pages import (
     figure_canvases,
     open_notebook,
 )
-from tests.notebooks import notebook_paths
+from tests.notebooks import exercise_paths
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.mark.parametrize("path", notebook_paths(), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", exercise_paths(), ids=lambda p: p.stem)
 def test_run_all_cells_without_errors(page, lab, path):
     open_notebook(page, lab, path.name)
     page.evaluate(RUN_ALL)
