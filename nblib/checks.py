@@ -412,6 +412,26 @@ def _tolerance(tol: Any, func: str) -> float:
     return _nonnegative(tol, "tol", func)
 
 
+def _check_derivative(
+    f: Callable[[np.ndarray], Any], derivative: Callable[[np.ndarray], Any], x: Any, name: str,
+    tol: Any, h: Any, floor: Any, resolution: float | None, *, scalar: bool,
+) -> CheckResult:
+    """check_gradient (``scalar``) and check_jacobian: validate, difference, compare."""
+    func, label = ("check_gradient", "grad") if scalar else ("check_jacobian", "jac")
+    tol = _tolerance(tol, func)
+    _require_callable(derivative, label, func)
+    floor = _positive(floor, "floor", func)
+    numeric = _central_differences(f, x, h, func, scalar=scalar)
+    x = as_float_array(x, "x", func=func)
+    analytic = _evaluate(derivative, x, label, func, "at x")
+    if analytic.shape != numeric.shape:
+        wanted = "the shape of x" if scalar else "shape f(x).shape + x.shape ="
+        raise ValueError(f"{func}: {label}(x) must have {wanted} {numeric.shape}, "
+                         f"but has shape {analytic.shape}")
+    worst = float(_relative_error(analytic, numeric, floor).max())
+    return CheckResult(name, worst, tol, resolution=resolution)
+
+
 def check_gradient(
     f: Callable[[np.ndarray], Any],
     grad: Callable[[np.ndarray], Any],
@@ -449,19 +469,7 @@ def check_gradient(
     CheckResult
         Worst relative error over all entries of the gradient.
     """
-    func = "check_gradient"
-    tol = _tolerance(tol, func)
-    _require_callable(grad, "grad", func)
-    floor = _positive(floor, "floor", func)
-    numeric = _central_differences(f, x, h, func, scalar=True)
-    x = as_float_array(x, "x", func=func)
-    analytic = _evaluate(grad, x, "grad", func, "at x")
-    if analytic.shape != x.shape:
-        raise ValueError(
-            f"{func}: grad(x) must have the shape of x, {x.shape}, but has shape {analytic.shape}"
-        )
-    worst = float(_relative_error(analytic, numeric, floor).max())
-    return CheckResult(name, worst, tol, resolution=resolution)
+    return _check_derivative(f, grad, x, name, tol, h, floor, resolution, scalar=True)
 
 
 def check_jacobian(
@@ -501,20 +509,7 @@ def check_jacobian(
     CheckResult
         Worst relative error over all entries of the Jacobian.
     """
-    func = "check_jacobian"
-    tol = _tolerance(tol, func)
-    _require_callable(jac, "jac", func)
-    floor = _positive(floor, "floor", func)
-    numeric = _central_differences(f, x, h, func, scalar=False)
-    x = as_float_array(x, "x", func=func)
-    analytic = _evaluate(jac, x, "jac", func, "at x")
-    if analytic.shape != numeric.shape:
-        raise ValueError(
-            f"{func}: jac(x) must have shape f(x).shape + x.shape = {numeric.shape}, "
-            f"but has shape {analytic.shape}"
-        )
-    worst = float(_relative_error(analytic, numeric, floor).max())
-    return CheckResult(name, worst, tol, resolution=resolution)
+    return _check_derivative(f, jac, x, name, tol, h, floor, resolution, scalar=False)
 
 
 def check_values(
