@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["MAX_DIGITS", "error", "fixed", "number", "numbers", "vector"]
+__all__ = ["MAX_DIGITS", "error", "fixed", "number", "numbers", "scientific", "vector"]
 
 #: The most significant digits a computed float may show.
 MAX_DIGITS = 6
@@ -79,8 +79,9 @@ def number(x: Any, digits: int = 4) -> str:
     return _stable(value, lambda v: f"{v:.{digits}g}", func, f"{digits} significant digits")
 
 
-def fixed(x: Any, decimals: int = 4) -> str:
-    """A computed float with ``decimals`` digits after the point (``format(x, ".4f")``).
+def fixed(x: Any, decimals: int = 4, *, sign: bool = False) -> str:
+    """A computed float with ``decimals`` digits after the point (``format(x, ".4f")``;
+    ``sign=True`` writes ``+`` before positive values, like ``"+.4f"``).
 
     Raises
     ------
@@ -93,12 +94,32 @@ def fixed(x: Any, decimals: int = 4) -> str:
     if not isinstance(decimals, int) or decimals < 0:
         raise ValueError(f"{func}: argument 'decimals' must be a nonnegative integer; "
                          f"got {decimals!r}")
-    text = _stable(value, lambda v: f"{v:.{decimals}f}", func, f"{decimals} decimals")
-    significant = len(text.lstrip("-").replace(".", "").lstrip("0"))
+    plus = "+" if sign else ""
+    text = _stable(value, lambda v: f"{v:{plus}.{decimals}f}", func, f"{decimals} decimals")
+    significant = len(text.lstrip("+-").replace(".", "").lstrip("0"))
     if math.isfinite(value) and significant > MAX_DIGITS:
         raise ValueError(f"{func}: {text} shows {significant} significant digits; at most "
                          f"{MAX_DIGITS} are the same on every CPU")
     return text
+
+
+def scientific(x: Any, digits: int = 3, *, sign: bool = False) -> str:
+    """A computed float in scientific notation with ``digits`` significant digits
+    (``scientific(x, 3)`` is ``format(x, ".2e")``; ``sign=True`` as in :func:`fixed`).
+
+    Raises
+    ------
+    ValueError
+        If ``digits`` exceeds :data:`MAX_DIGITS`, or ``x`` lies on a rounding boundary.
+    """
+    func = "scientific"
+    value = _as_float(x, func)
+    if not isinstance(digits, int) or not 1 <= digits <= MAX_DIGITS:
+        raise ValueError(f"{func}: argument 'digits' must be an integer from 1 to {MAX_DIGITS} "
+                         f"(more digits differ between CPUs); got {digits!r}")
+    plus = "+" if sign else ""
+    return _stable(value, lambda v: f"{v:{plus}.{digits - 1}e}", func,
+                   f"{digits} significant digits")
 
 
 def numbers(values: Iterable[Any] | np.ndarray, digits: int = 4, sep: str = ", ") -> str:

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nblib.portable import MAX_DIGITS, error, fixed, number, numbers, vector
+from nblib.portable import MAX_DIGITS, error, fixed, number, numbers, scientific, vector
 
 FEW = settings(max_examples=300, deadline=None)
 
@@ -30,6 +30,16 @@ def test_fixed():
     assert fixed(3.0000000000002, 5) == "3.00000"
     with pytest.raises(ValueError, match=r"^fixed: 12345\.6789 shows 9 significant digits"):
         fixed(12345.678912, 4)
+
+
+def test_signs_and_scientific_notation_match_the_format_specs_they_replace():
+    for x in (0.5, -0.25001, 3.3e-2, -2.0612e-9, 4.5399e-5, 0.0):
+        assert fixed(x, 2, sign=True) == f"{x:+.2f}"
+        assert scientific(x) == f"{x:.2e}" and scientific(x, 5, sign=True) == f"{x:+.4e}"
+    with pytest.raises(ValueError, match=r"^scientific: 0\.125 lies on a rounding boundary"):
+        scientific(0.125, 2)  # 1.2e-01 here, 1.3e-01 for a neighbour
+    with pytest.raises(ValueError, match="argument 'digits' must be an integer from 1 to 6"):
+        scientific(1 / 3, 7)
 
 
 def test_more_digits_than_every_cpu_agrees_on_are_refused():

@@ -44,7 +44,7 @@ from nblib.checks import (
 from nblib.derivation import Derivation
 from nblib.exercise import Exercise
 from nblib.network import Network
-from nblib.portable import number
+from nblib.portable import fixed, number, scientific
 from nblib.softmax_layer import index_in_range, named, named_symbol
 from nblib.symbolic import sigma
 from nblib.validation import as_float_array
@@ -708,7 +708,7 @@ def output_error_checks(seed: int = SEED) -> CheckReport:
                                       worst["a_minus_y"], 1e-6))
         else:
             report.append(CheckResult(
-                f"{names[kind]}: aᴸ − y is off by up to {worst['miss']:.2f}, "
+                f"{names[kind]}: aᴸ − y is off by up to {fixed(worst['miss'], 2)}, "
                 "which is exactly aᴸ(Σy − 1)",
                 worst["gap"], 1e-8, kind="absolute"))
     return CheckReport(report)
@@ -905,7 +905,7 @@ def hidden_locality(seed: int = SEED) -> CheckReport:
                      resolution=1e-9, name="sigmoid layer: ∂a_i/∂z_i = σ′(z_i)"),
         check_values(soft_jac[off], -np.outer(a, a)[off], tol=1e-7,
                      name=f"softmax layer: ∂a_j/∂z_i = −a_j a_i for j ≠ i, none zero "
-                          f"(smallest |a_j a_i| = {np.outer(a, a)[off].min():.2e})"),
+                          f"(smallest |a_j a_i| = {scientific(np.outer(a, a)[off].min())})"),
     ])
 
 

@@ -19,6 +19,7 @@ from nblib.checks import CheckReport, check_values, numerical_derivative
 from nblib.costs import binary_entropy, cross_entropy
 from nblib.derivation import Derivation, Remark
 from nblib.exercise import Exercise
+from nblib.portable import fixed, scientific
 from nblib.single_neuron import (
     Equivalence,
     Positivity,
@@ -201,7 +202,7 @@ def convexity_checks() -> CheckReport:
     return CheckReport([
         check_values(float((diffs <= 0).sum()), 0.0, kind="absolute", tol=0.0,
                      name=f"claim 2: all {diffs.size} second differences are positive "
-                          f"(smallest {diffs.min():.2e})"),
+                          f"(smallest {scientific(diffs.min())})"),
         check_values(curvature, exact, tol=1e-4,
                      name="claim 2: C″ against second differences of the grid, 1/16 ≤ a ≤ 15/16"),
     ])
@@ -234,7 +235,7 @@ def derivative_checks() -> CheckReport:
                      name="claim 2: C″ = y/a² + (1 − y)/(1 − a)² against central differences"),
         check_values(float((second <= 0).sum()), 0.0, kind="absolute", tol=0.0,
                      name=f"claim 2: C″ > 0 at all {points.size} test points, edges and "
-                          f"y ∈ {{0, 1}} included (smallest {second.min():.4f})"),
+                          f"y ∈ {{0, 1}} included (smallest {fixed(second.min(), 4)})"),
     ])
 
 

@@ -223,8 +223,8 @@ def book_example() -> TextReport:
         shown = ", ".join(f"{v:g}" for v in logits)
         sigmoids, softmaxes = sigmoid(logits).sum(), softmax(logits).sum()
         passed &= bool(sigmoids > 2 and ulps_from_one(softmaxes) <= 4)
-        lines.append(f"{label:>8}: z = ({shown})   Σ σ(z_j) = {sigmoids:.4f}   "
-                     f"Σ a_j = {softmaxes:.4f}")
+        lines.append(f"{label:>8}: z = ({shown})   Σ σ(z_j) = {fixed(sigmoids, 4)}   "
+                     f"Σ a_j = {fixed(softmaxes, 4)}")
     return TextReport(tuple(lines), passed)
 
 
@@ -339,7 +339,7 @@ def tie_table() -> TextReport:
         nearest = bool(np.all(tied == 1 / size))
         passed &= nearest
         lines.append(f"n = {size:2d}: every a_j is the float nearest 1/n: {nearest}, "
-                     f"Σ a_j − 1 = {(tied.sum() - 1) / EPS:+.1f} ulps")
+                     f"Σ a_j − 1 = {fixed((tied.sum() - 1) / EPS, 1, sign=True)} ulps")
     return TextReport(tuple(lines), passed)
 
 

@@ -22,6 +22,7 @@ from nblib.activations import softmax
 from nblib.checks import CheckReport, check_jacobian, check_values, numerical_jacobian
 from nblib.derivation import Derivation, Remark
 from nblib.exercise import Exercise
+from nblib.portable import scientific
 from nblib.proofs import run_checks
 from nblib.softmax_jacobian import (
     EPS,
@@ -269,7 +270,7 @@ def saturation_table() -> TextReport:
         careful = softmax_jacobian([0.0, d])
         literal = jacobian_from_activations(softmax([0.0, d]))
         lines.append(f"{d:4g}   {mpmath.nstr(exact_saturated_slope(d), 4):>15}   "
-                     f"{careful[1, 1]:16.4e}   {literal[1, 1]:22.4e}"
+                     f"{scientific(careful[1, 1], 5):>16}   {scientific(literal[1, 1], 5):>22}"
                      f"   {bool(sign_pattern_holds(careful))!s:>13}")
     return TextReport(tuple(lines))
 

@@ -21,7 +21,7 @@ from nblib.checks import CheckReport, check_jacobian, check_values, numerical_ja
 from nblib.derivation import Derivation, Remark
 from nblib.exercise import Exercise
 from nblib.floats import float_warnings
-from nblib.portable import number, vector
+from nblib.portable import fixed, number, vector
 from nblib.proofs import run_checks
 from nblib.softmax_jacobian import (
     EPS,
@@ -245,7 +245,7 @@ def shift_overflow() -> TextReport:
     return TextReport(
         (f"textbook formula at z + 1000: {naive} {warnings}",
          "nblib softmax at z + 1000: " + ", ".join(f"{v:.6f}" for v in softmax(raised)),
-         "nblib softmax at z:        " + ", ".join(f"{v:.6f}" for v in softmax(logits))),
+         "nblib softmax at z:        " + ", ".join(fixed(v, 6) for v in softmax(logits))),
         bool(np.isnan(naive).all()))
 
 

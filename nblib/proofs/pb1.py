@@ -30,6 +30,7 @@ from nblib.checks import CheckReport, check_gradient, check_values
 from nblib.derivation import CHECK, Derivation
 from nblib.exercise import Exercise
 from nblib.network import Network
+from nblib.portable import fixed, scientific
 from nblib.symbolic import sigma, sigmoid_layer, symbols_vector, weight_matrix, weighted_input
 from nblib.validation import as_float_array, as_scalar, require_closed_unit
 
@@ -701,9 +702,9 @@ def saturation_table() -> Table:
         a = net.feedforward(x)
         for j in range(2):
             rows.append((label, f"{j + 1}", f"{(10.0, -10.0)[j]:+.0f}", f"{targets[j]:.0f}",
-                         f"{a[j, 0]:.6f}",
-                         *(f"{abs(grads[c][1][-1][j, 0]):.2e}" for c in COSTS),
-                         *(f"{np.abs(grads[c][0][-1][j]).max():.2e}" for c in COSTS)))
+                         fixed(a[j, 0], 6),
+                         *(scientific(abs(grads[c][1][-1][j, 0])) for c in COSTS),
+                         *(scientific(np.abs(grads[c][0][-1][j]).max()) for c in COSTS)))
     return Table(("targets", "j", "z_j", "y_j", "a_j", "|∂C/∂b_j| quad", "|∂C/∂b_j| CE",
                   "max|∂C/∂w_jk| quad", "max|∂C/∂w_jk| CE"), tuple(rows))
 

@@ -26,6 +26,7 @@ from nblib.checks import CheckReport, check_gradient, check_values
 from nblib.derivation import Derivation
 from nblib.exercise import Exercise
 from nblib.network import Network
+from nblib.portable import fixed, scientific
 from nblib.proofs.pb1 import (
     HINTS,
     EntryTable,
@@ -218,8 +219,8 @@ def far_table() -> Table:
         grads[output] = np.abs(net.backprop(x, y)[0][-1]).max(axis=1)
     for j in range(2):
         rows.append((f"{j + 1}", f"{FAR[j]:+.0f}", f"{y[j, 0]:.0f}",
-                     f"{deltas['linear'][j]:+.1f}", f"{grads['linear'][j]:.2e}",
-                     f"{deltas['sigmoid'][j]:+.2e}", f"{grads['sigmoid'][j]:.2e}"))
+                     fixed(deltas['linear'][j], 1, sign=True), scientific(grads['linear'][j]),
+                     scientific(deltas['sigmoid'][j], sign=True), scientific(grads['sigmoid'][j])))
     return Table(("j", "z_j", "y_j", "δ_j linear", "max|∂C/∂w_jk| linear",
                   "δ_j sigmoid", "max|∂C/∂w_jk| sigmoid"), tuple(rows))
 
@@ -236,8 +237,8 @@ def hidden_saturation_table() -> Table:
     X, Y = rng.standard_normal((2, 5)), rng.standard_normal((1, 5))
     zs = net.forward(X)[1][0]
     grad_w = net.backprop(X, Y)[0][0]
-    rows = tuple((f"{i + 1}", f"{zs[i].mean():+.2f}", f"{np.abs(grad_w[i]).max():.2e}")
-                 for i in range(3))
+    rows = tuple((f"{i + 1}", fixed(zs[i].mean(), 2, sign=True),
+                  scientific(np.abs(grad_w[i]).max())) for i in range(3))
     return Table(("hidden neuron", "mean z", "max|∂C/∂w| of its inputs"), rows)
 
 
@@ -321,7 +322,7 @@ def curve_table(z0: float = 6.0, eta: float = 0.5, epochs: Sequence[int] = (0, 1
                 ) -> Table:
     """The cost after the given epochs, linear and sigmoid outputs from the same start."""
     curves = learning_curves(z0, eta, max(epochs))
-    rows = tuple((output, *(f"{run.cost[e]:.4f}" for e in epochs))
+    rows = tuple((output, *(fixed(run.cost[e], 4) for e in epochs))
                  for output, run in curves.items())
     return Table(("output", *(f"C({e})" for e in epochs)), rows)
 

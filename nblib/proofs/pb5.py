@@ -31,6 +31,7 @@ from nblib.datasets import one_hot
 from nblib.derivation import Derivation, Remark
 from nblib.exercise import Exercise
 from nblib.floats import float_warnings
+from nblib.portable import fixed
 from nblib.softmax_layer import (
     check_layer_gradients,
     index_in_range,
@@ -253,7 +254,7 @@ def saturated_cost() -> None:
     textbook, warned = float_warnings(lambda: -np.log(softmax(zs)[1]))
     print("z =", zs)
     print(f"−ln a_2 from softmax: {textbook}  {warned}")
-    print(f"layer_cost:           {layer_cost(W_SAT, B_SAT, X_SAT, 1):.1f}")
+    print(f"layer_cost:           {fixed(layer_cost(W_SAT, B_SAT, X_SAT, 1), 1)}")
 
 
 def gradient_checks(seed: int = 81) -> CheckReport:
@@ -292,7 +293,7 @@ def saturated_gradients() -> None:
         grad_w, grad_b = layer_gradients(W_SAT, B_SAT, X_SAT, target)
         with np.printoptions(precision=3, suppress=True):
             print(f"ỹ = {target + 1}:  ∂C/∂b = a − y = {grad_b + 0.0},  "
-                  f"max |∂C/∂w| = {np.abs(grad_w).max():.3f}")
+                  f"max |∂C/∂w| = {fixed(np.abs(grad_w).max(), 3)}")
 
 
 CHECKS = (gradient_checks,)

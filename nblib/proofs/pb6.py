@@ -28,7 +28,7 @@ from nblib.checks import (
 from nblib.derivation import Derivation, Remark
 from nblib.exercise import Exercise
 from nblib.floats import float_warnings
-from nblib.portable import vector
+from nblib.portable import scientific, vector
 from nblib.softmax_jacobian import ulps_from_one
 from nblib.softmax_layer import (
     entropy,
@@ -294,8 +294,8 @@ def convergence_table() -> None:
             ("book-like, c → 0", BOOK, 0.0, [1.0, 2.0**-4, 2.0**-8, 2.0**-12, 2.0**-16]))
     for label, values, limit, factors in rows:
         gaps = [np.abs(softmax(values, f) - softmax_limit(values, limit)).max() for f in factors]
-        cells = "  ".join(f"c = {f:<9.4g} {gap:8.1e}" for f, gap in zip(factors, gaps,
-                                                                          strict=True))
+        cells = "  ".join(f"c = {f:<9.4g} {scientific(gap, 2):>8}"
+                          for f, gap in zip(factors, gaps, strict=True))
         print(f"{label:24} {cells}")
 
 

@@ -30,6 +30,7 @@ from nblib.checks import (
 from nblib.derivation import Derivation
 from nblib.exercise import Exercise
 from nblib.network import Network
+from nblib.portable import fixed, number
 from nblib.proofs.pb1 import Table, shown
 from nblib.symbolic import sigma
 from nblib.validation import as_scalar
@@ -276,7 +277,7 @@ def descend(w0: float, b0: float, eta: float, epochs: int = 300,
         else:
             if z > 700:
                 raise ValueError(f"{func}: the book page's step 1/(1 − a) = 1 + e^z overflows "
-                                 f"at z = {z:.4g}")
+                                 f"at z = {number(z, 4)}")
             g = 1.0 + math.exp(z)
         wt -= eta * g  # ∂C/∂w = g·x with x = 1
         bt -= eta * g
@@ -401,8 +402,8 @@ def book_page_table() -> Table:
     for w0, b0 in (BOOK_FAST, BOOK_SLOW):
         z = w0 + b0
         a = _sigma(z)
-        rows.append((f"{w0:g}", f"{b0:g}", f"{a:.4f}", f"{1 / (1 - a):.2f}", f"{a:.4f}",
-                     f"{1 / (a * (1 - a)):.2f}"))
+        rows.append((f"{w0:g}", f"{b0:g}", fixed(a, 4), fixed(1 / (1 - a), 2), fixed(a, 4),
+                     fixed(1 / (a * (1 - a)), 2)))
     return Table(("w", "b", "a", "book page 1/(1 − a)", "true ∂C/∂w = a", "ratio 1/σ′(z)"),
                  tuple(rows))
 
@@ -420,7 +421,7 @@ def runs_table() -> Table:
     for rule, start, eta in RUNS:
         t = descend(*start, eta, 300, rule)
         rows.append((RULE_NAMES[rule], f"{start[0]:g}, {start[1]:g}", f"{eta:g}",
-                     *(f"{t.output[e]:.4f}" for e in EPOCHS_SHOWN)))
+                     *(fixed(t.output[e], 4) for e in EPOCHS_SHOWN)))
     return Table(("update", "w, b", "η", *(f"a({e})" for e in EPOCHS_SHOWN)), tuple(rows))
 
 
