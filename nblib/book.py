@@ -111,8 +111,7 @@ class Row:
         for kind in KINDS:
             tolerances = [r.tolerance for r in self.results if r.kind == kind and r.tolerance]
             if tolerances:
-                unit = "ulps" if kind == "ulps" else kind
-                parts.append(f"{describe_bound(max(tolerances))} {unit}")
+                parts.append(f"{describe_bound(max(tolerances))} {kind}")
         return " · ".join(parts) or "—"
 
 

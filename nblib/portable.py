@@ -42,6 +42,13 @@ def _as_float(x: Any, func: str) -> float:
     return float(x)
 
 
+def _check_digits(digits: Any, func: str) -> None:
+    """Refuse a digit count outside 1..MAX_DIGITS, naming the function."""
+    if not isinstance(digits, int) or not 1 <= digits <= MAX_DIGITS:
+        raise ValueError(f"{func}: argument 'digits' must be an integer from 1 to {MAX_DIGITS} "
+                         f"(more digits differ between CPUs); got {digits!r}")
+
+
 def _stable(x: float, render, func: str, what: str) -> str:
     """``render(x)``, refusing an x so near a rounding boundary that noise could flip it."""
     text = render(x)
@@ -71,9 +78,7 @@ def number(x: Any, digits: int = 4) -> str:
     if isinstance(x, int | np.integer) and not isinstance(x, bool):
         return str(int(x))
     value = _as_float(x, func)
-    if not isinstance(digits, int) or not 1 <= digits <= MAX_DIGITS:
-        raise ValueError(f"{func}: argument 'digits' must be an integer from 1 to {MAX_DIGITS} "
-                         f"(more digits differ between CPUs); got {digits!r}")
+    _check_digits(digits, func)
     if value.is_integer() and abs(value) < 2.0**53 and abs(value) < 10**digits:
         return str(int(value))
     return _stable(value, lambda v: f"{v:.{digits}g}", func, f"{digits} significant digits")
@@ -114,9 +119,7 @@ def scientific(x: Any, digits: int = 3, *, sign: bool = False) -> str:
     """
     func = "scientific"
     value = _as_float(x, func)
-    if not isinstance(digits, int) or not 1 <= digits <= MAX_DIGITS:
-        raise ValueError(f"{func}: argument 'digits' must be an integer from 1 to {MAX_DIGITS} "
-                         f"(more digits differ between CPUs); got {digits!r}")
+    _check_digits(digits, func)
     plus = "+" if sign else ""
     return _stable(value, lambda v: f"{v:{plus}.{digits - 1}e}", func,
                    f"{digits} significant digits")
