@@ -3,7 +3,7 @@
 The reference is written here the way the book's network.py ``update_mini_batch`` does it:
 for every example of a mini-batch, a backprop pass on that one column vector, the gradients
 added up in Python lists, then w ← w − (η/m) Σ ∇w. The vectorised trainer is
-:meth:`nblib.network.Network.sgd_epoch`, which runs BP1–BP4 on the whole mini-batch at once
+:meth:`nblib.network.network.Network.sgd_epoch`, which runs BP1–BP4 on the whole mini-batch at once
 (one matrix product per layer and direction). Both start from the same weights, see the
 same data in the same order (``rng.permutation(m)`` from the same seed) and must end with
 the same weights to 1e-12.
@@ -116,7 +116,7 @@ def _best(runs: dict[str, Callable[[], object]], repeats: int = REPEATS) -> dict
 
 def measure_case(sizes: tuple[int, ...], batch_size: int) -> dict[str, float]:
     """Both trainers on one case: ms per epoch, their ratio and the largest weight difference."""
-    from nblib.network import Network
+    from nblib.network.network import Network
 
     data, targets = _problem(sizes)
     start = Network(list(sizes), output="softmax", cost="log_likelihood", seed=SEED)

@@ -14,8 +14,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from nblib.activations import log_softmax, softmax
-from nblib.validation import as_float_array
+from nblib.numerics.activations import log_softmax, softmax
+from nblib.numerics.validation import as_float_array
 
 SHAPE = (10_000, 1_000)
 TARGET = 1.2

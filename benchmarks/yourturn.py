@@ -4,7 +4,7 @@ Typical lines of exercise 1, right and wrong, in SymPy syntax and in LaTeX, each
 against the starting line (as a learner's first line is) and against the line after it. A
 line's time covers reading it, the check and updating the widget's views.
 
-For comparison it also times :func:`nblib.equality.compare` alone on the same lines: the
+For comparison it also times :func:`nblib.proof.equality.compare` alone on the same lines: the
 full check that ``Derivation.step`` makes, whose symbolic zero test runs ``simplify`` on a
 wrong line before its numeric check is consulted. ``YourTurn`` consults the numeric check
 first (see ``YourTurn._numeric_witness``), which is what keeps wrong lines fast.
@@ -17,10 +17,11 @@ import time
 
 from sympy.core.cache import clear_cache as clear_sympy_cache
 
-from nblib import equality
-from nblib.equality import compare
+from nblib.proof import equality
+from nblib.proof.equality import compare
 from nblib.proofs import ex1
-from nblib.yourturn import YourTurn, parse_line
+from nblib.yourturn import YourTurn
+from nblib.yourturn.parse import parse_line
 
 TARGET_MS = 200.0
 REPEATS = 3

@@ -1,17 +1,32 @@
 """nblib: the helpers behind the Chapter 3 companion notebooks.
 
 The notebooks import from here so their cells read like the book: the mathematics, one
-call, the result.
+call, the result. The names below come from the packages, whose imports run one way,
+lowest first (``tests/test_layering.py`` holds them to it):
 
-* numerics: :mod:`nblib.activations`, :mod:`nblib.costs` (float64, stable, validated);
-* proofs: :class:`Derivation` (every "=" checked), :mod:`nblib.symbolic` (σ and layers);
-* checks: :mod:`nblib.checks` (finite differences, deterministic reports);
-* networks: :class:`Network` (vectorised backprop and SGD, costs beside their δᴸ);
-* figures: :mod:`nblib.explore` (one interactive pattern for every notebook).
+* :mod:`nblib.numerics`: float64 NumPy, stable and validated (activations, costs, the
+  neuron, the softmax layer and its Jacobian);
+* :mod:`nblib.reports`: finite-difference checks and reports that read alike on every CPU;
+* :mod:`nblib.network`: :class:`Network` (vectorised backprop and SGD, costs beside their δᴸ);
+* :mod:`nblib.proof`: SymPy proof tools, :class:`Derivation` (every "=" checked) and σ;
+* :mod:`nblib.proofs`, one module per notebook, and :mod:`nblib.book`, the index and errata;
+* :mod:`nblib.yourturn` and :mod:`nblib.explore`: the "Your turn" box and the figures.
 """
 
-from nblib.activations import log_softmax, sigmoid, sigmoid_prime, softmax
-from nblib.checks import (
+from nblib.network.network import Network
+from nblib.numerics.activations import log_softmax, sigmoid, sigmoid_prime, softmax
+from nblib.numerics.costs import (
+    binary_entropy,
+    cross_entropy,
+    cross_entropy_from_z,
+    log_likelihood,
+    quadratic_cost,
+    softplus,
+)
+from nblib.numerics.floats import float_warnings
+from nblib.proof.derivation import Derivation, StepError
+from nblib.proof.symbolic import sigma
+from nblib.reports.checks import (
     CheckReport,
     CheckResult,
     check_gradient,
@@ -20,18 +35,6 @@ from nblib.checks import (
     numerical_gradient,
     numerical_jacobian,
 )
-from nblib.costs import (
-    binary_entropy,
-    cross_entropy,
-    cross_entropy_from_z,
-    log_likelihood,
-    quadratic_cost,
-    softplus,
-)
-from nblib.derivation import Derivation, StepError
-from nblib.floats import float_warnings
-from nblib.network import Network
-from nblib.symbolic import sigma
 
 __all__ = [
     "CheckReport",

@@ -1,4 +1,4 @@
-"""Tests for nblib.activations against a 50-digit mpmath oracle and by properties."""
+"""Tests for nblib.numerics.activations against a 50-digit mpmath oracle and by properties."""
 
 import contextlib
 import math
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nblib.activations import log_softmax, sigmoid, sigmoid_prime, softmax
+from nblib.numerics.activations import log_softmax, sigmoid, sigmoid_prime, softmax
 
 EPS = np.finfo(np.float64).eps
 FEW = settings(max_examples=200, deadline=None)

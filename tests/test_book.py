@@ -7,9 +7,9 @@ import types
 import pytest
 import sympy as sp
 
-from nblib import book, errata
-from nblib.checks import CheckReport, check_values
-from nblib.derivation import Derivation, Remark
+from nblib.book import catalogue, errata
+from nblib.proof.derivation import Derivation, Remark
+from nblib.reports.checks import CheckReport, check_values
 
 z = sp.symbols("z", real=True)
 SIG = 1 / (1 + sp.exp(-z))
@@ -42,30 +42,30 @@ def fake_module() -> types.ModuleType:
 
 @pytest.fixture
 def only_fake(monkeypatch):
-    first = book.BOOK[0]
-    monkeypatch.setattr(book, "BOOK", (first,))
+    first = catalogue.BOOK[0]
+    monkeypatch.setattr(catalogue, "BOOK", (first,))
     monkeypatch.setattr(errata, "BOOK", (first,))
-    monkeypatch.setattr(book, "proofs_of", lambda e: fake_module())
+    monkeypatch.setattr(catalogue, "proofs_of", lambda e: fake_module())
     monkeypatch.setattr(errata, "proofs_of", lambda e: fake_module())
     return first
 
 
 def test_catalogue_is_ordered_and_unique():
-    assert [e.number for e in book.BOOK] == list(range(1, len(book.BOOK) + 1))
-    assert len({e.id for e in book.BOOK}) == len(book.BOOK) == 14
-    assert book.entry("pb6").filename == "12_pb6_softmax_temperature.ipynb"
+    assert [e.number for e in catalogue.BOOK] == list(range(1, len(catalogue.BOOK) + 1))
+    assert len({e.id for e in catalogue.BOOK}) == len(catalogue.BOOK) == 14
+    assert catalogue.entry("pb6").filename == "12_pb6_softmax_temperature.ipynb"
     with pytest.raises(ValueError, match="no notebook 'pb9'"):
-        book.entry("pb9")
+        catalogue.entry("pb9")
 
 
 def test_contents_links_every_notebook():
-    text = book.contents()._repr_markdown_()
-    for e in book.BOOK:
+    text = catalogue.contents()._repr_markdown_()
+    for e in catalogue.BOOK:
         assert f"]({e.filename})" in text and e.claim in text
 
 
 def test_tally_counts_what_it_ran(only_fake):
-    tally = book.tally()
+    tally = catalogue.tally()
     (row,) = tally.rows
     assert (row.derivations, row.steps, row.source_errors) == (2, 4, 1)
     assert (row.checks, row.failed) == (3, 0)

@@ -1,4 +1,5 @@
-"""Tests for nblib.checks: finite differences against known derivatives, exact report text."""
+"""Tests for nblib.reports.checks: finite differences against known derivatives, exact report
+text."""
 
 import dataclasses
 import re
@@ -8,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nblib.activations import sigmoid, sigmoid_prime, softmax
-from nblib.checks import (
+from nblib.numerics.activations import sigmoid, sigmoid_prime, softmax
+from nblib.reports.checks import (
     CheckReport,
     CheckResult,
     check_gradient,

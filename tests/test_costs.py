@@ -1,4 +1,4 @@
-"""Tests for nblib.costs against hand-computed values and a 50-digit mpmath oracle."""
+"""Tests for nblib.numerics.costs against hand-computed values and a 50-digit mpmath oracle."""
 
 import contextlib
 import math
@@ -10,9 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nblib.activations import log_softmax, sigmoid, softmax
-from nblib.checks import numerical_gradient
-from nblib.costs import (
+from nblib.numerics.activations import log_softmax, sigmoid, softmax
+from nblib.numerics.costs import (
     binary_entropy,
     cross_entropy,
     cross_entropy_from_z,
@@ -20,6 +19,7 @@ from nblib.costs import (
     quadratic_cost,
     softplus,
 )
+from nblib.reports.checks import numerical_gradient
 
 EPS = np.finfo(np.float64).eps
 FEW = settings(max_examples=200, deadline=None)

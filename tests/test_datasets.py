@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nblib.datasets import Dataset, blobs, one_hot, spirals
+from nblib.network.datasets import Dataset, blobs, spirals
+from nblib.numerics.layer import one_hot
 
 
 @pytest.mark.parametrize("make", [spirals, blobs])

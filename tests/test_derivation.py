@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import sympy as sp
 
-from nblib.derivation import Derivation, StepError
-from nblib.equality import compare
-from nblib.symbolic import sigma
+from nblib.proof.derivation import Derivation, StepError
+from nblib.proof.equality import compare
+from nblib.proof.symbolic import sigma
 
 z = sp.symbols("z", real=True)
 a, y = sp.symbols("a y", positive=True)

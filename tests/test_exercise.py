@@ -7,11 +7,11 @@ import dataclasses
 import pytest
 import sympy as sp
 
-from nblib.derivation import Derivation
-from nblib.equality import reevaluated
-from nblib.exercise import Exercise
+from nblib.proof.derivation import Derivation
+from nblib.proof.equality import reevaluated
+from nblib.proof.exercise import Exercise
+from nblib.proof.symbolic import sigma
 from nblib.proofs import ex1
-from nblib.symbolic import sigma
 
 z = ex1.z
 

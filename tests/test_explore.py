@@ -8,9 +8,9 @@ import warnings
 import numpy as np
 import pytest
 
-from nblib.activations import sigmoid, sigmoid_prime
 from nblib.explore import SigmoidExplorer, slider
 from nblib.explore.base import Explorer
+from nblib.numerics.activations import sigmoid, sigmoid_prime
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 

@@ -10,7 +10,6 @@ import matplotlib.colors as mcolors
 import numpy as np
 import pytest
 
-from nblib.datasets import spirals
 from nblib.explore.classifier import (
     GRID,
     LIMIT,
@@ -22,7 +21,8 @@ from nblib.explore.classifier import (
     region_image,
     train_run,
 )
-from nblib.network import Network
+from nblib.network.datasets import spirals
+from nblib.network.network import Network
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 

@@ -9,13 +9,13 @@ import warnings
 import numpy as np
 import pytest
 
-from nblib.activations import sigmoid, sigmoid_prime
 from nblib.explore.cross_entropy import (
     A_GRID,
     CostRolesExplorer,
     InputFactorExplorer,
     MinimumExplorer,
 )
+from nblib.numerics.activations import sigmoid, sigmoid_prime
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 CLASSES = (CostRolesExplorer, MinimumExplorer, InputFactorExplorer)

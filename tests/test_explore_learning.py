@@ -16,7 +16,9 @@ import pytest
 import sympy as sp
 
 from nblib.explore.learning import GradientSizeExplorer, LinearOutputExplorer, SlowdownExplorer
-from nblib.network import Network
+from nblib.network import curves
+from nblib.network.network import Network
+from nblib.numerics import neuron
 from nblib.proofs import pb1, pb2, slowdown
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -83,10 +85,10 @@ def test_gradient_size_saturated_wrong_neuron():
 
 def network_run(z0: float, eta: float, epochs: int, output: str):
     """The same training by nblib's Network: learning curve and the fit on the fine grid."""
-    start = pb2.initial_parameters(z0)
+    start = curves.initial_parameters(z0)
     net = Network.from_parameters([start[0], start[2]], [start[1], start[3]],
                                   output=output, cost="quadratic")
-    cost = net.train(pb2.DATA_X, pb2.DATA_Y, epochs, pb2.DATA_X.shape[1], eta, seed=0).cost
+    cost = net.train(curves.DATA_X, curves.DATA_Y, epochs, curves.DATA_X.shape[1], eta, seed=0).cost
     return cost, net
 
 
@@ -357,18 +359,18 @@ def test_table_format():
 
 def test_weight_gradient_size():
     z = np.array([-3.0, 0.0, 5.0])
-    np.testing.assert_allclose(pb1.weight_gradient_size(z, 1.0, "cross_entropy", x=0.5),
+    np.testing.assert_allclose(neuron.weight_gradient_size(z, 1.0, "cross_entropy", x=0.5),
                                [0.5 * (1 - sig(v)) for v in z], rtol=1e-14)
-    np.testing.assert_allclose(pb1.weight_gradient_size(z, 0.0, "quadratic"),
+    np.testing.assert_allclose(neuron.weight_gradient_size(z, 0.0, "quadratic"),
                                [sig(v) * sig_prime(v) for v in z], rtol=1e-13)
     with pytest.raises(ValueError, match="'cost'"):
-        pb1.weight_gradient_size(z, 0.0, "hinge")
+        neuron.weight_gradient_size(z, 0.0, "hinge")
     with pytest.raises(ValueError, match="'y'"):
-        pb1.weight_gradient_size(z, 1.5, "quadratic")
+        neuron.weight_gradient_size(z, 1.5, "quadratic")
     with pytest.raises(ValueError, match="'z'"):
-        pb1.weight_gradient_size([np.nan], 0.0, "quadratic")
+        neuron.weight_gradient_size([np.nan], 0.0, "quadratic")
     with pytest.raises(TypeError, match="'x'"):
-        pb1.weight_gradient_size(z, 0.0, "quadratic", x="1")
+        neuron.weight_gradient_size(z, 0.0, "quadratic", x="1")
 
 
 # --------------------------------------------------------------------------- pb2 helpers
@@ -384,35 +386,36 @@ def test_far_network_and_tables():
 
 
 def test_descend_matches_network_and_validates():
-    start = pb2.initial_parameters(2.0)
-    run = pb2.descend(start, "sigmoid", 0.25, 30)
+    start = curves.initial_parameters(2.0)
+    run = curves.descend(start, "sigmoid", 0.25, 30)
     net = Network.from_parameters([start[0], start[2]], [start[1], start[3]])
-    reference = net.train(pb2.DATA_X, pb2.DATA_Y, 30, 20, 0.25, seed=1).cost
+    reference = net.train(curves.DATA_X, curves.DATA_Y, 30, 20, 0.25, seed=1).cost
     np.testing.assert_allclose(run.cost, reference, rtol=1e-12)
-    np.testing.assert_allclose(run.predict(pb2.DATA_X), net.feedforward(pb2.DATA_X), rtol=1e-12)
+    np.testing.assert_allclose(run.predict(curves.DATA_X), net.feedforward(curves.DATA_X),
+                               rtol=1e-12)
     assert start[0] is not run.parameters[0]  # the start is not trained in place
     with pytest.raises(ValueError, match="'output'"):
-        pb2.descend(start, "softmax", 0.25, 3)
+        curves.descend(start, "softmax", 0.25, 3)
     with pytest.raises(ValueError, match="'eta'"):
-        pb2.descend(start, "linear", 0.0, 3)
+        curves.descend(start, "linear", 0.0, 3)
     with pytest.raises(ValueError, match="'epochs'"):
-        pb2.descend(start, "linear", 0.5, 0)
+        curves.descend(start, "linear", 0.5, 0)
     with pytest.raises(TypeError, match="'z0'"):
-        pb2.learning_curves("6", 0.5, 3)
+        curves.learning_curves("6", 0.5, 3)
 
 
 def test_initial_parameters_set_the_mean_output():
-    w2, b2, w3, b3 = pb2.initial_parameters(-3.5)
-    z = w3 @ (1 / (1 + np.exp(-(w2 @ pb2.DATA_X + b2)))) + b3
+    w2, b2, w3, b3 = curves.initial_parameters(-3.5)
+    z = w3 @ (1 / (1 + np.exp(-(w2 @ curves.DATA_X + b2)))) + b3
     assert z.mean() == pytest.approx(-3.5, abs=1e-12)
 
 
 # --------------------------------------------------------------------------- slowdown helpers
 
 
-@pytest.mark.parametrize("rule", slowdown.RULES)
+@pytest.mark.parametrize("rule", neuron.RULES)
 def test_slowdown_descend_matches_the_plain_loop(rule):
-    t = slowdown.descend(0.6, 0.9, 0.15, 120, rule)
+    t = neuron.descend(0.6, 0.9, 0.15, 120, rule)
     assert t.epochs == 120 and t.rule == rule and t.eta == 0.15
     np.testing.assert_allclose(t.output, plain_descent(0.6, 0.9, 0.15, 120, rule), rtol=1e-10,
                                atol=1e-300)
@@ -426,16 +429,16 @@ def test_slowdown_descend_matches_the_plain_loop(rule):
     ((0.6, 0.9, 0.15, 10, "adam"), ValueError, "'rule'")])
 def test_slowdown_descend_bad_input(args, error, match):
     with pytest.raises(error, match=match):
-        slowdown.descend(*args)
+        neuron.descend(*args)
 
 
 def test_slowdown_book_page_overflow_is_reported():
     with pytest.raises(ValueError, match="overflows"):
-        slowdown.descend(400.0, 400.0, 0.005, 3, "book_page")
+        neuron.descend(400.0, 400.0, 0.005, 3, "book_page")
 
 
 def test_first_epoch_below_and_tables():
-    slow = slowdown.descend(2.0, 2.0, 0.15, 300)
+    slow = neuron.descend(2.0, 2.0, 0.15, 300)
     first = slowdown.first_epoch_below(slow, 0.9)
     assert slow.output[first] < 0.9 <= slow.output[first - 1]
     assert slowdown.first_epoch_below(slow, 0.0) is None

@@ -8,13 +8,13 @@ import warnings
 import numpy as np
 import pytest
 
-from nblib.activations import softmax
 from nblib.explore.softmax_inverse import (
     DEFAULT_LOGITS,
     DISTRIBUTIONS,
     GradientExplorer,
     InverseExplorer,
 )
+from nblib.numerics.activations import softmax
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 

@@ -8,9 +8,9 @@ import warnings
 import numpy as np
 import pytest
 
-from nblib.activations import softmax
 from nblib.explore.base import log_slider, slider_positions
 from nblib.explore.temperature import CUSTOM, DEFAULT_PRESET, PRESETS, TemperatureExplorer
+from nblib.numerics.activations import softmax
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nblib.activations import sigmoid
-from nblib.floats import float_warnings
+from nblib.numerics.activations import sigmoid
+from nblib.numerics.floats import float_warnings
 
 
 def test_naive_sigmoid_overflows_and_stable_one_does_not():

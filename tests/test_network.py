@@ -10,9 +10,8 @@ import math
 import numpy as np
 import pytest
 
-from nblib.activations import log_softmax, sigmoid, sigmoid_prime, softmax
-from nblib.checks import check_gradient, check_jacobian, numerical_derivative
-from nblib.network import (
+from nblib.network.costs import _fast_sigmoid, _fast_sigmoid_prime, _fast_softmax, make_cost
+from nblib.network.network import (
     CrossEntropyCost,
     LinearOutput,
     LogLikelihoodCost,
@@ -22,12 +21,8 @@ from nblib.network import (
     SoftmaxOutput,
     TrainingHistory,
 )
-from nblib.network_costs import (
-    _fast_sigmoid,
-    _fast_sigmoid_prime,
-    _fast_softmax,
-    make_cost,
-)
+from nblib.numerics.activations import log_softmax, sigmoid, sigmoid_prime, softmax
+from nblib.reports.checks import check_gradient, check_jacobian, numerical_derivative
 
 PAIRS = [
     ("sigmoid", "quadratic"),

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from nblib.book import BOOK
+from nblib.book.catalogue import BOOK
 from tests.notebooks import (
     BOOK_PAGES,
     PARTS,
@@ -34,7 +34,7 @@ def test_notebooks_are_the_books_catalogue():
     on_disk = {p.name for p in exercise_paths()}
     assert on_disk == {e.filename for e in BOOK}, (
         f"missing: {sorted({e.filename for e in BOOK} - on_disk)}; "
-        f"not in nblib.book.BOOK: {sorted(on_disk - {e.filename for e in BOOK})}"
+        f"not in nblib.book.catalogue.BOOK: {sorted(on_disk - {e.filename for e in BOOK})}"
     )
     assert {p.stem for p in notebook_paths()} >= set(BOOK_PAGES)
 

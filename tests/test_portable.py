@@ -1,11 +1,11 @@
-"""Tests for nblib.portable: computed numbers shown alike on every CPU, or refused."""
+"""Tests for nblib.reports.portable: computed numbers shown alike on every CPU, or refused."""
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nblib.portable import MAX_DIGITS, error, fixed, number, numbers, scientific, vector
+from nblib.reports.portable import MAX_DIGITS, error, fixed, number, numbers, scientific, vector
 
 FEW = settings(max_examples=300, deadline=None)
 

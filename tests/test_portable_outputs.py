@@ -1,8 +1,8 @@
-"""Every stored output that nbval compares follows the portability rule of nblib.portable.
+"""Every stored output that nbval compares follows the portability rule of nblib.reports.portable.
 
 nbval re-runs each notebook and compares its text with what is stored here. Stored text
 must therefore be what every CPU computes: no float with more significant digits than
-:data:`nblib.portable.MAX_DIGITS`, and no check line whose error escaped its stated bound.
+:data:`nblib.reports.portable.MAX_DIGITS`, and no check line whose error escaped its stated bound.
 ``make test`` also re-runs every notebook under three CPU settings (see the Makefile).
 """
 
@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from nblib.portable import MAX_DIGITS
+from nblib.reports.portable import MAX_DIGITS
 from tests.notebooks import notebook_paths, read
 
 # A decimal numeral with a fraction or an exponent (integers are exact and may be long).
@@ -51,7 +51,7 @@ def test_stored_outputs_show_only_what_every_cpu_computes(path):
             numeral = match.group()
             assert significant_digits(numeral) <= MAX_DIGITS, (
                 f"{path.name}, cell {cell}: {numeral} has more than {MAX_DIGITS} significant "
-                f"digits, which differ between CPUs; show it with nblib.portable "
+                f"digits, which differ between CPUs; show it with nblib.reports.portable "
                 f"(…{text[max(0, match.start() - 60):match.end()]})")
         assert "not below the stated resolution" not in text, (
             f"{path.name}, cell {cell}: a check's error escaped its stated bound; state a "

@@ -11,8 +11,8 @@ import pkgutil
 import pytest
 
 import nblib.proofs
-from nblib.checks import CheckReport
-from nblib.derivation import Derivation
+from nblib.proof.derivation import Derivation
+from nblib.reports.checks import CheckReport
 
 MODULES = sorted(m.name for m in pkgutil.iter_modules(nblib.proofs.__path__))
 
@@ -41,7 +41,7 @@ def test_numeric_checks_pass(name):
         assert isinstance(report, CheckReport) and len(report) >= 1
         assert report.passed, f"{name}.{run.__name__}:\n{report}"
         # The report states a bound, never the error's CPU-dependent digits; the bound
-        # holds on any CPU only with room to spare (see nblib.portable).
+        # holds on any CPU only with room to spare (see nblib.reports.portable).
         for result in report:
             if result.tolerance > 0:
                 assert result.worst_error <= result.bound / 2, (

@@ -1,4 +1,5 @@
-"""nblib.single_neuron: one sigmoid neuron, its costs and the symbolic helpers."""
+"""One sigmoid neuron: its float64 costs (nblib.numerics.neuron), its mpmath oracle
+(nblib.reports.oracles) and its SymPy helpers (nblib.proof.notation, rewrites, claims)."""
 
 from __future__ import annotations
 
@@ -9,23 +10,15 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from nblib.activations import sigmoid
-from nblib.checks import CheckResult, numerical_derivative, numerical_gradient
-from nblib.costs import binary_entropy, cross_entropy
-from nblib.derivation import Derivation, StepError
-from nblib.floats import float_warnings
-from nblib.single_neuron import (
-    Equivalence,
-    Positivity,
-    Softplus,
-    WeightedInput,
-    combine_checks,
+from nblib.numerics.activations import sigmoid
+from nblib.numerics.costs import binary_entropy, cross_entropy
+from nblib.numerics.floats import float_warnings
+from nblib.numerics.neuron import (
     cost_from_z,
     cost_prime,
     cost_second,
     cross_entropy_argmin,
     cross_entropy_grid,
-    cross_entropy_reference,
     dcost_dz,
     first_float_where,
     input_with_same_z,
@@ -33,9 +26,19 @@ from nblib.single_neuron import (
     neuron_cost,
     swapped_cross_entropy,
     textbook_cross_entropy,
-    unit_interval_substitution,
     weight_gradient,
 )
+from nblib.proof.claims import Equivalence, Positivity
+from nblib.proof.derivation import Derivation, StepError
+from nblib.proof.notation import Softplus, WeightedInput
+from nblib.proof.rewrites import unit_interval_substitution
+from nblib.reports.checks import (
+    CheckResult,
+    combine_checks,
+    numerical_derivative,
+    numerical_gradient,
+)
+from nblib.reports.oracles import cross_entropy_reference
 
 # --------------------------------------------------------------------------- floats
 

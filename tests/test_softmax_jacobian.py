@@ -1,6 +1,7 @@
-"""Tests for nblib.softmax_jacobian: the Jacobians against independent oracles, the symbolic
-helpers against SymPy, and the errors for bad input; and for the helpers of the proof modules
-ex4–ex6 that tests/test_proofs.py does not run (tables, single results, remarks)."""
+"""The softmax Jacobian: nblib.numerics.jacobians against independent oracles, the symbolic
+helpers of nblib.proof.softmax and nblib.proof.rewrites against SymPy, and the errors for bad
+input; and the helpers of the proof modules ex4–ex6 that tests/test_proofs.py does not run
+(tables, single results, remarks)."""
 
 from __future__ import annotations
 
@@ -11,37 +12,40 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from nblib.activations import sigmoid_prime, softmax
-from nblib.checks import numerical_jacobian
-from nblib.derivation import Derivation, Remark, StepError
-from nblib.floats import float_warnings
-from nblib.proofs import ex4, ex5, ex6
-from nblib.softmax_jacobian import (
+from nblib.numerics.activations import sigmoid_prime, softmax
+from nblib.numerics.floats import float_warnings
+from nblib.numerics.jacobians import (
     EPS,
-    IdentityCheck,
-    SignCheck,
-    TextReport,
-    Z,
-    check_identity,
-    check_jacobian_signs,
+    jacobian_from_activations,
+    naive_softmax,
+    sigmoid_layer_jacobian,
+    sign_pattern_holds,
+    softmax_jacobian,
+    softmax_sign_pattern,
+    ulps_from_one,
+)
+from nblib.proof.derivation import Derivation, Remark, StepError
+from nblib.proof.rewrites import (
     distinct_indices,
     in_range_pieces,
-    jacobian_from_activations,
-    jacobian_in_activations,
-    naive_softmax,
     rename_sum_indices,
     sift_kronecker_sums,
     sifted,
-    sigmoid_layer_jacobian,
-    sign_pattern_holds,
+)
+from nblib.proof.softmax import (
+    IdentityCheck,
+    SignCheck,
+    Z,
+    check_identity,
+    check_jacobian_signs,
+    jacobian_in_activations,
     softmax_a,
-    softmax_jacobian,
-    softmax_sign_pattern,
     softmax_sum_derivation,
     symbolic_softmax_jacobian,
-    ulps_from_one,
     z_vector,
 )
+from nblib.proofs import ex4, ex5, ex6
+from nblib.reports.checks import TextReport, numerical_jacobian
 
 n = sp.Symbol("n", integer=True, positive=True)
 j, k, m = sp.Idx("j"), sp.Idx("k"), sp.Idx("m")

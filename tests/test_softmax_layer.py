@@ -1,5 +1,6 @@
-"""nblib.softmax_layer (notation for the proofs, numerics of a softmax layer) and the helpers
-of the proof modules nblib.proofs.pb4–pb6 that their notebooks call."""
+"""A softmax layer: its notation for the proofs (nblib.proof.notation, nblib.proof.rewrites),
+its numerics (nblib.numerics.layer, nblib.reports.layer) and the helpers of the proof modules
+nblib.proofs.pb4–pb6 that their notebooks call."""
 
 from __future__ import annotations
 
@@ -10,20 +11,19 @@ import pytest
 import sympy as sp
 
 from nblib import Derivation, StepError, log_softmax, softmax
-from nblib.checks import numerical_gradient
-from nblib.derivation import Remark
-from nblib.proofs import pb4, pb5, pb6
-from nblib.softmax_layer import (
-    check_layer_gradients,
+from nblib.numerics.layer import (
     entropy,
-    index_in_range,
     inverse_softmax,
     layer_cost,
     layer_gradients,
-    named,
-    same_summation_index,
     softmax_limit,
 )
+from nblib.proof.derivation import Remark
+from nblib.proof.notation import named
+from nblib.proof.rewrites import index_in_range, same_summation_index
+from nblib.proofs import pb4, pb5, pb6
+from nblib.reports.checks import numerical_gradient
+from nblib.reports.layer import check_layer_gradients
 
 z1, z2 = sp.symbols("z_1 z_2", real=True)
 

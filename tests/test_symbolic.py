@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import sympy as sp
 
-from nblib.symbolic import (
+from nblib.proof.symbolic import (
     sigma,
     sigmoid_layer,
     softmax_layer,

@@ -1,12 +1,14 @@
-"""Tests for nblib.validation: every error path, and that messages name func and argument."""
+"""Tests for nblib.numerics.validation: every error path, and that messages name func and
+argument."""
 
 from fractions import Fraction
 
 import numpy as np
 import pytest
 
-from nblib.validation import (
+from nblib.numerics.validation import (
     as_axis,
+    as_count,
     as_float_array,
     as_scalar,
     require_closed_unit,
@@ -306,3 +308,23 @@ def test_as_axis_value_errors():
         as_axis(0, 0, func="softmax")
     with pytest.raises(ValueError, match=r"^f: argument 'dim' is 1"):
         as_axis(1, 1, "dim", func="f")
+
+
+# --------------------------------------------------------------------------- counts
+
+
+@pytest.mark.parametrize("value, minimum", [(0, 0), (3, 1), (np.int64(7), 2)])
+def test_as_count_accepts_integers_from_the_minimum(value, minimum):
+    out = as_count(value, "n", func="f", minimum=minimum)
+    assert type(out) is int and out == value
+
+
+@pytest.mark.parametrize("value", [1.0, "2", None, True, np.bool_(False)])
+def test_as_count_type_errors(value):
+    with pytest.raises(TypeError, match=r"^f: argument 'n' must be an integer \(got "):
+        as_count(value, "n", func="f", minimum=0)
+
+
+def test_as_count_value_errors():
+    with pytest.raises(ValueError, match=r"^f: argument 'n' must be at least 1 \(got 0\)$"):
+        as_count(0, "n", func="f", minimum=1)

@@ -8,11 +8,13 @@ import mpmath
 import pytest
 import sympy as sp
 
-import nblib.equality
-import nblib.yourturn as yourturn
+import nblib.proof.equality
+import nblib.yourturn.parse as parse
+from nblib.proof.symbolic import sigma
 from nblib.proofs import ex1
-from nblib.symbolic import sigma
-from nblib.yourturn import Feedback, InputError, YourTurn, parse_line
+from nblib.yourturn import YourTurn
+from nblib.yourturn.parse import InputError, parse_line
+from nblib.yourturn.widget import Feedback
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 E = ex1.EXERCISE
@@ -27,7 +29,7 @@ def turn():
 
 def value_at(expr: sp.Expr, at: float) -> mpmath.mpf:
     """``expr`` at z = ``at`` with 30 digits, σ and derivatives unfolded: the test's own
-    evaluation, independent of nblib.equality."""
+    evaluation, independent of nblib.proof.equality."""
     with mpmath.workdps(30):
         return mpmath.mpf(str(sp.N(expr.doit().subs(z, sp.Float(at, 30)), 30)))
 
@@ -199,10 +201,10 @@ def test_parse_expr_sees_no_builtins(monkeypatch):
         seen.update(kwargs)
         return sp.Integer(1)
 
-    monkeypatch.setattr(yourturn, "parse_expr", spy)
+    monkeypatch.setattr(parse, "parse_expr", spy)
     parse_line("z + 1", E)
     assert seen["global_dict"]["__builtins__"] == {}
-    assert set(seen["global_dict"]) == {"__builtins__", *yourturn.SAFE_GLOBALS}
+    assert set(seen["global_dict"]) == {"__builtins__", *parse.SAFE_GLOBALS}
     assert set(seen["local_dict"]) == {"E", "e", "σ", *E.symbols, *E.functions}
 
 
@@ -213,8 +215,8 @@ def test_parse_errors_are_input_errors_that_are_value_errors():
 
 
 def test_latex_without_its_parser_says_so(monkeypatch):
-    real = yourturn.importlib.util.find_spec
-    monkeypatch.setattr(yourturn.importlib.util, "find_spec",
+    real = parse.importlib.util.find_spec
+    monkeypatch.setattr(parse.importlib.util, "find_spec",
                         lambda name, *a: None if name == "antlr4" else real(name, *a))
     with pytest.raises(InputError, match="antlr4-python3-runtime"):
         parse_line(r"\frac{1}{2}", E)
@@ -223,7 +225,7 @@ def test_latex_without_its_parser_says_so(monkeypatch):
 
 def test_undecided_step_is_neither_accepted_nor_refused(turn, monkeypatch):
     # Make SymPy's zero test fail on a true step: the numbers agree, the proof does not.
-    monkeypatch.setattr(nblib.equality, "symbolic_residual", lambda d, hints=(): (d, ""))
+    monkeypatch.setattr(nblib.proof.equality, "symbolic_residual", lambda d, hints=(): (d, ""))
     feedback = turn.submit("1/(1+exp(-z)) * (1 - 1/(1+exp(-z)))")
     assert feedback.status == "undecided" and not feedback.ok
     assert "SymPy could not prove them equal" in turn.feedback

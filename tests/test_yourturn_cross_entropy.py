@@ -15,9 +15,11 @@ import mpmath
 import pytest
 import sympy as sp
 
+from nblib.proof.symbolic import sigma
 from nblib.proofs import ex2, ex3, pb3
-from nblib.symbolic import sigma
-from nblib.yourturn import Feedback, YourTurn, parse_line
+from nblib.yourturn import YourTurn
+from nblib.yourturn.parse import parse_line
+from nblib.yourturn.widget import Feedback
 from tests.notebooks import NOTEBOOK_DIR, read
 
 # pb3's weighted input, written out as a learner types it.
@@ -150,7 +152,7 @@ def type_line(turn: YourTurn, text: str) -> Feedback:
 
 def value_at(expr: sp.Expr, point: dict[sp.Symbol, float]) -> mpmath.mpf:
     """``expr`` at ``point`` with 30 digits, σ, softplus and derivatives unfolded: the test's
-    own evaluation, independent of nblib.equality."""
+    own evaluation, independent of nblib.proof.equality."""
     with mpmath.workdps(30):
         exact = expr.doit().subs({k: sp.Float(v, 30) for k, v in point.items()})
         return mpmath.mpf(str(sp.N(exact, 30)))

@@ -17,10 +17,12 @@ import nbformat
 import pytest
 import sympy as sp
 
-from nblib.equality import reevaluated
-from nblib.exercise import Exercise
+from nblib.proof.equality import reevaluated
+from nblib.proof.exercise import Exercise
 from nblib.proofs import pb1, pb2, slowdown
-from nblib.yourturn import Feedback, YourTurn, parse_line
+from nblib.yourturn import YourTurn
+from nblib.yourturn.parse import parse_line
+from nblib.yourturn.widget import Feedback
 from tests.notebooks import NOTEBOOK_DIR
 
 
@@ -106,7 +108,7 @@ def worked_lines(case: Case) -> list:
 
 def value_at(expr: sp.Expr, exercise: Exercise, point: dict[str, float]) -> mpmath.mpf:
     """``expr`` at ``point`` with 30 digits, σ and derivatives unfolded: the test's own
-    evaluation, independent of nblib.equality."""
+    evaluation, independent of nblib.proof.equality."""
     subs = {exercise.symbols[name]: sp.Float(value, 30) for name, value in point.items()}
     with mpmath.workdps(30):
         return mpmath.mpf(str(sp.N(expr.doit().subs(subs), 30)))

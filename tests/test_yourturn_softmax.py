@@ -15,10 +15,11 @@ import nbformat
 import pytest
 import sympy as sp
 
-from nblib.derivation import Derivation
+from nblib.proof.derivation import Derivation
+from nblib.proof.softmax import LAYER3_NAMES, LAYER3_Z, Z, layer3_a
 from nblib.proofs import ex4, ex5, ex6
-from nblib.softmax_jacobian import LAYER3_NAMES, LAYER3_Z, Z, layer3_a
-from nblib.yourturn import YourTurn, parse_line
+from nblib.yourturn import YourTurn
+from nblib.yourturn.parse import parse_line
 from tests.notebooks import NOTEBOOK_DIR
 
 z1, z2, z3 = LAYER3_Z
@@ -120,7 +121,7 @@ def worked_lines(key: str) -> list:
 
 def value_at(expr: sp.Expr, point: dict[str, float]) -> mpmath.mpf:
     """``expr`` at ``point`` (symbol name → value) with 30 digits, a_j and derivatives
-    unfolded: the test's own evaluation, independent of nblib.equality."""
+    unfolded: the test's own evaluation, independent of nblib.proof.equality."""
     unfolded = expr.doit()
     by_name = {str(s): s for s in unfolded.free_symbols}
     assert set(by_name) <= set(point), f"no value for {set(by_name) - set(point)}"

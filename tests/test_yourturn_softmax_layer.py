@@ -4,7 +4,7 @@ For each exercise: its example lines (as the notebook prints them) and other cor
 are accepted in SymPy syntax and in LaTeX, the target itself included; wrong lines are
 refused with a counterexample this test checks by substituting it itself; unreadable input
 gets a message; the buttons walk through the worked proof to the target and clear it.
-Also :func:`nblib.softmax_layer.named_symbol`, which makes a_1 typeable.
+Also :func:`nblib.proof.notation.named_symbol`, which makes a_1 typeable.
 """
 
 from __future__ import annotations
@@ -16,10 +16,11 @@ import mpmath
 import pytest
 import sympy as sp
 
-from nblib.exercise import Exercise
+from nblib.proof.exercise import Exercise
+from nblib.proof.notation import named, named_symbol
 from nblib.proofs import bp, pb4, pb5, pb6
-from nblib.softmax_layer import named, named_symbol
-from nblib.yourturn import YourTurn, parse_line
+from nblib.yourturn import YourTurn
+from nblib.yourturn.parse import parse_line
 from tests.notebooks import NOTEBOOK_DIR
 
 
@@ -185,7 +186,7 @@ def by_name(exercise: Exercise) -> dict[str, sp.Symbol]:
 
 def value_at(expr: sp.Expr, point: dict[str, float], exercise: Exercise) -> mpmath.mpf:
     """``expr`` at ``point`` with 30 digits, every name and derivative unfolded: the test's
-    own evaluation, independent of nblib.equality."""
+    own evaluation, independent of nblib.proof.equality."""
     names = by_name(exercise)
     values = {names[k]: sp.Float(v, 30) for k, v in point.items()}
     with mpmath.workdps(30):
@@ -417,7 +418,7 @@ def test_named_symbol_differentiates_as_its_definition():
 
 
 def test_named_symbol_matches_named_in_a_derivation():
-    from nblib.derivation import Derivation
+    from nblib.proof.derivation import Derivation
 
     a1, shown = named_symbol("a_{1}", SOFTMAX_1, "a_1"), named("a_{1}", SOFTMAX_1, "a_1")
     d = Derivation(sp.Derivative(-sp.log(a1), z1)).step(shown - 1).step(a1 - 1)

@@ -1,7 +1,8 @@
 """The bp notebook's explorer: a small softmax network learning three spirals.
 
 A [2, hidden, 3] network (sigmoid hidden layer, softmax outputs, log-likelihood cost) is
-trained by mini-batch SGD with :class:`nblib.network.Network` on :func:`nblib.datasets.spirals`.
+trained by mini-batch SGD with :class:`nblib.network.network.Network` on
+:func:`nblib.network.datasets.spirals`.
 Left: the decision regions on a fixed grid, each pixel the class probabilities blended
 into the class colours; right: the cost against epoch.
 
@@ -20,9 +21,9 @@ import numpy as np
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
-from nblib.datasets import Dataset, spirals
 from nblib.explore.base import Explorer
-from nblib.network import Network
+from nblib.network.datasets import Dataset, spirals
+from nblib.network.network import Network
 
 HIDDEN_SIZES = (2, 4, 8, 16, 32)
 ETAS = (0.25, 0.5, 1.0, 2.0, 4.0)

@@ -12,9 +12,9 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
-from nblib.costs import binary_entropy, cross_entropy
 from nblib.explore.base import Explorer, slider
-from nblib.single_neuron import (
+from nblib.numerics.costs import binary_entropy, cross_entropy
+from nblib.numerics.neuron import (
     dcost_dz,
     input_with_same_z,
     kl_divergence,

@@ -18,10 +18,11 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, MaxNLocator, NullLocator
 
-from nblib.activations import sigmoid, sigmoid_prime
 from nblib.explore.base import Explorer, slider
-from nblib.proofs import pb2, slowdown
-from nblib.proofs.pb1 import weight_gradient_size
+from nblib.network import curves
+from nblib.numerics import neuron
+from nblib.numerics.activations import sigmoid, sigmoid_prime
+from nblib.numerics.neuron import weight_gradient_size
 
 __all__ = ["GradientSizeExplorer", "LinearOutputExplorer", "SlowdownExplorer"]
 
@@ -128,7 +129,7 @@ class LinearOutputExplorer(Explorer):
         """Initial output z0, learning rate η (a dropdown of exact values), epochs."""
         return {
             "z0": slider("initial output z", 6.0, -8.0, 8.0, 0.5),
-            "eta": widgets.Dropdown(options=list(pb2.ETAS), value=0.5, description="η"),
+            "eta": widgets.Dropdown(options=list(curves.ETAS), value=0.5, description="η"),
             "epochs": widgets.IntSlider(value=300, min=10, max=300, step=10,
                                         description="epochs"),
         }
@@ -146,7 +147,7 @@ class LinearOutputExplorer(Explorer):
                                                          color=color, label=label)
         self.ax_cost.set(yscale="log", xlabel="epoch", ylabel="quadratic cost C")
         self.ax_cost.legend(loc="upper right", fontsize="small")
-        self.ax_fit.plot(pb2.DATA_X[0], pb2.DATA_Y[0], "o", color="0.3", ms=4, label="data")
+        self.ax_fit.plot(curves.DATA_X[0], curves.DATA_Y[0], "o", color="0.3", ms=4, label="data")
         self.ax_fit.set(xlim=(0, 1), ylim=(-0.25, 1.25), xlabel="input x",
                         ylabel="output after training")
         self.ax_fit.legend(loc="lower left", fontsize="small")
@@ -155,9 +156,9 @@ class LinearOutputExplorer(Explorer):
         self.readout = self.ax_cost.text(0.02, 0.03, "", transform=self.ax_cost.transAxes,
                                          fontsize="small", va="bottom")
 
-    def runs(self) -> dict[str, pb2.Run]:
+    def runs(self) -> dict[str, curves.Run]:
         """Train both networks for the current controls."""
-        return pb2.learning_curves(float(self.value("z0")), float(self.value("eta")),
+        return curves.learning_curves(float(self.value("z0")), float(self.value("eta")),
                                    int(self.value("epochs")))
 
     def update(self) -> None:
@@ -227,9 +228,9 @@ class SlowdownExplorer(Explorer):
         _few_ticks(self.ax_cost)
         self.ax_out.xaxis.set_major_locator(MaxNLocator(5))
 
-    def trajectory(self) -> slowdown.Trajectory:
+    def trajectory(self) -> neuron.Trajectory:
         """Run the descent for the current controls."""
-        return slowdown.descend(float(self.value("w")), float(self.value("b")),
+        return neuron.descend(float(self.value("w")), float(self.value("b")),
                                 float(self.value("eta")), int(self.value("epochs")),
                                 self.value("rule"))
 

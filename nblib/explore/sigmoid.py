@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from nblib.activations import sigmoid, sigmoid_prime
 from nblib.explore.base import Explorer, slider
+from nblib.numerics.activations import sigmoid, sigmoid_prime
 
 Z_RANGE = 8.0
 

@@ -12,10 +12,9 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
-from nblib.activations import log_softmax, softmax
-from nblib.datasets import one_hot
 from nblib.explore.base import Explorer, slider
-from nblib.softmax_layer import inverse_softmax
+from nblib.numerics.activations import log_softmax, softmax
+from nblib.numerics.layer import inverse_softmax, one_hot
 
 #: Distributions a to invert (each sums to 1); the last is softmax of the book's logits.
 DISTRIBUTIONS: dict[str, tuple[float, ...]] = {

@@ -18,9 +18,9 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from nblib.activations import sigmoid, softmax
 from nblib.explore.base import Explorer, slider
-from nblib.softmax_jacobian import softmax_jacobian
+from nblib.numerics.activations import sigmoid, softmax
+from nblib.numerics.jacobians import softmax_jacobian
 
 #: The book's example logits on the sliders' quarter grid (3.2 → 3.25).
 BOOK_LOGITS = (2.5, -1.0, 3.25, 0.5)

@@ -13,9 +13,9 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
-from nblib.activations import softmax
 from nblib.explore.base import Explorer, log_slider, slider
-from nblib.softmax_layer import entropy, softmax_limit
+from nblib.numerics.activations import softmax
+from nblib.numerics.layer import entropy, softmax_limit
 
 #: Exponent range and step of the c slider (base 10): all exact in binary, so the exponent
 #: the browser sends back is always one of the grid values.

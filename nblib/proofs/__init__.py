@@ -4,9 +4,9 @@ Each notebook displays what its module builds, so the index can count the checke
 the errata page can gather the source's wrong lines from the very same objects, and the
 "Your turn" widget can check a learner against the same worked proof. A module provides:
 
-* ``DERIVATIONS``: the functions that build its :class:`~nblib.derivation.Derivation`\\ s;
+* ``DERIVATIONS``: the functions that build its :class:`~nblib.proof.derivation.Derivation`\\ s;
 * ``CHECKS``: the functions that run its numeric checks, each returning a
-  :class:`~nblib.checks.CheckReport`;
+  :class:`~nblib.reports.checks.CheckReport`;
 * ``EXERCISE`` (optional): the declaration the "Your turn" widget uses.
 """
 
@@ -16,8 +16,8 @@ import importlib
 from collections.abc import Callable, Iterable
 from types import ModuleType
 
-from nblib.checks import CheckReport
-from nblib.derivation import Derivation
+from nblib.proof.derivation import Derivation
+from nblib.reports.checks import CheckReport
 
 
 def load(notebook_id: str) -> ModuleType:

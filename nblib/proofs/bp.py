@@ -13,7 +13,7 @@ Follows the second source (``shared/seeds/001_a9bb2ad2fa157a61.txt``) line by li
   ``bp2_instruction`` records it as a source error and the numeric checks show both readings
   against finite differences.
 
-The numeric half uses :class:`nblib.network.Network` (one column per example) and a
+The numeric half uses :class:`nblib.network.network.Network` (one column per example) and a
 reference backprop written here, :func:`reference_backprop`, whose output error and hidden
 rule can be switched between the right forms and the source's readings.
 
@@ -30,8 +30,15 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from nblib.activations import log_softmax, sigmoid, sigmoid_prime, softmax
-from nblib.checks import (
+from nblib.network.network import Network
+from nblib.numerics.activations import log_softmax, sigmoid, sigmoid_prime, softmax
+from nblib.numerics.validation import as_float_array
+from nblib.proof.derivation import Derivation
+from nblib.proof.exercise import Exercise
+from nblib.proof.notation import named, named_symbol
+from nblib.proof.rewrites import index_in_range
+from nblib.proof.symbolic import sigma
+from nblib.reports.checks import (
     CheckReport,
     CheckResult,
     check_gradient,
@@ -41,13 +48,7 @@ from nblib.checks import (
     numerical_jacobian,
     relative_error,
 )
-from nblib.derivation import Derivation
-from nblib.exercise import Exercise
-from nblib.network import Network
-from nblib.portable import fixed, number, scientific
-from nblib.softmax_layer import index_in_range, named, named_symbol
-from nblib.symbolic import sigma
-from nblib.validation import as_float_array
+from nblib.reports.portable import fixed, number, scientific
 
 # --------------------------------------------------------------------------- notation
 
@@ -489,7 +490,7 @@ DERIVATIONS = (
 SIZES = (4, 5, 6, 3)
 BATCH = 7
 SEED = 14
-#: Gradient entries below FLOOR·max(1, |C|) are compared in absolute terms (nblib.checks).
+#: Gradient entries below FLOOR·max(1, |C|) are compared in absolute terms (nblib.reports.checks).
 FLOOR = 1e-3
 
 

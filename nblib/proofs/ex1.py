@@ -12,12 +12,12 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from nblib.activations import sigmoid, sigmoid_prime
-from nblib.checks import CheckReport, check_values, numerical_derivative
-from nblib.derivation import Derivation
-from nblib.exercise import Exercise
-from nblib.floats import float_warnings
-from nblib.symbolic import sigma
+from nblib.numerics.activations import sigmoid, sigmoid_prime
+from nblib.numerics.floats import float_warnings
+from nblib.proof.derivation import Derivation
+from nblib.proof.exercise import Exercise
+from nblib.proof.symbolic import sigma
+from nblib.reports.checks import CheckReport, check_values, numerical_derivative
 
 z = sp.symbols("z", real=True)
 DENOMINATOR = 1 + sp.exp(-z)

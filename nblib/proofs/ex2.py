@@ -15,22 +15,18 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from nblib.activations import sigmoid
-from nblib.checks import CheckReport, check_values, numerical_derivative
-from nblib.costs import cross_entropy, cross_entropy_from_z
-from nblib.derivation import Derivation, Remark
-from nblib.exercise import Exercise
-from nblib.floats import float_warnings
-from nblib.portable import error, number
-from nblib.single_neuron import (
-    Softplus,
-    cross_entropy_reference,
-    first_float_where,
-    swapped_cross_entropy,
-    textbook_cross_entropy,
-    unit_interval_substitution,
-)
-from nblib.symbolic import sigma
+from nblib.numerics.activations import sigmoid
+from nblib.numerics.costs import cross_entropy, cross_entropy_from_z
+from nblib.numerics.floats import float_warnings
+from nblib.numerics.neuron import first_float_where, swapped_cross_entropy, textbook_cross_entropy
+from nblib.proof.derivation import Derivation, Remark
+from nblib.proof.exercise import Exercise
+from nblib.proof.notation import Softplus
+from nblib.proof.rewrites import unit_interval_substitution
+from nblib.proof.symbolic import sigma
+from nblib.reports.checks import CheckReport, check_values, numerical_derivative
+from nblib.reports.oracles import cross_entropy_reference
+from nblib.reports.portable import error, number
 
 a, y, z = sp.symbols("a y z", real=True)
 RIGHT = -(y * sp.log(a) + (1 - y) * sp.log(1 - a))

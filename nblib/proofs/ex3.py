@@ -15,20 +15,19 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from nblib.checks import CheckReport, check_values, numerical_derivative
-from nblib.costs import binary_entropy, cross_entropy
-from nblib.derivation import Derivation, Remark
-from nblib.exercise import Exercise
-from nblib.portable import fixed, scientific
-from nblib.single_neuron import (
-    Equivalence,
-    Positivity,
+from nblib.numerics.costs import binary_entropy, cross_entropy
+from nblib.numerics.neuron import (
     cost_prime,
     cost_second,
     cross_entropy_argmin,
     cross_entropy_grid,
     kl_divergence,
 )
+from nblib.proof.claims import Equivalence, Positivity
+from nblib.proof.derivation import Derivation, Remark
+from nblib.proof.exercise import Exercise
+from nblib.reports.checks import CheckReport, check_values, numerical_derivative
+from nblib.reports.portable import fixed, scientific
 
 a, y = sp.symbols("a y", real=True)
 u = sp.Symbol("u", positive=True)

@@ -18,28 +18,25 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from nblib.activations import sigmoid, softmax
-from nblib.checks import CheckReport, check_values
-from nblib.derivation import Derivation, Remark
-from nblib.exercise import Exercise
-from nblib.floats import float_warnings
-from nblib.portable import fixed, number
-from nblib.proofs import run_checks
-from nblib.single_neuron import first_float_where
-from nblib.softmax_jacobian import (
-    EPS,
+from nblib.numerics.activations import sigmoid, softmax
+from nblib.numerics.floats import float_warnings
+from nblib.numerics.jacobians import EPS, naive_softmax, ulps_from_one
+from nblib.numerics.neuron import first_float_where
+from nblib.proof.derivation import Derivation, Remark
+from nblib.proof.exercise import Exercise
+from nblib.proof.rewrites import rename_sum_indices
+from nblib.proof.softmax import (
     LAYER3_NAMES,
     LAYER3_Z,
-    TextReport,
     Z,
     layer3_a,
-    naive_softmax,
-    rename_sum_indices,
     softmax_a,
     softmax_sum_derivation,
-    ulps_from_one,
 )
-from nblib.symbolic import sigma
+from nblib.proof.symbolic import sigma
+from nblib.proofs import run_checks
+from nblib.reports.checks import CheckReport, TextReport, check_values
+from nblib.reports.portable import fixed, number
 
 z, z1, z2 = sp.symbols("z z_1 z_2", real=True)
 n = sp.Symbol("n", integer=True, positive=True)  # the number of neurons

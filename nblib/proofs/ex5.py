@@ -18,29 +18,36 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from nblib.activations import softmax
-from nblib.checks import CheckReport, check_jacobian, check_values, numerical_jacobian
-from nblib.derivation import Derivation, Remark
-from nblib.exercise import Exercise
-from nblib.portable import scientific
-from nblib.proofs import run_checks
-from nblib.softmax_jacobian import (
+from nblib.numerics.activations import softmax
+from nblib.numerics.jacobians import (
     EPS,
+    jacobian_from_activations,
+    sign_pattern_holds,
+    softmax_jacobian,
+)
+from nblib.proof.derivation import Derivation, Remark
+from nblib.proof.exercise import Exercise
+from nblib.proof.rewrites import sift_kronecker_sums
+from nblib.proof.softmax import (
     LAYER3_NAMES,
     LAYER3_Z,
-    TextReport,
     Z,
     check_identity,
     check_jacobian_signs,
-    jacobian_from_activations,
     jacobian_in_activations,
     layer3_a,
-    sift_kronecker_sums,
-    sign_pattern_holds,
     softmax_a,
-    softmax_jacobian,
     symbolic_softmax_jacobian,
 )
+from nblib.proofs import run_checks
+from nblib.reports.checks import (
+    CheckReport,
+    TextReport,
+    check_jacobian,
+    check_values,
+    numerical_jacobian,
+)
+from nblib.reports.portable import scientific
 
 z1, z2, z3 = Z[1], Z[2], Z[3]
 n = sp.Symbol("n", integer=True, positive=True)  # the number of neurons

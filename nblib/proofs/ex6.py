@@ -16,32 +16,32 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from nblib.activations import sigmoid, softmax
-from nblib.checks import CheckReport, check_jacobian, check_values, numerical_jacobian
-from nblib.derivation import Derivation, Remark
-from nblib.exercise import Exercise
-from nblib.floats import float_warnings
-from nblib.portable import fixed, number, vector
-from nblib.proofs import run_checks
-from nblib.softmax_jacobian import (
-    EPS,
+from nblib.numerics.activations import sigmoid, softmax
+from nblib.numerics.floats import float_warnings
+from nblib.numerics.jacobians import EPS, naive_softmax, sigmoid_layer_jacobian, softmax_jacobian
+from nblib.proof.derivation import Derivation, Remark
+from nblib.proof.exercise import Exercise
+from nblib.proof.rewrites import distinct_indices, in_range_pieces, rename_sum_indices
+from nblib.proof.softmax import (
     LAYER3_NAMES,
     LAYER3_Z,
-    TextReport,
     Z,
     check_identity,
     check_jacobian_signs,
-    distinct_indices,
-    in_range_pieces,
     layer3_a,
-    naive_softmax,
-    rename_sum_indices,
-    sigmoid_layer_jacobian,
     softmax_a,
-    softmax_jacobian,
     z_vector,
 )
-from nblib.symbolic import sigmoid_layer, softmax_layer
+from nblib.proof.symbolic import sigmoid_layer, softmax_layer
+from nblib.proofs import run_checks
+from nblib.reports.checks import (
+    CheckReport,
+    TextReport,
+    check_jacobian,
+    check_values,
+    numerical_jacobian,
+)
+from nblib.reports.portable import fixed, number, vector
 
 n = sp.Symbol("n", integer=True, positive=True)  # the number of neurons
 c = sp.Symbol("c", real=True)  # a common shift of every weighted input

@@ -25,14 +25,13 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from nblib.activations import sigmoid, sigmoid_prime
-from nblib.checks import CheckReport, check_gradient, check_values
-from nblib.derivation import CHECK, Derivation
-from nblib.exercise import Exercise
-from nblib.network import Network
-from nblib.portable import fixed, scientific
-from nblib.symbolic import sigma, sigmoid_layer, symbols_vector, weight_matrix, weighted_input
-from nblib.validation import as_float_array, as_scalar, require_closed_unit
+from nblib.network.network import Network
+from nblib.numerics.activations import sigmoid_prime
+from nblib.proof.derivation import CHECK, Derivation
+from nblib.proof.exercise import Exercise
+from nblib.proof.symbolic import sigma, sigmoid_layer, symbols_vector, weight_matrix, weighted_input
+from nblib.reports.checks import CheckReport, check_gradient, check_values
+from nblib.reports.portable import fixed, scientific
 
 OUTPUTS, INPUTS = 3, 2
 COSTS = ("quadratic", "cross_entropy")
@@ -710,20 +709,3 @@ def saturation_table() -> Table:
 
 
 CHECKS = (network_checks, output_layer_checks, saturated_checks)
-
-
-# --------------------------------------------------------------------------- explorer numerics
-
-
-def weight_gradient_size(z: Any, y: float, cost: str, x: float = 1.0) -> np.ndarray:
-    """|∂C/∂w| = x |a − y| σ′(z) (quadratic) or x |a − y| (cross-entropy), a = σ(z).
-
-    One output neuron with input activation x = a_kᴸ⁻¹; elementwise in ``z``.
-    """
-    func = "weight_gradient_size"
-    _check_cost(cost, func)
-    z = as_float_array(z, "z", func=func)
-    y = float(require_closed_unit(y, "y", func=func))
-    x = as_scalar(x, "x", func=func)
-    error = np.abs(sigmoid(z) - y) * abs(x)
-    return error * sigmoid_prime(z) if cost == "quadratic" else error

@@ -14,26 +14,21 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from nblib.checks import (
+from nblib.numerics.neuron import dcost_dz, input_with_same_z, neuron_cost, weight_gradient
+from nblib.proof.derivation import Derivation
+from nblib.proof.exercise import Exercise
+from nblib.proof.notation import WeightedInput
+from nblib.proof.rewrites import subs_hint
+from nblib.proof.symbolic import sigma
+from nblib.reports.checks import (
     CheckReport,
     CheckResult,
     check_gradient,
     check_values,
+    combine_checks,
     numerical_gradient,
 )
-from nblib.derivation import Derivation
-from nblib.exercise import Exercise
-from nblib.portable import fixed, number
-from nblib.single_neuron import (
-    WeightedInput,
-    combine_checks,
-    dcost_dz,
-    input_with_same_z,
-    neuron_cost,
-    subs_hint,
-    weight_gradient,
-)
-from nblib.symbolic import sigma
+from nblib.reports.portable import fixed, number
 
 x = sp.symbols("x_1:4", real=True)  # n = 3 inputs
 w = sp.symbols("w_1:4", real=True)

@@ -14,13 +14,15 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from nblib.activations import log_softmax, softmax
-from nblib.checks import CheckReport, check_values
-from nblib.derivation import Derivation, Remark
-from nblib.exercise import Exercise
-from nblib.floats import float_warnings
-from nblib.portable import vector
-from nblib.softmax_layer import inverse_softmax, named, named_symbol, same_summation_index
+from nblib.numerics.activations import log_softmax, softmax
+from nblib.numerics.floats import float_warnings
+from nblib.numerics.layer import inverse_softmax
+from nblib.proof.derivation import Derivation, Remark
+from nblib.proof.exercise import Exercise
+from nblib.proof.notation import named, named_symbol
+from nblib.proof.rewrites import same_summation_index
+from nblib.reports.checks import CheckReport, check_values
+from nblib.reports.portable import vector
 
 n = sp.Symbol("n", integer=True, positive=True)  # the number of neurons
 j, k, m = sp.symbols("j k m", integer=True, positive=True)

@@ -25,22 +25,17 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from nblib.activations import log_softmax, softmax
-from nblib.checks import CheckReport, check_gradient
-from nblib.datasets import one_hot
-from nblib.derivation import Derivation, Remark
-from nblib.exercise import Exercise
-from nblib.floats import float_warnings
-from nblib.portable import fixed
-from nblib.softmax_layer import (
-    check_layer_gradients,
-    index_in_range,
-    layer_cost,
-    layer_gradients,
-    named,
-    named_symbol,
-)
-from nblib.symbolic import softmax_layer, symbols_vector, weight_matrix, weighted_input
+from nblib.numerics.activations import log_softmax, softmax
+from nblib.numerics.floats import float_warnings
+from nblib.numerics.layer import layer_cost, layer_gradients, one_hot
+from nblib.proof.derivation import Derivation, Remark
+from nblib.proof.exercise import Exercise
+from nblib.proof.notation import named, named_symbol
+from nblib.proof.rewrites import index_in_range
+from nblib.proof.symbolic import softmax_layer, symbols_vector, weight_matrix, weighted_input
+from nblib.reports.checks import CheckReport, check_gradient
+from nblib.reports.layer import check_layer_gradients
+from nblib.reports.portable import fixed
 
 # A softmax layer of n = 3 neurons, target ỹ = 1. Names (a_j, ∂a_i/∂z_j, ∂C/∂a_k, y_j) are
 # shown as the book writes them and checked as their definitions.

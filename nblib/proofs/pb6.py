@@ -17,27 +17,23 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from nblib.activations import softmax
-from nblib.checks import (
+from nblib.numerics.activations import softmax
+from nblib.numerics.floats import float_warnings
+from nblib.numerics.jacobians import ulps_from_one
+from nblib.numerics.layer import entropy, softmax_limit
+from nblib.proof.derivation import Derivation, Remark
+from nblib.proof.exercise import Exercise
+from nblib.proof.notation import named, named_symbol
+from nblib.proof.rewrites import same_summation_index
+from nblib.proof.symbolic import softmax_layer, symbols_vector
+from nblib.reports.checks import (
     CheckReport,
     CheckResult,
     check_gradient,
     check_jacobian,
     check_values,
 )
-from nblib.derivation import Derivation, Remark
-from nblib.exercise import Exercise
-from nblib.floats import float_warnings
-from nblib.portable import scientific, vector
-from nblib.softmax_jacobian import ulps_from_one
-from nblib.softmax_layer import (
-    entropy,
-    named,
-    named_symbol,
-    same_summation_index,
-    softmax_limit,
-)
-from nblib.symbolic import softmax_layer, symbols_vector
+from nblib.reports.portable import scientific, vector
 
 c = sp.Symbol("c", real=True)
 n = sp.Symbol("n", integer=True, positive=True)

@@ -8,34 +8,31 @@ also check the update the book's own page uses for its cross-entropy half, the d
 ∂C/∂a = 1/(1 − a) (for y = 0) in place of ∂C/∂w: a line recorded as wrong, with the
 chain-rule factor σ′(z) x that turns it into the true gradient a.
 
-The numeric part runs the descent (:func:`descend`), reproduces the book's quadratic runs
-and checks them against :class:`nblib.network.Network`.
+The numeric part runs the descent (:func:`nblib.numerics.neuron.descend`, which the
+explorer runs too), reproduces the book's quadratic runs and checks them against
+:class:`nblib.network.network.Network`.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-
 import numpy as np
 import sympy as sp
 
-from nblib.checks import (
+from nblib.network.network import Network
+from nblib.numerics.neuron import Trajectory, _sigma, _softplus, descend
+from nblib.proof.derivation import Derivation
+from nblib.proof.exercise import Exercise
+from nblib.proof.symbolic import sigma
+from nblib.proofs.pb1 import Table, shown
+from nblib.reports.checks import (
     CheckReport,
     CheckResult,
     check_gradient,
     check_values,
     numerical_derivative,
 )
-from nblib.derivation import Derivation
-from nblib.exercise import Exercise
-from nblib.network import Network
-from nblib.portable import fixed, number
-from nblib.proofs.pb1 import Table, shown
-from nblib.symbolic import sigma
-from nblib.validation import as_scalar
+from nblib.reports.portable import fixed
 
-RULES = ("quadratic", "cross_entropy", "book_page")
 RULE_NAMES = {"quadratic": "quadratic cost", "cross_entropy": "cross-entropy, true gradient",
               "book_page": "cross-entropy, the book page's rule"}
 
@@ -209,83 +206,6 @@ DERIVATIONS = (quadratic_weight, quadratic_bias, cross_entropy_weight, cross_ent
                book_page_rule, step_ratio)
 
 
-# --------------------------------------------------------------------------- the descent
-
-
-def _sigma(z: float) -> float:
-    """σ(z) by the stable formula (no overflow for any finite z)."""
-    if z >= 0:
-        return 1.0 / (1.0 + math.exp(-z))
-    e = math.exp(z)
-    return e / (1.0 + e)
-
-
-def _softplus(z: float) -> float:
-    """ln(1 + e^z) = −ln(1 − σ(z)): the cross-entropy at y = 0, finite where a rounds to 1."""
-    return max(z, 0.0) + math.log1p(math.exp(-abs(z)))
-
-
-@dataclass(frozen=True)
-class Trajectory:
-    """A run of the one-neuron demo: entry e is the state after e epochs (e = 0..epochs)."""
-
-    rule: str
-    eta: float
-    w: np.ndarray
-    b: np.ndarray
-    output: np.ndarray
-    cost: np.ndarray
-
-    @property
-    def epochs(self) -> int:
-        """Number of epochs run."""
-        return len(self.output) - 1
-
-
-def descend(w0: float, b0: float, eta: float, epochs: int = 300,
-            rule: str = "quadratic") -> Trajectory:
-    """Gradient descent on the book's neuron (x = 1, y = 0), one step per epoch.
-
-    ``rule``: ``"quadratic"`` steps by ∂C/∂w = ∂C/∂b = a σ′(z) and records C = a²/2;
-    ``"cross_entropy"`` by the true gradient a (C = −ln(1 − a)); ``"book_page"`` by
-    ∂C/∂a = 1/(1 − a), computed as 1 + e^z (the same number, with no division by a
-    1 − a that rounds to 0), recording the cross-entropy it is meant to lower.
-    """
-    func = "descend"
-    w0, b0 = as_scalar(w0, "w0", func=func), as_scalar(b0, "b0", func=func)
-    eta = as_scalar(eta, "eta", func=func)
-    if eta <= 0:
-        raise ValueError(f"{func}: argument 'eta' must be positive (got {eta})")
-    if isinstance(epochs, bool) or not isinstance(epochs, int | np.integer) or epochs < 1:
-        raise ValueError(f"{func}: argument 'epochs' must be a positive integer (got {epochs!r})")
-    if rule not in RULES:
-        raise ValueError(f"{func}: argument 'rule' must be one of {RULES} (got {rule!r})")
-    n = int(epochs) + 1
-    ws, bs, outs, costs = [0.0] * n, [0.0] * n, [0.0] * n, [0.0] * n
-    wt, bt = w0, b0
-    for epoch in range(n):
-        z = wt + bt  # x = 1
-        a = _sigma(z)
-        ws[epoch], bs[epoch], outs[epoch] = wt, bt, a
-        costs[epoch] = a * a / 2 if rule == "quadratic" else _softplus(z)
-        if epoch == n - 1:
-            break
-        if rule == "quadratic":
-            g = a * a * (1.0 - a)  # a σ′(z), σ′ = a(1 − a)
-        elif rule == "cross_entropy":
-            g = a
-        else:
-            if z > 700:
-                raise ValueError(f"{func}: the book page's step 1/(1 − a) = 1 + e^z overflows "
-                                 f"at z = {number(z, 4)}")
-            g = 1.0 + math.exp(z)
-        wt -= eta * g  # ∂C/∂w = g·x with x = 1
-        bt -= eta * g
-        if not (math.isfinite(wt) and math.isfinite(bt)):
-            raise ValueError(f"{func}: the parameters left float64's range at epoch {epoch + 1}")
-    return Trajectory(rule, eta, np.array(ws), np.array(bs), np.array(outs), np.array(costs))
-
-
 # --------------------------------------------------------------------------- the book's runs
 
 BOOK_FAST = (0.6, 0.9)   # "output 0.82", learns from the start
@@ -324,7 +244,7 @@ def book_checks() -> CheckReport:
 
 
 def _network_run(w0: float, b0: float, eta: float, cost: str, epochs: int = 300) -> np.ndarray:
-    """The same descent by nblib.network.Network: the output after each epoch."""
+    """The same descent by nblib.network.network.Network: the output after each epoch."""
     net = Network.from_parameters([[[w0]]], [[b0]], cost=cost)
     X, Y = np.ones((1, 1)), np.zeros((1, 1))
     outputs = [float(net.feedforward(X)[0, 0])]

@@ -2,7 +2,7 @@
 
 Nothing here is retyped: :func:`errata` builds each notebook's derivations (the same
 functions its cells call) and keeps the steps recorded with
-:meth:`~nblib.derivation.Derivation.source_error`. Imprecise claims (a condition left
+:meth:`~nblib.proof.derivation.Derivation.source_error`. Imprecise claims (a condition left
 unstated, "≥" where ">" holds, exact arithmetic versus float64) are :class:`Remark`\\ s that
 a proof module lists in ``REMARKS``, each carrying the check that shows it.
 """
@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from nblib.book import BOOK, SOURCES, Entry, proofs_of
-from nblib.derivation import (
+from nblib.book.catalogue import BOOK, SOURCES, Entry, proofs_of
+from nblib.proof.derivation import (
     CHECK,
     CROSS,
     Derivation,

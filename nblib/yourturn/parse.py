@@ -1,11 +1,9 @@
-""""Your turn": the learner types the next line of a derivation and the notebook checks it.
+"""Reading the line a learner types in a "Your turn" box into a SymPy expression.
 
-A :class:`YourTurn` shows an exercise's starting line and a text box. Each line typed (in
-SymPy syntax, ``exp(-z)/(1+exp(-z))**2``, or in LaTeX, ``\\frac{e^{-z}}{(1+e^{-z})^2}``) is
-read by SymPy's own parsers, restricted to the exercise's names, and checked against the
-line before it by the very :class:`~nblib.derivation.Derivation` the worked proofs use:
-✓ and the line joins the learner's chain, or ✗ with values of the symbols where the two
-lines differ. Input that cannot be read gets a plain message, never a traceback.
+Each line (in SymPy syntax, ``exp(-z)/(1+exp(-z))**2``, or in LaTeX,
+``\\frac{e^{-z}}{(1+e^{-z})^2}``) is read by SymPy's own parsers, restricted to the
+exercise's names; input that cannot be read raises :class:`InputError` with a plain message.
+Nothing here needs ipywidgets: the widget that shows the box is :mod:`nblib.yourturn.widget`.
 
 Reading learner input safely
 ----------------------------
@@ -21,7 +19,6 @@ Reading learner input safely
 
 from __future__ import annotations
 
-import html
 import importlib.util
 import io
 import keyword
@@ -30,12 +27,8 @@ import threading
 import tokenize
 import unicodedata
 import warnings
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
-import ipywidgets as widgets
-import numpy as np
 import sympy as sp
 from sympy.core.function import AppliedUndef
 from sympy.parsing.sympy_parser import (
@@ -46,22 +39,12 @@ from sympy.parsing.sympy_parser import (
 )
 from sympy.utilities.exceptions import SymPyDeprecationWarning
 
-from nblib.derivation import StepError
-from nblib.equality import (
-    compare,
-    concrete,
-    default_domain,
-    numeric_difference,
-    reevaluated,
-)
-from nblib.exercise import Exercise
+from nblib.proof.exercise import Exercise
 
 MAX_LENGTH = 500
 MAX_DIGITS = 12
 MAX_EXPONENT = 10
 LATEX_BACKEND = "antlr"
-# A relative gap this large at 30 digits is no rounding: the line is wrong (see _check).
-CLEARLY_DIFFERENT = 1e-12
 
 # LaTeX commands every exercise understands; its Greek names (\sigma, \eta) are added.
 LATEX_COMMANDS = frozenset({
@@ -356,297 +339,7 @@ def _check_functions(expr: sp.Expr, exercise: Exercise) -> None:
         raise InputError(f"derivatives are not part of this exercise: {_known(exercise)}")
 
 
-# Checking it -----------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Feedback:
-    """What the notebook says about one action.
-
-    ``status`` is ``"accepted"`` (✓, the line joined the chain), ``"refused"`` (✗, with
-    ``counterexample`` and ``values``: the previous line's value and the learner's there),
-    ``"undecided"`` (the numbers agree but SymPy could not prove it), ``"invalid"``
-    (unreadable input), ``"revealed"`` (a line of the worked proof was shown) or
-    ``"done"`` (nothing left to reveal) or ``"cleared"``. ``expr`` is the line read, if
-    any; ``reached_target`` says whether the chain has reached the exercise's target.
-    """
-
-    status: str
-    message: str
-    expr: sp.Expr | None = None
-    counterexample: Mapping[str, float] = field(default_factory=dict)
-    values: tuple[float, float] | None = None
-    reached_target: bool = False
-    html: str = ""
-
-    @property
-    def ok(self) -> bool:
-        """True when the chain grew by a checked line."""
-        return self.status in ("accepted", "revealed")
-
-
-def _plain(text: str) -> str:
-    """Text for an HTMLMath widget that MathJax must leave alone (it may echo ``\\(``)."""
-    escaped = html.escape(text, quote=False)
-    return f'<span class="tex2jax_ignore mathjax_ignore">{escaped}</span>'
-
-
-def _math(expr: sp.Basic | str) -> str:
-    """Inline mathematics for an HTMLMath widget (escaped so the browser leaves it alone)."""
-    latex = expr if isinstance(expr, str) else sp.latex(expr)
-    return r"$\displaystyle " + html.escape(latex, quote=False) + "$"
-
-
-class YourTurn:
-    """The "Your turn" widget of an exercise: type the next line, see ✓ or ✗ at once.
-
-    State for tests and scripts: :meth:`submit`, :meth:`reveal_next`, :meth:`clear`,
-    :attr:`chain` (the accepted expressions, start first), :attr:`feedback` (the last
-    message), :attr:`reached_target`. The widget's controls are ``text``,
-    ``check_button``, ``reveal_button`` and ``clear_button``.
-    """
-
-    def __init__(self, exercise: Exercise) -> None:
-        if not isinstance(exercise, Exercise):
-            raise TypeError("YourTurn: argument 'exercise' must be an Exercise, got "
-                            f"{type(exercise).__name__}")
-        self.exercise = exercise
-        _warm_latex_parser()
-        self._worked_lines: list | None = None
-        self.text = widgets.Text(
-            placeholder="the next line of your derivation", continuous_update=False,
-            layout=widgets.Layout(width="30em"),
-        )
-        self.check_button = widgets.Button(description="Check", button_style="primary",
-                                           tooltip="check this line against the one above")
-        self.reveal_button = widgets.Button(description="Show next step",
-                                            tooltip="add the worked proof's next line")
-        self.clear_button = widgets.Button(description="Clear", tooltip="start again")
-        self.chain_view = widgets.HTMLMath()
-        self.feedback_view = widgets.HTMLMath()
-        heading = widgets.HTMLMath(
-            f"<b>Your turn:</b> show {_plain(exercise.statement)}, one line at a time."
-        )
-        self.text.observe(self._on_value, names="value")
-        self.check_button.on_click(self._on_check)
-        self.reveal_button.on_click(lambda _button: self.reveal_next())
-        self.clear_button.on_click(lambda _button: self.clear())
-        self.widget = widgets.VBox([
-            heading, self.chain_view,
-            widgets.HBox([self.text, self.check_button, self.reveal_button, self.clear_button]),
-            self.feedback_view,
-        ])
-        self.clear()
-
-    # State ------------------------------------------------------------------------------
-    @property
-    def chain(self) -> list[sp.Expr]:
-        """The learner's chain: the start, then every accepted or revealed line."""
-        return [s.expr for s in self._chain.steps]
-
-    @property
-    def feedback(self) -> str:
-        """The last message shown under the box (plain text)."""
-        return self._feedback.message
-
-    @property
-    def last(self) -> Feedback:
-        """The last :class:`Feedback`."""
-        return self._feedback
-
-    @property
-    def reached_target(self) -> bool:
-        """True once the chain has reached the exercise's target."""
-        return self._reached_target
-
-    def clear(self) -> Feedback:
-        """Start again from the exercise's first line."""
-        self._chain = self.exercise.derivation()
-        self._reached_target = False
-        self._worked_index = 0  # the last line of the worked proof the chain has reached
-        # The box's text whose answer is on show: Enter and then Check must not add it twice.
-        self._last_text: str | None = ""
-        self.text.value = ""
-        return self._show(Feedback("cleared", ""))
-
-    # Actions --------------------------------------------------------------------------
-    def submit(self, text: str) -> Feedback:
-        """Check ``text`` as the next line; ✓ appends it to the chain, ✗ gives a counterexample."""
-        if not isinstance(text, str):
-            raise TypeError(f"YourTurn.submit: argument 'text' must be a string, got "
-                            f"{type(text).__name__}")
-        try:
-            expr = parse_line(text, self.exercise)
-        except InputError as err:
-            message = f"Cannot check this line: {err}."
-            return self._show(Feedback("invalid", message, reached_target=self._reached_target,
-                                       html=_plain("⚠ " + message)))
-        return self._show(self._check(expr, own=True))
-
-    def reveal_next(self) -> Feedback:
-        """Add the worked proof's next line to the chain (checked like any other line)."""
-        lines = self._worked()
-        statement = self.exercise.statement
-        if self._reached_target or self._worked_index + 1 >= len(lines):
-            message = (f"You have reached the target: you have shown {statement}. Clear "
-                       "starts again.")
-            return self._show(Feedback("done", message, reached_target=self._reached_target,
-                                       html=_plain(message)))
-        self._last_text = None  # the line in the box now follows a different line
-        step = lines[self._worked_index + 1]
-        feedback = self._check(step.expr, own=False, reason=step.reason)
-        if feedback.ok:
-            self._worked_index += 1
-        return self._show(feedback)
-
-    def _check(self, expr: sp.Expr, *, own: bool, reason: str = "") -> Feedback:
-        chain = self._chain
-        try:
-            gap, point, values = self._numeric_witness(expr)
-        except Exception as err:  # e.g. no real values at the sample points
-            problem = _first_line(err)
-            if problem.startswith("numeric check"):
-                problem = ("it has no real value at most points where the check samples it "
-                           f"({self._sampling()})")
-            message = f"Cannot check this line: {problem}."
-            return Feedback("invalid", message, expr, reached_target=self._reached_target,
-                            html=_plain("⚠ " + message))
-        if gap > CLEARLY_DIFFERENT:
-            return self._refused(expr, point, values)
-        label = ("shown: " + reason) if (not own and reason) else ("shown" if not own else "")
-        try:
-            chain.step(expr, label)  # the worked proofs' check, recorded in the chain
-        except StepError:
-            # Rare: the numbers (nearly) agree and yet the step failed. Ask for the verdict.
-            verdict = compare(chain.current, expr, domains=chain.domains,
-                              integers=chain.integers, hints=chain.hints,
-                              seed=chain.seed + len(chain.steps))
-            if verdict.status == "different":
-                return self._refused(expr, verdict.counterexample, verdict.values)
-            message = ("? The two lines agree at every sample point, but SymPy could not "
-                       "prove them equal: try a smaller step, or write it another way.")
-            return Feedback("undecided", message, expr, reached_target=self._reached_target,
-                            html=f"? {_math(expr)}: " + _plain(message[2:]))
-        if own:
-            self._advance(expr)
-        reached = self.exercise.reaches_target(expr)
-        self._reached_target = self._reached_target or reached
-        status = "accepted" if own else "revealed"
-        if own:
-            message = f"✓ {sp.sstr(expr)} equals the line before it."
-            shown = f"✓ {_math(expr)} equals the line before it."
-        else:
-            message = f"Next line of the worked proof ({reason}): {sp.sstr(expr)}."
-            shown = f"Next line of the worked proof: {_math(expr)}."
-        if reached:
-            note = f" You have shown {self.exercise.statement}."
-            message += note
-            shown += f" <b>{_plain(note.strip())}</b>"
-        return Feedback(status, message, expr, reached_target=self._reached_target, html=shown)
-
-    def _numeric_witness(self, expr: sp.Expr) -> tuple[float, dict, tuple[float, float]]:
-        """The numeric half of :func:`nblib.equality.compare`, run first and on its own.
-
-        Same points (same seed, domains and integer assignments as the chain's next
-        ``step``), so the counterexample is the one ``compare`` reports. A line whose
-        numbers clearly differ is wrong whatever the symbolic test says, and that test (up
-        to ``simplify``) is what costs seconds on a wrong line; a line whose numbers agree
-        goes on to ``Derivation.step`` for the full check.
-        """
-        chain = self._chain
-        rng = np.random.default_rng(chain.seed + len(chain.steps))
-        worst: tuple[float, dict, Any] = (-1.0, {}, None)
-        for assignment in chain.integers:
-            gap, point, values = numeric_difference(
-                concrete(chain.current, assignment), concrete(expr, assignment),
-                domains=chain.domains, rng=rng,
-            )
-            if gap > worst[0]:
-                worst = (gap, {**assignment, **point}, values)
-        return worst
-
-    def _refused(self, expr: sp.Expr, counterexample: Mapping, values: Any) -> Feedback:
-        point = {sp.sstr(k): float(v) for k, v in counterexample.items()}
-        before, after = values
-        where = ", ".join(f"{k} = {v:g}" for k, v in point.items())
-        message = (f"✗ {sp.sstr(expr)} is not equal to the line before it: at {where} the "
-                   f"line before is {before:.6g} and yours is {after:.6g}.")
-        shown = (f"✗ {_math(expr)} is not equal to the line before it: at "
-                 f"{_math(where)} the line before is {_math(f'{before:.6g}')} and "
-                 f"yours is {_math(f'{after:.6g}')}.")
-        return Feedback("refused", message, expr, point, (before, after),
-                        reached_target=self._reached_target, html=shown)
-
-    def _sampling(self) -> str:
-        """Where the numeric check samples each symbol, in words."""
-        parts = []
-        for name, symbol in self.exercise.symbols.items():
-            low, high = self._chain.domains.get(symbol, default_domain(symbol))
-            parts.append(f"{name} between {low:g} and {high:g}")
-        return ", ".join(parts)
-
-    def _worked(self) -> list:
-        """The worked proof's lines, its source's wrong lines left out (built once)."""
-        if self._worked_lines is None:
-            proof = self.exercise.worked_proof()
-            self._worked_lines = [s for s in proof.steps if not s.source_error]
-        return self._worked_lines
-
-    def _advance(self, expr: sp.Expr) -> None:
-        """After a learner's own line: if a later line of the worked proof has the same form,
-        the next reveal continues from there (the first such line, so no step is skipped)."""
-        form = reevaluated(expr)
-        lines = self._worked()
-        for i in range(self._worked_index + 1, len(lines)):
-            if reevaluated(lines[i].expr) == form:
-                self._worked_index = i
-                return
-
-    # Display --------------------------------------------------------------------------
-    def _show(self, feedback: Feedback) -> Feedback:
-        self._feedback = feedback
-        self.feedback_view.value = feedback.html
-        self.chain_view.value = html.escape(self._chain._repr_latex_(), quote=False)
-        if feedback.status == "accepted":
-            self._last_text = ""
-            self.text.value = ""  # ready for the next line
-        return feedback
-
-    def _on_value(self, change: Mapping[str, Any]) -> None:
-        # Enter (or leaving the box) sends the value; our own reset to "" is not a line.
-        if change["new"].strip() and change["new"] != self._last_text:
-            self._last_text = change["new"]
-            self.submit(change["new"])
-
-    def _on_check(self, _button: widgets.Button) -> None:
-        value = self.text.value
-        if not value.strip() and self._feedback is not None and self._feedback.status == "accepted":
-            return  # Enter already checked the line and emptied the box: keep its ✓
-        if value != self._last_text or not value.strip():
-            self._last_text = value
-            self.submit(value)
-
-    def _statement_latex(self) -> str:
-        return f"{self.exercise.lhs} = {sp.latex(self.exercise.target)}"
-
-    def describe(self) -> str:
-        """One line for the text/plain output; the same on every run."""
-        return (f"Your turn ({self.exercise.id}): show {self.exercise.statement}, starting "
-                f"from {sp.sstr(self.exercise.start)}")
-
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:
-        start = self.exercise.derivation()._repr_latex_()
-        note = (r"$\textbf{Your turn:}\ \text{show}\ " + self._statement_latex()
-                + r"\ \text{starting from the line below (run the notebook to type yours).}$")
-        return {
-            "text/plain": self.describe(),
-            "text/latex": note + "\n\n" + start,
-            "application/vnd.jupyter.widget-view+json": {
-                "version_major": 2,
-                "version_minor": 0,
-                "model_id": self.widget.model_id,
-            },
-        }
-
-
+# Warming the LaTeX parser --------------------------------------------------------------
 _warm_lock = threading.Lock()
 _warmed = False
 # Seconds after the first YourTurn is shown before the LaTeX parser loads in the background:

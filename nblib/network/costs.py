@@ -1,4 +1,4 @@
-"""Output activations and costs for :class:`nblib.network.Network`, in the style of network2.py.
+"""Output activations and costs for :class:`~nblib.network.network.Network`, after network2.py.
 
 Each output activation keeps its forward map and its derivative side by side; each cost
 keeps its value ``fn`` and its output error ``delta`` side by side, so the algebra of the
@@ -25,7 +25,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from nblib.activations import (
+from nblib.numerics.activations import (
     log_softmax,
     sigmoid,
     sigmoid_parts,
@@ -34,8 +34,8 @@ from nblib.activations import (
     softmax,
     softmax_of_shifted,
 )
-from nblib.costs import cross_entropy, cross_entropy_from_z, log_likelihood, quadratic_cost
-from nblib.validation import as_float_array, require_closed_unit, require_distribution
+from nblib.numerics.costs import cross_entropy, cross_entropy_from_z, log_likelihood, quadratic_cost
+from nblib.numerics.validation import as_float_array, require_closed_unit, require_distribution
 
 __all__ = [
     "COSTS",
@@ -80,7 +80,7 @@ def _same_layout(arrays: dict[str, Any], func: str) -> list[np.ndarray]:
     return out
 
 
-# The training loop uses the unchecked kernels of nblib.activations directly: the caller
+# The training loop uses the unchecked kernels of nblib.numerics.activations directly: the caller
 # guarantees finite float64 input and runs under np.errstate(under="ignore").
 
 
@@ -299,14 +299,14 @@ class Cost:
         The output layer the cost is used with; a pair that does not fit (see the module
         docstring) raises ``ValueError``.
     func : str, optional
-        Caller named in error messages (the :class:`~nblib.network.Network` passes its own).
+        Caller named in error messages (the :class:`~nblib.network.network.Network` passes its own).
 
     Notes
     -----
     ``fn(a, y, z)`` is the cost of a mini-batch: the per-example cost summed over the
     output neurons, averaged over the m examples.  ``delta(z, a, y)`` is the error of each
     example, one column per example, *not* divided by m; the gradient of the mean cost is
-    the mean of the per-example gradients (see :meth:`nblib.network.Network.backprop`).
+    the mean of the per-example gradients (see :meth:`nblib.network.network.Network.backprop`).
     """
 
     name: ClassVar[str] = ""

@@ -14,8 +14,8 @@ from types import MappingProxyType
 
 import sympy as sp
 
-from nblib.derivation import Derivation
-from nblib.equality import Domain, reevaluated
+from nblib.proof.derivation import Derivation
+from nblib.proof.equality import Domain, reevaluated
 
 
 def _fail(name: str, problem: str, error: type[Exception] = ValueError) -> Exception:

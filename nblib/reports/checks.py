@@ -7,6 +7,8 @@ shows a line such as ::
 
 and fails loudly when the check does not pass. The error's own digits vary with the CPU's
 rounding, so the line states a bound chosen well above it (see :class:`CheckResult`).
+:func:`combine_checks` folds several results into one such line; :class:`TextReport` holds
+the lines of what is not a tolerance check (a table, a comparison), with a verdict.
 """
 
 from __future__ import annotations
@@ -18,15 +20,17 @@ from typing import Any, overload
 
 import numpy as np
 
-from nblib.validation import as_float_array, as_scalar, require_same_shape
+from nblib.numerics.validation import as_float_array, as_scalar, require_same_shape
 
 __all__ = [
     "KINDS",
     "CheckReport",
     "CheckResult",
+    "TextReport",
     "check_gradient",
     "check_jacobian",
     "check_values",
+    "combine_checks",
     "describe_bound",
     "numerical_gradient",
     "numerical_jacobian",
@@ -289,7 +293,7 @@ class CheckResult:
     """Outcome of one numerical check, reported in words that every machine prints alike.
 
     The measured error moves in its last digits from one CPU to the next, so the report
-    never shows its digits (see :mod:`nblib.portable`). It shows a *stated* bound instead:
+    never shows its digits (see :mod:`nblib.reports.portable`). It shows a *stated* bound instead:
     ``worst relative error < 1e-08, tolerance 1e-06 ✓``. The check passes when
     ``worst_error <= tolerance``; the bound ``resolution`` is what the report claims, and
     the error must lie strictly below it. Without a resolution the claim is the tolerance
@@ -402,6 +406,28 @@ class CheckResult:
         if not self.passed:
             raise AssertionError(self.line())
         return self
+
+
+def combine_checks(results: Iterable[CheckResult], name: str) -> CheckResult:
+    """One report line for several checks of the same kind: the worst error, one tolerance.
+
+    Parameters
+    ----------
+    results : iterable of CheckResult
+        At least one; all with the same tolerance, kind of error and stated resolution.
+    name : str
+        Label for the combined line.
+    """
+    results = list(results)
+    if not results or not all(isinstance(r, CheckResult) for r in results):
+        raise TypeError("combine_checks: argument 'results' must be a non-empty list of "
+                        "CheckResult")
+    if len({(r.tolerance, r.kind, r.resolution) for r in results}) != 1:
+        raise ValueError("combine_checks: the results must share one tolerance, kind and "
+                         "resolution")
+    worst = max(r.worst_error for r in results)
+    first = results[0]
+    return CheckResult(name, worst, first.tolerance, first.kind, first.resolution)
 
 
 # --------------------------------------------------------------------------- checks
@@ -644,6 +670,50 @@ class CheckReport(Sequence[CheckResult]):
 
     def assert_ok(self) -> CheckReport:
         """Return ``self`` if every check passed, else raise AssertionError with the report."""
+        if not self.passed:
+            raise AssertionError(str(self))
+        return self
+
+
+@dataclass(frozen=True)
+class TextReport:
+    """Lines of text that one notebook cell shows, with a verdict the cell can assert.
+
+    For what is not a tolerance check (that is :class:`CheckReport`'s job): a
+    table over layer sizes, a comparison of two formulas, the warnings of an edge case.
+    ``passed`` says whether every claim the lines make holds; the maker of the report
+    computes it, so ``report.assert_ok()`` at the end of a cell shows the lines and stops
+    the notebook if a claim failed.
+    """
+
+    lines: tuple[str, ...]
+    passed: bool = True
+
+    def __post_init__(self) -> None:
+        """Validate the fields; store the lines as a tuple."""
+        lines = self.lines
+        try:  # a tuple first, so that a generator is read once
+            lines = None if isinstance(lines, str) else tuple(lines)
+        except TypeError:
+            lines = None
+        if lines is None or not all(isinstance(line, str) for line in lines):
+            raise TypeError("TextReport: argument 'lines' must be a sequence of str "
+                            f"(got {self.lines!r})")
+        if not isinstance(self.passed, bool | np.bool_):
+            raise TypeError(f"TextReport: argument 'passed' must be a bool (got {self.passed!r})")
+        object.__setattr__(self, "lines", tuple(lines))
+        object.__setattr__(self, "passed", bool(self.passed))
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines)
+
+    __repr__ = __str__
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(str(self))
+
+    def assert_ok(self) -> TextReport:
+        """Return ``self`` if every claim held, else raise AssertionError with the lines."""
         if not self.passed:
             raise AssertionError(str(self))
         return self

@@ -1,20 +1,20 @@
 """Small two-dimensional classification data sets, made with NumPy from a seed.
 
-Layout as in :class:`nblib.network.Network`: one column per example. ``X`` has shape
+Layout as in :class:`nblib.network.network.Network`: one column per example. ``X`` has shape
 (2, m), the one-hot targets ``Y`` shape (classes, m), and ``labels`` the class of each
 example, shape (m,). The same arguments always give the same arrays.
 """
 
 from __future__ import annotations
 
-import numbers
 from typing import Any, NamedTuple
 
 import numpy as np
 
-from nblib.validation import as_scalar
+from nblib.numerics.layer import one_hot
+from nblib.numerics.validation import as_count, as_scalar
 
-__all__ = ["Dataset", "blobs", "one_hot", "spirals"]
+__all__ = ["Dataset", "blobs", "spirals"]
 
 
 class Dataset(NamedTuple):
@@ -25,47 +25,12 @@ class Dataset(NamedTuple):
     labels: np.ndarray
 
 
-def _count(value: Any, name: str, func: str, minimum: int) -> int:
-    """``value`` as a Python int ≥ ``minimum``, or TypeError/ValueError naming the argument."""
-    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{func}: argument '{name}' must be an integer "
-                        f"(got {type(value).__name__} {value!r})")
-    if value < minimum:
-        raise ValueError(f"{func}: argument '{name}' must be at least {minimum} (got {value})")
-    return int(value)
-
-
 def _nonnegative(value: Any, name: str, func: str) -> float:
     """``value`` as a finite float ≥ 0."""
     value = as_scalar(value, name, func=func)
     if value < 0:
         raise ValueError(f"{func}: argument '{name}' must be nonnegative (got {value!r})")
     return value
-
-
-def one_hot(labels: Any, classes: int) -> np.ndarray:
-    """Desired outputs y with a 1 at each label (counting from 0) and 0 elsewhere.
-
-    One label gives the vector of shape (classes,), e.g. ``one_hot(2, 4)`` is
-    ``[0, 0, 1, 0]``; a 1-d array of m labels gives the targets of shape (classes, m),
-    column i for ``labels[i]``.
-    """
-    func = "one_hot"
-    classes = _count(classes, "classes", func, 1)
-    if np.ndim(labels) == 0:
-        label = _count(labels, "labels", func, 0)
-        if label >= classes:
-            raise ValueError(f"{func}: argument 'labels' must lie in 0..{classes - 1} "
-                             f"(got {label})")
-        return np.eye(classes)[label]
-    arr = np.asarray(labels)
-    if arr.ndim != 1 or arr.dtype.kind not in "iu":
-        raise TypeError(f"{func}: argument 'labels' must be an integer or a 1-d array of "
-                        f"integers (got dtype {arr.dtype}, shape {arr.shape})")
-    if arr.size and (arr.min() < 0 or arr.max() >= classes):
-        raise ValueError(f"{func}: argument 'labels' must lie in 0..{classes - 1} "
-                         f"(got min {arr.min()}, max {arr.max()})")
-    return np.eye(classes)[:, arr]
 
 
 def spirals(
@@ -92,11 +57,11 @@ def spirals(
         Seed of the generator for the noise (≥ 0).
     """
     func = "spirals"
-    n = _count(n_per_class, "n_per_class", func, 1)
-    classes = _count(classes, "classes", func, 2)
+    n = as_count(n_per_class, "n_per_class", func=func, minimum=1)
+    classes = as_count(classes, "classes", func=func, minimum=2)
     turns = _nonnegative(turns, "turns", func)
     noise = _nonnegative(noise, "noise", func)
-    rng = np.random.default_rng(_count(seed, "seed", func, 0))
+    rng = np.random.default_rng(as_count(seed, "seed", func=func, minimum=0))
     radius = np.tile(np.linspace(0.1, 1.0, n), classes)
     labels = np.repeat(np.arange(classes), n)
     angle = 2 * np.pi * (turns * radius + labels / classes)
@@ -122,10 +87,10 @@ def blobs(
         Seed of the generator (≥ 0).
     """
     func = "blobs"
-    n = _count(n_per_class, "n_per_class", func, 1)
-    classes = _count(classes, "classes", func, 2)
+    n = as_count(n_per_class, "n_per_class", func=func, minimum=1)
+    classes = as_count(classes, "classes", func=func, minimum=2)
     spread = _nonnegative(spread, "spread", func)
-    rng = np.random.default_rng(_count(seed, "seed", func, 0))
+    rng = np.random.default_rng(as_count(seed, "seed", func=func, minimum=0))
     labels = np.repeat(np.arange(classes), n)
     angle = 2 * np.pi * labels / classes
     centres = 0.6 * np.stack([np.cos(angle), np.sin(angle)])

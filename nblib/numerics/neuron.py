@@ -1,4 +1,4 @@
-"""One sigmoid neuron and its cost: helpers for exercises 2 and 3 and problem 3.
+"""One sigmoid neuron and its cost in float64: exercises 2 and 3, problems 1 and 3, the slowdown.
 
 The neuron computes z = w·x + b and a = σ(z); a cost C(a, y) compares a with the target y.
 
@@ -7,29 +7,28 @@ The neuron computes z = w·x + b and a = σ(z); a cost C(a, y) compares a with t
 * costs as functions of a: :func:`swapped_cross_entropy`, :func:`kl_divergence`,
   :func:`cost_prime`, :func:`cost_second`, :func:`cross_entropy_argmin`;
 * the neuron: :func:`cost_from_z`, :func:`dcost_dz`, :func:`neuron_cost`,
-  :func:`weight_gradient`, :func:`input_with_same_z`;
-* symbolic: :class:`Softplus` and :class:`WeightedInput` (displayed as the book writes
-  them, checked as their definitions), :class:`Equivalence` (a checked "⇔") and
-  :class:`Positivity` (a checked "> 0" on 0 < a < 1).
+  :func:`weight_gradient`, :func:`input_with_same_z`, and :func:`weight_gradient_size` (the
+  size of ∂C/∂w of one output neuron, for problem 1's explorer);
+* the chapter's opening demo: :func:`descend`, gradient descent on the book's neuron (input
+  1, target 0) under one of :data:`RULES`, giving a :class:`Trajectory`.
 
-Costs are named by a string, one of :data:`COSTS`.
+Costs are named by a string, one of :data:`COSTS`. The same neuron in SymPy lives in
+:mod:`nblib.proof.notation` and :mod:`nblib.proof.claims`; its mpmath oracle in
+:mod:`nblib.reports.oracles`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-import mpmath
 import numpy as np
-import sympy as sp
 
-from nblib.activations import sigmoid, sigmoid_prime
-from nblib.checks import CheckResult
-from nblib.costs import cross_entropy, cross_entropy_from_z, quadratic_cost
-from nblib.derivation import CHECK, Derivation, StepError
-from nblib.equality import Domain, reevaluated
-from nblib.validation import (
+from nblib.numerics.activations import sigmoid, sigmoid_prime
+from nblib.numerics.costs import cross_entropy, cross_entropy_from_z, quadratic_cost
+from nblib.numerics.validation import (
     as_float_array,
     as_scalar,
     require_closed_unit,
@@ -39,27 +38,23 @@ from nblib.validation import (
 
 __all__ = [
     "COSTS",
-    "Equivalence",
-    "Positivity",
-    "Softplus",
-    "WeightedInput",
-    "combine_checks",
+    "RULES",
+    "Trajectory",
     "cost_from_z",
     "cost_prime",
     "cost_second",
     "cross_entropy_argmin",
     "cross_entropy_grid",
-    "cross_entropy_reference",
     "dcost_dz",
+    "descend",
     "first_float_where",
     "input_with_same_z",
     "kl_divergence",
     "neuron_cost",
-    "subs_hint",
     "swapped_cross_entropy",
     "textbook_cross_entropy",
-    "unit_interval_substitution",
     "weight_gradient",
+    "weight_gradient_size",
 ]
 
 #: The costs the helpers know, by name.
@@ -331,57 +326,6 @@ def cross_entropy_grid(y: Any, grid: Any) -> np.ndarray:
     return cross_entropy(np.broadcast_to(grid, shape), np.broadcast_to(y[:, None], shape))
 
 
-def cross_entropy_reference(z: Any, y: Any, digits: int = 40) -> np.ndarray | np.float64:
-    """C(σ(z), y) = y ln(1 + e^{−z}) + (1 − y) ln(1 + e^{z}) with mpmath, rounded to float64.
-
-    An oracle for accuracy checks: ``digits`` significant digits, no overflow for any
-    finite z (mpmath's exponent range is unbounded).
-
-    Parameters
-    ----------
-    z : array_like
-        Weighted inputs, any finite values.
-    y : array_like
-        Targets in [0, 1], same shape as ``z``.
-    digits : int
-        Working precision in decimal digits (at least 20).
-    """
-    func = "cross_entropy_reference"
-    z, y = _z_and_y(z, y, func)
-    if isinstance(digits, bool) or not isinstance(digits, int) or digits < 20:
-        raise ValueError(f"{func}: argument 'digits' must be an integer ≥ 20 (got {digits!r})")
-    out = np.empty_like(z)
-    with mpmath.workdps(digits):
-        for index, (zi, yi) in enumerate(zip(z.flat, y.flat, strict=True)):
-            t, target = mpmath.mpf(float(zi)), mpmath.mpf(float(yi))
-            value = (target * mpmath.log1p(mpmath.exp(-t))
-                     + (1 - target) * mpmath.log1p(mpmath.exp(t)))
-            out.flat[index] = float(value)
-    return _out(out)
-
-
-def combine_checks(results: Iterable[CheckResult], name: str) -> CheckResult:
-    """One report line for several checks of the same kind: the worst error, one tolerance.
-
-    Parameters
-    ----------
-    results : iterable of CheckResult
-        At least one; all with the same tolerance, kind of error and stated resolution.
-    name : str
-        Label for the combined line.
-    """
-    results = list(results)
-    if not results or not all(isinstance(r, CheckResult) for r in results):
-        raise TypeError("combine_checks: argument 'results' must be a non-empty list of "
-                        "CheckResult")
-    if len({(r.tolerance, r.kind, r.resolution) for r in results}) != 1:
-        raise ValueError("combine_checks: the results must share one tolerance, kind and "
-                         "resolution")
-    worst = max(r.worst_error for r in results)
-    first = results[0]
-    return CheckResult(name, worst, first.tolerance, first.kind, first.resolution)
-
-
 # --------------------------------------------------------------------------- the neuron
 
 
@@ -544,290 +488,101 @@ def input_with_same_z(x: Any, w: Any, j: int, xj: float, via: int) -> np.ndarray
     return out
 
 
-# --------------------------------------------------------------------------- symbolic
 
+def weight_gradient_size(z: Any, y: float, cost: str, x: float = 1.0) -> np.ndarray:
+    """|∂C/∂w| = x |a − y| σ′(z) (quadratic) or x |a − y| (cross-entropy), a = σ(z).
 
-class Softplus(sp.Function):
-    """softplus(t) = ln(1 + e^t); shown by name, checked as its definition."""
-
-    nargs = 1
-
-    def doit(self, deep: bool = True, **hints: Any) -> sp.Expr:
-        """Replace softplus by its definition."""
-        (t,) = self.args
-        if deep:
-            t = t.doit(deep=deep, **hints)
-        return sp.log(1 + sp.exp(t))
-
-    def fdiff(self, argindex: int = 1) -> sp.Expr:
-        """softplus′(t) = e^t/(1 + e^t) = σ(t)."""
-        (t,) = self.args
-        return sp.exp(t) / (1 + sp.exp(t))
-
-    def _latex(self, printer: Any, exp: str | None = None) -> str:
-        power = f"^{{{exp}}}" if exp else ""
-        return (r"\operatorname{softplus}" + power + r"\left(" + printer.doprint(self.args[0])
-                + r"\right)")
-
-    def _sympystr(self, printer: Any) -> str:
-        return "softplus(" + printer.doprint(self.args[0]) + ")"
-
-
-_NAMED_INPUTS: dict[str, type] = {}
-
-
-class WeightedInput(sp.Function):
-    """The weighted input z = Σ_i w_i x_i + b, shown as z, checked as the sum it stands for.
-
-    Wrap the sum once (``z = WeightedInput(w1*x1 + … + b)``) and derivatives with respect
-    to the weights still see through it, while every line of a derivation reads "σ(z)".
-    :meth:`named` makes a variant shown under another name, e.g. z′ for a second input.
+    One output neuron with input activation x = a_kᴸ⁻¹; elementwise in ``z``.
     """
-
-    nargs = 1
-    display = "z"
-
-    @classmethod
-    def named(cls, display: str) -> type[WeightedInput]:
-        """A weighted input shown as ``display`` (LaTeX) instead of z."""
-        if not isinstance(display, str) or not display:
-            raise TypeError("WeightedInput.named: argument 'display' must be a non-empty str")
-        if display not in _NAMED_INPUTS:  # one class per name, so equal names are equal
-            _NAMED_INPUTS[display] = type(f"WeightedInput{len(_NAMED_INPUTS) + 1}", (cls,),
-                                          {"display": display})
-        return _NAMED_INPUTS[display]
-
-    def doit(self, deep: bool = True, **hints: Any) -> sp.Expr:
-        """Replace z by the sum it stands for."""
-        (total,) = self.args
-        return total.doit(deep=deep, **hints) if deep else total
-
-    def fdiff(self, argindex: int = 1) -> sp.Expr:
-        """z is the identity applied to the sum, so its derivative is 1."""
-        return sp.S.One
-
-    def _latex(self, printer: Any, exp: str | None = None) -> str:
-        return f"{self.display}^{{{exp}}}" if exp else self.display
-
-    def _sympystr(self, printer: Any) -> str:
-        return self.display
+    func = "weight_gradient_size"
+    if cost not in COSTS:  # any value that is not one of the names is a ValueError here
+        raise ValueError(f"{func}: argument 'cost' must be one of {COSTS} (got {cost!r})")
+    z = as_float_array(z, "z", func=func)
+    y = float(require_closed_unit(y, "y", func=func))
+    x = as_scalar(x, "x", func=func)
+    error = np.abs(sigmoid(z) - y) * abs(x)
+    return error * sigmoid_prime(z) if cost == "quadratic" else error
 
 
-_BOUND = sp.Symbol("u_bound")
+# --------------------------------------------------------------------------- the descent
+
+#: The update rules of :func:`descend`.
+RULES = ("quadratic", "cross_entropy", "book_page")
 
 
-def subs_hint(expr: sp.Expr) -> sp.Expr:
-    """A rewrite for :class:`~nblib.derivation.Derivation`'s ``hints``: equal ``Subs`` made equal.
-
-    Differentiating C(σ(z), y) for an undefined C gives ∂C/∂a as a ``Subs`` whose bound
-    variable is a fresh dummy and whose point is left unevaluated, so two copies of the same
-    ∂C/∂a do not cancel and the zero test falls through to a slow ``simplify``. This renames
-    every single-variable ``Subs``'s bound variable to one fixed symbol, evaluates its point,
-    and cancels.
-    """
-
-    def rename(s: sp.Subs) -> sp.Expr:
-        (variable,), (point,) = s.variables, s.point
-        return sp.Subs(s.expr.xreplace({variable: _BOUND}), _BOUND, point.doit())
-
-    return sp.cancel(sp.sympify(expr).replace(
-        lambda e: isinstance(e, sp.Subs) and len(e.variables) == 1, rename))
+def _sigma(z: float) -> float:
+    """σ(z) by the stable formula (no overflow for any finite z)."""
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
 
 
-def unit_interval_substitution(symbols: Iterable[sp.Symbol]) -> dict[sp.Symbol, sp.Expr]:
-    """Map each symbol s to 1/(1 + t_s) with t_s > 0, which runs over exactly (0, 1).
-
-    SymPy cannot assume "0 < a < 1" directly; after this substitution its sign rules can
-    reason about a and 1 − a = t_a/(1 + t_a) as positive quantities.
-    """
-    out = {}
-    for s in symbols:
-        if not isinstance(s, sp.Symbol):
-            raise TypeError(f"unit_interval_substitution: expected SymPy symbols, got {s!r}")
-        out[s] = 1 / (1 + sp.Symbol(f"t_{{{s.name}}}", positive=True))
-    return out
+def _softplus(z: float) -> float:
+    """ln(1 + e^z) = −ln(1 − σ(z)): the cross-entropy at y = 0, finite where a rounds to 1."""
+    return max(z, 0.0) + math.log1p(math.exp(-abs(z)))
 
 
-def _sign_on_unit_interval(expr: sp.Expr, unit: Mapping[sp.Symbol, sp.Expr]) -> tuple[sp.Expr,
-                                                                                      str]:
-    """Rewrite ``expr`` with the substitution and ask SymPy for its sign."""
-    rewritten = sp.factor(sp.together(sp.sympify(expr).subs(unit)))
-    if rewritten.is_positive:
-        return rewritten, "positive"
-    if rewritten.is_negative:
-        return rewritten, "negative"
-    return rewritten, "unknown"
+@dataclass(frozen=True)
+class Trajectory:
+    """A run of the one-neuron demo: entry e is the state after e epochs (e = 0..epochs)."""
 
-
-def _ranges(unit: Mapping[sp.Symbol, sp.Expr]) -> str:
-    return r",\ ".join(f"0 < {sp.latex(s)} < 1" for s in unit)
-
-
-def _reason(text: str) -> str:
-    """A reason as LaTeX: words in \\text{…}, ``$…$`` segments kept as mathematics."""
-    parts = text.split("$")
-    if len(parts) % 2 == 0:
-        raise ValueError(f"reason {text!r} has an unmatched '$'")
-    return " ".join(part if i % 2 else r"\text{" + part + "}"
-                    for i, part in enumerate(parts) if part)
-
-
-def _difference(lhs: sp.Expr, rhs: sp.Expr) -> sp.Expr:
-    """lhs − rhs kept as written (just lhs when rhs is 0)."""
-    if rhs == 0:
-        return lhs
-    with sp.evaluate(False):
-        return lhs - rhs
-
-
-def _pair_of(pair: Sequence[sp.Expr], name: str) -> tuple[sp.Expr, sp.Expr]:
-    if isinstance(pair, sp.Basic) or len(pair) != 2:
-        raise TypeError(f"Equivalence: argument '{name}' must be a pair (lhs, rhs)")
-    return sp.sympify(pair[0]), sp.sympify(pair[1])
-
-
-class Equivalence(Derivation):
-    """A checked step "P ⇔ Q" between two equations P: L₁ = R₁ and Q: L₂ = R₂.
-
-    It holds because L₂ − R₂ = f · (L₁ − R₁) for a factor f that is never 0 on the domain:
-    then one difference is zero exactly when the other is. Both facts are checked: the
-    identity as a one-step :class:`~nblib.derivation.Derivation` (symbolic zero test and
-    30-digit numbers), the sign of f by SymPy after :func:`unit_interval_substitution`.
-    It counts as two checked steps.
-
-    Parameters
-    ----------
-    before, after : (lhs, rhs) pairs of SymPy expressions
-        The equations P and Q, written as the source writes them (build them under
-        ``sp.evaluate(False)`` to keep that form).
-    factor : SymPy expression
-        f, with L₂ − R₂ = f (L₁ − R₁).
-    reason : str
-        What the step does, e.g. "multiply both sides by $a(1-a)$".
-    unit_symbols : iterable of symbols
-        Symbols that live in (0, 1), for the sign of f.
-    domains : mapping
-        Sampling intervals for the numeric check.
-
-    Raises
-    ------
-    StepError
-        If the identity fails or cannot be decided, or the sign of f cannot be shown.
-    """
-
-    def __init__(
-        self,
-        before: Sequence[sp.Expr],
-        after: Sequence[sp.Expr],
-        factor: sp.Expr,
-        *,
-        reason: str,
-        unit_symbols: Iterable[sp.Symbol] = (),
-        domains: Mapping[sp.Basic, Domain] | None = None,
-    ) -> None:
-        self.before, self.after = _pair_of(before, "before"), _pair_of(after, "after")
-        self.factor = sp.sympify(factor)
-        self.reason = reason
-        _reason(reason)  # an unmatched '$' is reported before any work is done
-        with sp.evaluate(True):  # the checks need SymPy's automatic simplification
-            super().__init__(_difference(*self.after), domains=domains)
-            with sp.evaluate(False):
-                scaled = self.factor * _difference(*self.before)
-            self.step(scaled, reason)
-            self.unit = unit_interval_substitution(unit_symbols)
-            self.factor_form, self.factor_sign = _sign_on_unit_interval(self.factor, self.unit)
-        if self.factor_sign == "unknown":
-            raise StepError(f"equivalence ({reason!r}): cannot show that the factor "
-                            f"{sp.sstr(self.factor)} is never 0 on the domain")
+    rule: str
+    eta: float
+    w: np.ndarray
+    b: np.ndarray
+    output: np.ndarray
+    cost: np.ndarray
 
     @property
-    def checked_steps(self) -> int:
-        """The identity and the sign of the factor."""
-        return super().checked_steps + 1
+    def epochs(self) -> int:
+        """Number of epochs run."""
+        return len(self.output) - 1
 
-    def _repr_latex_(self) -> str:
-        def eq(pair: tuple[sp.Expr, sp.Expr]) -> str:
-            return f"{sp.latex(pair[0], order='none')} = {sp.latex(pair[1], order='none')}"
 
-        head = f"$${eq(self.before)} \\iff {eq(self.after)}$$"
-        relation = "> 0" if self.factor_sign == "positive" else "< 0"
-        start, scaled = self.steps[0].expr, self.steps[1].expr
-        rows = [
-            f"{sp.latex(start, order='none')} &= {sp.latex(scaled, order='none')} "
-            f"&& {_reason(self.reason)} && {CHECK}",
-        ]
-        if self.factor.is_number:
-            rows.append(f"{sp.latex(self.factor)} &\\ne 0 && && {CHECK}")
+def descend(w0: float, b0: float, eta: float, epochs: int = 300,
+            rule: str = "quadratic") -> Trajectory:
+    """Gradient descent on the book's neuron (x = 1, y = 0), one step per epoch.
+
+    ``rule``: ``"quadratic"`` steps by ∂C/∂w = ∂C/∂b = a σ′(z) and records C = a²/2;
+    ``"cross_entropy"`` by the true gradient a (C = −ln(1 − a)); ``"book_page"`` by
+    ∂C/∂a = 1/(1 − a), computed as 1 + e^z (the same number, with no division by a
+    1 − a that rounds to 0), recording the cross-entropy it is meant to lower.
+    """
+    func = "descend"
+    w0, b0 = as_scalar(w0, "w0", func=func), as_scalar(b0, "b0", func=func)
+    eta = as_scalar(eta, "eta", func=func)
+    if eta <= 0:
+        raise ValueError(f"{func}: argument 'eta' must be positive (got {eta})")
+    if isinstance(epochs, bool) or not isinstance(epochs, int | np.integer) or epochs < 1:
+        raise ValueError(f"{func}: argument 'epochs' must be a positive integer (got {epochs!r})")
+    if rule not in RULES:
+        raise ValueError(f"{func}: argument 'rule' must be one of {RULES} (got {rule!r})")
+    n = int(epochs) + 1
+    ws, bs, outs, costs = [0.0] * n, [0.0] * n, [0.0] * n, [0.0] * n
+    wt, bt = w0, b0
+    for epoch in range(n):
+        z = wt + bt  # x = 1
+        a = _sigma(z)
+        ws[epoch], bs[epoch], outs[epoch] = wt, bt, a
+        costs[epoch] = a * a / 2 if rule == "quadratic" else _softplus(z)
+        if epoch == n - 1:
+            break
+        if rule == "quadratic":
+            g = a * a * (1.0 - a)  # a σ′(z), σ′ = a(1 − a)
+        elif rule == "cross_entropy":
+            g = a
         else:
-            subs = r",\ ".join(f"{sp.latex(k)} = {sp.latex(v)}" for k, v in self.unit.items())
-            rows.append(f"{sp.latex(self.factor)} &= {sp.latex(self.factor_form)} {relation} "
-                        f"&& {_reason('for ')}{_ranges(self.unit)}\\ ({subs}) && {CHECK}")
-        return head + "\n\n" + r"$$\begin{aligned}" + r"\\ ".join(rows) + r"\end{aligned}$$"
+            if z > 700:
+                # number(z, 4)'s format: nblib.reports.portable lies above numerics, and an
+                # error message needs no guard against rounding boundaries.
+                raise ValueError(f"{func}: the book page's step 1/(1 − a) = 1 + e^z overflows "
+                                 f"at z = {z:.4g}")
+            g = 1.0 + math.exp(z)
+        wt -= eta * g  # ∂C/∂w = g·x with x = 1
+        bt -= eta * g
+        if not (math.isfinite(wt) and math.isfinite(bt)):
+            raise ValueError(f"{func}: the parameters left float64's range at epoch {epoch + 1}")
+    return Trajectory(rule, eta, np.array(ws), np.array(bs), np.array(outs), np.array(costs))
 
-    def __str__(self) -> str:
-        return (f"{sp.sstr(self.before[0])} = {sp.sstr(self.before[1])}  <=>  "
-                f"{sp.sstr(self.after[0])} = {sp.sstr(self.after[1])}   [{self.reason}] ✓; "
-                f"factor {sp.sstr(self.factor)} is {self.factor_sign} ✓")
 
-    __repr__ = __str__
-
-
-class Positivity(Derivation):
-    """A checked claim "expr > 0 whenever every listed symbol lies in (0, 1)".
-
-    The expression is rewritten with :func:`unit_interval_substitution` (a = 1/(1 + t_a)
-    with t_a > 0, and so on); the rewriting is checked as a one-step
-    :class:`~nblib.derivation.Derivation` in the new variables, and SymPy must then find
-    the rewritten form positive. It counts as two checked steps.
-
-    Parameters
-    ----------
-    expr : SymPy expression
-    unit_symbols : iterable of symbols
-        Symbols that live in (0, 1).
-    lhs : str
-        LaTeX for what the expression is, e.g. ``"C''(a)"``.
-
-    Raises
-    ------
-    StepError
-        If SymPy cannot show the rewritten expression positive.
-    """
-
-    def __init__(self, expr: sp.Expr, unit_symbols: Iterable[sp.Symbol], *, lhs: str = "") -> None:
-        self.label = lhs
-        with sp.evaluate(True):  # the checks need SymPy's automatic simplification
-            self.expr = reevaluated(sp.sympify(expr))
-            self.unit = unit_interval_substitution(unit_symbols)
-            self.form, sign = _sign_on_unit_interval(self.expr, self.unit)
-            if sign != "positive":
-                raise StepError(f"Positivity: SymPy cannot show {sp.sstr(self.expr)} > 0 "
-                                f"(rewritten: {sp.sstr(self.form)})")
-            super().__init__(self.expr.subs(self.unit), lhs=lhs or None)
-            self.step(self.form, "rewrite with " + ", ".join(
-                f"${sp.latex(k)} = {sp.latex(v)}$" for k, v in self.unit.items()))
-
-    @property
-    def checked_steps(self) -> int:
-        """The rewriting and the sign."""
-        return super().checked_steps + 1
-
-    @property
-    def holds(self) -> bool:
-        """True: the constructor raises otherwise."""
-        return True
-
-    def _repr_latex_(self) -> str:
-        subs = r",\ ".join(f"{sp.latex(k)} = {sp.latex(v)}" for k, v in self.unit.items())
-        head = f"{self.label} &= " if self.label else "& "
-        rows = [
-            f"{head}{sp.latex(self.expr)} && && ",
-            f"&= {sp.latex(self.form)} && {_reason('with ')}{subs} && {CHECK}",
-            f"&> 0 && {_reason('every factor is positive: ')}{_ranges(self.unit)} && {CHECK}",
-        ]
-        return r"$$\begin{aligned}" + r"\\ ".join(rows) + r"\end{aligned}$$"
-
-    def __str__(self) -> str:
-        return f"{sp.sstr(self.expr)} = {sp.sstr(self.form)} > 0 ✓"
-
-    __repr__ = __str__

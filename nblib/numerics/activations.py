@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from nblib.validation import as_axis, as_float_array, as_scalar
+from nblib.numerics.validation import as_axis, as_float_array, as_scalar
 
 __all__ = ["log_softmax", "sigmoid", "sigmoid_prime", "softmax"]
 

@@ -1,7 +1,7 @@
 """Step-checked derivations: a chain ``start = e1 = e2 = …`` in which the code checks every "=".
 
 Each step carries its reason ("quotient rule", "BP1", "source, line 3"). A step is
-accepted only when :func:`nblib.equality.compare` finds it equal to the line before it.
+accepted only when :func:`nblib.proof.equality.compare` finds it equal to the line before it.
 A wrong step raises :class:`StepError` naming the step, unless it was recorded with
 :meth:`Derivation.source_error`: a line of the source that is known to be wrong. That one
 is shown with ✗, its residual and the corrected line, and the chain goes on from the
@@ -16,7 +16,7 @@ from typing import Any
 
 import sympy as sp
 
-from nblib.equality import Domain, Verdict, compare
+from nblib.proof.equality import Domain, Verdict, compare
 
 
 class StepError(AssertionError):

@@ -10,8 +10,8 @@ import importlib.util
 from dataclasses import dataclass
 from types import ModuleType
 
-from nblib.checks import KINDS, CheckResult, describe_bound
 from nblib.proofs import derivations, load, run_checks
+from nblib.reports.checks import KINDS, CheckResult, describe_bound
 
 SOURCES = {
     "chapter 3": "worked solutions to Chapter 3 (cross-entropy and softmax sections)",

@@ -10,7 +10,7 @@ Conventions (the book's):
   ``biases[l − 2]``.  Training updates these arrays in place.
 * Hidden layers are sigmoid; the output layer is sigmoid, softmax or linear, and the cost
   is quadratic, cross-entropy or log-likelihood (allowed pairs: see
-  :mod:`nblib.network_costs`).
+  :mod:`nblib.network.costs`).
 * C is the mean over the examples of the per-example cost; :meth:`Network.backprop`
   returns its gradient, computed for the whole mini-batch at once with matrix products
   (BP1–BP4 with one column per example), never with a Python loop over examples.
@@ -31,8 +31,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from nblib.activations import sigmoid_parts, sigmoid_prime_from_parts
-from nblib.network_costs import (
+from nblib.network.costs import (
     Cost,
     CrossEntropyCost,
     LinearOutput,
@@ -46,7 +45,8 @@ from nblib.network_costs import (
     make_cost,
     make_output,
 )
-from nblib.validation import as_float_array, as_scalar
+from nblib.numerics.activations import sigmoid_parts, sigmoid_prime_from_parts
+from nblib.numerics.validation import as_float_array, as_scalar
 
 __all__ = [
     "CrossEntropyCost",
@@ -67,7 +67,7 @@ def _underflow_ok(method: _F) -> _F:
     """Run ``method`` with float underflow ignored, whatever the caller's ``np.seterr``.
 
     e^{−|z|} underflowing to 0 for a saturated neuron is the right limit, as in
-    :mod:`nblib.activations`; overflow and NaN keep the caller's settings.
+    :mod:`nblib.numerics.activations`; overflow and NaN keep the caller's settings.
     """
 
     @functools.wraps(method)

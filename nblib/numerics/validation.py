@@ -15,6 +15,7 @@ import numpy as np
 
 __all__ = [
     "as_axis",
+    "as_count",
     "as_float_array",
     "as_scalar",
     "require_closed_unit",
@@ -370,6 +371,37 @@ def as_scalar(c: Any, name: str, *, func: str) -> float:
     if np.isinf(result):
         raise ValueError(f"{prefix} is infinite ({_fmt(result)}); it must be finite")
     return result
+
+
+def as_count(value: Any, name: str, *, func: str, minimum: int) -> int:
+    """Convert ``value`` to a Python int of at least ``minimum`` (a count, a label, a seed).
+
+    Parameters
+    ----------
+    value : int or NumPy integer
+        The number.
+    name, func : str
+        Argument and function names used in error messages.
+    minimum : int
+        The smallest value allowed.
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not an integer (booleans included).
+    ValueError
+        If ``value`` is below ``minimum``.
+    """
+    prefix = _prefix(func, name)
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{prefix} must be an integer (got {type(value).__name__} {value!r})")
+    if value < minimum:
+        raise ValueError(f"{prefix} must be at least {minimum} (got {value})")
+    return int(value)
 
 
 def as_axis(axis: Any, ndim: int, name: str = "axis", *, func: str) -> int:

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from nblib.validation import (
+from nblib.numerics.validation import (
     as_axis,
     as_float_array,
     require_closed_unit,
@@ -179,7 +179,7 @@ def log_likelihood(a: Any, y: Any, axis: int = -1) -> np.ndarray | np.float64:
     ------
     ValueError
         If some a_j = 0 where y_j > 0 (ln 0; the message suggests
-        :func:`~nblib.activations.log_softmax`), or if ``a`` or ``y`` is not a distribution
+        :func:`~nblib.numerics.activations.log_softmax`), or if ``a`` or ``y`` is not a distribution
         along ``axis``.
     """
     func = "log_likelihood"

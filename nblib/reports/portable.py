@@ -12,7 +12,7 @@ computes:
   never on a rounding boundary: :func:`number` refuses a value whose neighbours a billionth
   away would print differently, because another CPU could land on the other side;
 * measured errors as a stated bound (``< 1e-08``), never their digits; see
-  :class:`nblib.checks.CheckResult`.
+  :class:`nblib.reports.checks.CheckResult`.
 
 ``tests/test_portable_outputs.py`` enforces the rule on every stored output, and
 ``make test`` re-runs every notebook under three CPU settings.
