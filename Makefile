@@ -19,7 +19,7 @@ XDIST_FLAGS := -n 2 --dist loadfile --no-loadscope-reorder
 LAB_NOTEBOOK := notebooks/00_index.ipynb
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: venv lab test test-cpus notebooks bench html lint clean
+.PHONY: venv lab test test-cpus export notebooks bench html lint clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -50,7 +50,11 @@ test: $(STAMP)
 test-cpus: $(STAMP)
 	$(BIN)/pytest $(XDIST_FLAGS) tests/test_cpu_avx2.py tests/test_cpu_baseline.py
 
-notebooks: $(STAMP)
+# Copy each notebook's `#| export` cells (its derivations) into its nblib/proofs module.
+export: $(STAMP)
+	$(BIN)/python tools/export_proofs.py
+
+notebooks: export
 	$(BIN)/python tools/execute_notebooks.py notebooks/*.ipynb
 
 bench: $(STAMP)
