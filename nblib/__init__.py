@@ -24,7 +24,8 @@ from nblib.numerics.costs import (
     softplus,
 )
 from nblib.numerics.floats import float_warnings
-from nblib.proof.derivation import Derivation, StepError
+from nblib.proof.derivation import Derivation, Remark, StepError
+from nblib.proof.exercise import Exercise
 from nblib.proof.symbolic import sigma
 from nblib.reports.checks import (
     CheckReport,
@@ -40,7 +41,9 @@ __all__ = [
     "CheckReport",
     "CheckResult",
     "Derivation",
+    "Exercise",
     "Network",
+    "Remark",
     "StepError",
     "binary_entropy",
     "check_gradient",

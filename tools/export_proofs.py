@@ -29,8 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 PROOFS = ROOT / "nblib" / "proofs"
 DIRECTIVE = "#| export"
-BEGIN = "# --- begin cells exported from {notebook} (edit them there, then run `make export`)"
-END = "# --- end of exported cells"
+BEGIN = "# --- begin cells exported from {notebook}"
+END = "# --- end of exported cells (edit them in the notebook, then run `make export`)"
 
 
 class ExportError(ValueError):

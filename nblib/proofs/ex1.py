@@ -4,6 +4,10 @@ The first derivation follows the worked solution: it differentiates (1 + e^{−z
 then reads the expansion of σ(1 − σ) backwards, so the two halves meet in one chain.
 :data:`EXERCISE` declares claim 1 once (symbols, start, target, domains) for that chain and
 for the notebook's "Your turn" box, which checks a learner's own lines the same way.
+
+The derivations are written in the notebook's cells marked ``#| export``; the block between
+the marker lines below is a verbatim copy made by ``make export``. The numeric checks after
+it are this module's own.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from nblib.proof.exercise import Exercise
 from nblib.proof.symbolic import sigma
 from nblib.reports.checks import CheckReport, check_values, numerical_derivative
 
+# --- begin cells exported from notebooks/01_ex1_sigmoid_prime.ipynb
 z = sp.symbols("z", real=True)
 DENOMINATOR = 1 + sp.exp(-z)
 
@@ -91,6 +96,7 @@ def at_zero() -> Derivation:
 def critical_points() -> list[sp.Expr]:
     """The zeros of σ″ that SymPy finds: where σ′ can peak."""
     return sp.solve(second_derivative().result.doit(), z)
+# --- end of exported cells (edit them in the notebook, then run `make export`)
 
 
 DERIVATIONS = (first_derivative, second_derivative, symmetry, peak, at_zero)
