@@ -28,3 +28,10 @@ def exercise_paths() -> list[Path]:
 def read(path: Path) -> nbformat.NotebookNode:
     """The notebook at ``path`` as nbformat v4."""
     return nbformat.read(path, as_version=4)
+
+
+def displays(sources: list[str], notebook_id: str, function: str) -> bool:
+    """Whether a cell shows ``function()``: a cell ending in ``function()`` (the derivation
+    written out above it, in an exported cell) or the call ``<id>.function()``."""
+    return any(s.strip().rsplit("\n", 1)[-1] in (f"{function}()", f"{notebook_id}.{function}()")
+               for s in sources)

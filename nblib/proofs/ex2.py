@@ -28,6 +28,10 @@ from nblib.reports.checks import CheckReport, check_values, numerical_derivative
 from nblib.reports.oracles import cross_entropy_reference
 from nblib.reports.portable import error, number
 
+# Symbolic ---------------------------------------------------------------------------------
+
+
+# --- begin cells exported from notebooks/02_ex2_cost_roles.ipynb
 a, y, z = sp.symbols("a y z", real=True)
 RIGHT = -(y * sp.log(a) + (1 - y) * sp.log(1 - a))
 SWAPPED = -(a * sp.log(y) + (1 - a) * sp.log(1 - y))
@@ -35,7 +39,6 @@ SWAPPED = -(a * sp.log(y) + (1 - a) * sp.log(1 - y))
 INSIDE = unit_interval_substitution([a])
 
 
-# Symbolic ---------------------------------------------------------------------------------
 def swapped_at_ends() -> list[sp.Expr]:
     """The swapped form at y = 0 and y = 1: SymPy's ln 0 is zoo (complex infinity)."""
     return [SWAPPED.subs(y, 0), SWAPPED.subs(y, 1)]
@@ -115,6 +118,7 @@ def gap_exact() -> Derivation:
 def gap_is_positive() -> list[bool | None]:
     """SymPy's verdicts: σ(z) > 0 and 1 − σ(z) > 0 for every real z."""
     return [sigma(z).doit().is_positive, gap_exact().result.is_positive]
+# --- end of exported cells (edit them in the notebook, then run `make export`)
 
 
 DERIVATIONS = (right_from_z, softplus_shift, slope_from_z, gap_exact)

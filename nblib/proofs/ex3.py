@@ -29,6 +29,10 @@ from nblib.proof.exercise import Exercise
 from nblib.reports.checks import CheckReport, check_values, numerical_derivative
 from nblib.reports.portable import fixed, scientific
 
+# Symbolic ---------------------------------------------------------------------------------
+
+
+# --- begin cells exported from notebooks/03_ex3_minimum_at_y.ipynb
 a, y = sp.symbols("a y", real=True)
 u = sp.Symbol("u", positive=True)
 #: Where the numeric spot checks of the derivations sample a and y.
@@ -47,7 +51,6 @@ def _source_lines() -> tuple[tuple[sp.Expr, sp.Expr], ...]:
     return (C_PRIME, sp.S.Zero), line_2, line_3, (a, y)
 
 
-# Symbolic ---------------------------------------------------------------------------------
 def first_derivative() -> Derivation:
     """Claim 1: C′(a), as in the source, then over a common denominator.
 
@@ -146,6 +149,7 @@ def gibbs_bound() -> Derivation:
     d = Derivation(bound, domains=INSIDE)
     d.step(multiplied_out, "multiply out")
     return d.step(0, "the terms cancel")
+# --- end of exported cells (edit them in the notebook, then run `make export`)
 
 
 DERIVATIONS = (first_derivative, first_equivalence, second_equivalence, third_equivalence,

@@ -38,6 +38,46 @@ from nblib.proofs import run_checks
 from nblib.reports.checks import CheckReport, TextReport, check_values
 from nblib.reports.portable import fixed, number
 
+# Claim 1: one sigmoid neuron ----------------------------------------------------------------
+
+
+# Claim 2: two sigmoid neurons ---------------------------------------------------------------
+
+
+# Claim 3: softmax -----------------------------------------------------------------------------
+
+
+def sum_of_layer(size: int) -> Derivation:
+    """Claim 3 for a layer of ``size`` neurons, every term written out."""
+    return softmax_sum_derivation(size)
+
+
+def sum_n2() -> Derivation:
+    """Claim 3 written out for n = 2."""
+    return sum_of_layer(2)
+
+
+def sum_n3() -> Derivation:
+    """Claim 3 written out for n = 3 (the notebook displays :func:`three_neuron_sum`)."""
+    return sum_of_layer(3)
+
+
+def sum_n4() -> Derivation:
+    """Claim 3 written out for n = 4."""
+    return sum_of_layer(4)
+
+
+def sum_n5() -> Derivation:
+    """Claim 3 written out for n = 5."""
+    return sum_of_layer(5)
+
+
+def sum_n6() -> Derivation:
+    """Claim 3 written out for n = 6."""
+    return sum_of_layer(6)
+
+
+# --- begin cells exported from notebooks/07_ex4_softmax_sums_to_one.ipynb
 z, z1, z2 = sp.symbols("z z_1 z_2", real=True)
 n = sp.Symbol("n", integer=True, positive=True)  # the number of neurons
 j, k = sp.Idx("j"), sp.Idx("k")
@@ -45,7 +85,6 @@ j, k = sp.Idx("j"), sp.Idx("k")
 SIZES = ({n: 2}, {n: 3}, {n: 5})
 
 
-# Claim 1: one sigmoid neuron ----------------------------------------------------------------
 def below_one() -> Derivation:
     """Claim 1: 1 − σ(z) = σ(−z), a sigmoid value and so positive: σ(z) < 1."""
     with sp.evaluate(False):  # keep "1 + e^{-z} - 1" as written
@@ -62,7 +101,6 @@ def below_one_is_positive() -> bool | None:
     return below_one().result.doit().is_positive
 
 
-# Claim 2: two sigmoid neurons ---------------------------------------------------------------
 def excess() -> Derivation:
     """Claim 2: σ(z_1) + σ(z_2) − 1 = (1 − e^{−(z_1+z_2)}) / ((1 + e^{−z_1})(1 + e^{−z_2}))."""
     d1, d2 = 1 + sp.exp(-z1), 1 + sp.exp(-z2)
@@ -92,7 +130,6 @@ def example_value() -> TextReport:
                        f"(e − 1)/(e + 1), is positive: {positive}",), positive is True)
 
 
-# Claim 3: softmax -----------------------------------------------------------------------------
 def source_sum() -> Derivation:
     """Claim 3 along the source's three lines, for general n; line 2 kept as printed."""
     with sp.evaluate(False):  # the source's middle line, e^z / e^z, as printed
@@ -153,38 +190,6 @@ EXERCISE = Exercise(
     domains={v: (-3.0, 3.0) for v in LAYER3_Z},  # the default for real symbols, stated
     worked=three_neuron_sum,
 )
-
-
-def sum_of_layer(size: int) -> Derivation:
-    """Claim 3 for a layer of ``size`` neurons, every term written out."""
-    return softmax_sum_derivation(size)
-
-
-def sum_n2() -> Derivation:
-    """Claim 3 written out for n = 2."""
-    return sum_of_layer(2)
-
-
-def sum_n3() -> Derivation:
-    """Claim 3 written out for n = 3 (the notebook displays :func:`three_neuron_sum`)."""
-    return sum_of_layer(3)
-
-
-def sum_n4() -> Derivation:
-    """Claim 3 written out for n = 4."""
-    return sum_of_layer(4)
-
-
-def sum_n5() -> Derivation:
-    """Claim 3 written out for n = 5."""
-    return sum_of_layer(5)
-
-
-def sum_n6() -> Derivation:
-    """Claim 3 written out for n = 6."""
-    return sum_of_layer(6)
-
-
 WRITTEN_OUT = (sum_n2, sum_n3, sum_n4, sum_n5, sum_n6)
 
 
@@ -198,6 +203,7 @@ def layer_sizes() -> TextReport:
         lines.append(f"n = {size}: a_1 + … + a_{size} = {chain.result}, "
                      f"{chain.checked_steps} steps checked {'✓' if ok else '✗'}")
     return TextReport(tuple(lines), passed)
+# --- end of exported cells (edit them in the notebook, then run `make export`)
 
 
 DERIVATIONS = (below_one, excess, example, source_sum, one_neuron_sum, general_sum,

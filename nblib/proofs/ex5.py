@@ -49,6 +49,22 @@ from nblib.reports.checks import (
 )
 from nblib.reports.portable import scientific
 
+
+def a(index: int, size: int) -> sp.Expr:
+    """a_index of a layer of ``size`` neurons: shown as a_j, checked as its definition."""
+    return softmax_a(index, size)
+
+
+# The source's lines, n = 3, j = 1 -------------------------------------------------------------
+
+
+# The letter k -----------------------------------------------------------------------------------
+
+
+# The whole Jacobian -----------------------------------------------------------------------------
+
+
+# --- begin cells exported from notebooks/08_ex5_softmax_monotone.ipynb
 z1, z2, z3 = Z[1], Z[2], Z[3]
 n = sp.Symbol("n", integer=True, positive=True)  # the number of neurons
 j, k, m = sp.Idx("j"), sp.Idx("k"), sp.Idx("m")
@@ -59,12 +75,6 @@ INNER = 1 + sp.exp(-z1) * OTHERS
 DIAGONAL = sp.exp(z1) * OTHERS / (sp.exp(z1) + OTHERS)**2
 
 
-def a(index: int, size: int) -> sp.Expr:
-    """a_index of a layer of ``size`` neurons: shown as a_j, checked as its definition."""
-    return softmax_a(index, size)
-
-
-# The source's lines, n = 3, j = 1 -------------------------------------------------------------
 def rewrite() -> Derivation:
     """Source, first chain: a_1 = (1 + e^{−z_1}(e^{z_2} + e^{z_3}))^{−1}."""
     with sp.evaluate(False):
@@ -144,7 +154,6 @@ def off_diagonal() -> Derivation:
     return d.step(-sp.exp(z1) * sp.exp(z2) / (sp.exp(z1) + OTHERS)**2, "definition (78)")
 
 
-# The letter k -----------------------------------------------------------------------------------
 def clash() -> sp.Eq:
     """The source's notation taken literally: ∂/∂z_k of Σ_k e^{z_k}, as SymPy evaluates it."""
     literal = sp.Derivative(sp.Sum(sp.exp(Z[k]), (k, 1, n)), Z[k])
@@ -160,7 +169,6 @@ def fresh_index() -> Derivation:
     return d.step(sp.exp(Z[k]), "only the term $m = k$ is left")
 
 
-# The whole Jacobian -----------------------------------------------------------------------------
 def jacobian_matrix(size: int = 4) -> sp.Matrix:
     """The claim in matrix form, a_j(δ_jk − a_k), for a layer of ``size`` neurons."""
     return jacobian_in_activations(size)
@@ -206,6 +214,7 @@ def one_neuron() -> Derivation:
     d.step(sp.Derivative(ratio, z1), "definition (78) with $n = 1$")
     d.step(sp.Derivative(sp.S.One, z1), "the ratio is 1")
     return d.step(sp.S.Zero, "a constant has derivative 0")
+# --- end of exported cells (edit them in the notebook, then run `make export`)
 
 
 DERIVATIONS = (rewrite, diagonal, quotient_rule, off_diagonal, fresh_index, general,

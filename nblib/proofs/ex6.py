@@ -43,13 +43,16 @@ from nblib.reports.checks import (
 )
 from nblib.reports.portable import fixed, number, vector
 
+# Symbolic ---------------------------------------------------------------------------------------
+
+
+# --- begin cells exported from notebooks/09_ex6_softmax_not_local.ipynb
 n = sp.Symbol("n", integer=True, positive=True)  # the number of neurons
 c = sp.Symbol("c", real=True)  # a common shift of every weighted input
 j, k, m = sp.Idx("j"), sp.Idx("k"), sp.Idx("m")
 TOTAL = sp.Sum(sp.exp(Z[m]), (m, 1, n))  # Σ_m e^{z_m}, the denominator of every a_j
 
 
-# Symbolic ---------------------------------------------------------------------------------------
 def off_diagonal() -> Derivation:
     """Claim 1 for every n: ∂a_j/∂z_k = −a_j a_k for k ≠ j."""
     with sp.evaluate(False):
@@ -155,6 +158,7 @@ def row_sums() -> Derivation:
            r"only $k = j$ survives in $\sum_k \delta_{jk}$")
     d.step(cancelled, r"$\sum_k a_k = 1$ (Exercise 4)")
     return d.step(sp.S.Zero, "")
+# --- end of exported cells (edit them in the notebook, then run `make export`)
 
 
 DERIVATIONS = (off_diagonal, shift, three_neuron_shift, row_sums)

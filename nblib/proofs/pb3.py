@@ -30,13 +30,6 @@ from nblib.reports.checks import (
 )
 from nblib.reports.portable import fixed, number
 
-x = sp.symbols("x_1:4", real=True)  # n = 3 inputs
-w = sp.symbols("w_1:4", real=True)
-b, y, a, t = sp.symbols("b y a t", real=True)
-C = sp.Function("C")  # an arbitrary cost C(a, y): nothing is known about it
-Z_SUM = w[0] * x[0] + w[1] * x[1] + w[2] * x[2] + b
-z = WeightedInput(Z_SUM)  # displayed as z, checked as the sum
-
 
 def _factor(weighted: sp.Expr) -> sp.Expr:
     """G = ∂C/∂a · σ′ at the weighted input ``weighted``: the factor every weight shares."""
@@ -44,11 +37,20 @@ def _factor(weighted: sp.Expr) -> sp.Expr:
             * sigma(weighted) * (1 - sigma(weighted)))
 
 
+# Symbolic ---------------------------------------------------------------------------------
+
+
+# --- begin cells exported from notebooks/06_pb3_no_x_cancel.ipynb
+x = sp.symbols("x_1:4", real=True)  # n = 3 inputs
+w = sp.symbols("w_1:4", real=True)
+b, y, a, t = sp.symbols("b y a t", real=True)
+C = sp.Function("C")  # an arbitrary cost C(a, y): nothing is known about it
+Z_SUM = w[0] * x[0] + w[1] * x[1] + w[2] * x[2] + b
+z = WeightedInput(Z_SUM)  # displayed as z, checked as the sum
 G = _factor(z)
 COSTS = ("quadratic", "cross_entropy")
 
 
-# Symbolic ---------------------------------------------------------------------------------
 def chain_rule() -> Derivation:
     """Claim 1 for an arbitrary cost: ∂C/∂w₁ = ∂C/∂a · σ′(z) · x₁ (source, lines 1–2)."""
     dc_da = sp.Subs(sp.Derivative(C(a, y), a), a, sigma(z))
@@ -159,6 +161,7 @@ def zero_input() -> Derivation:
     """Claim 3: x₁ = 0 gives ∂C/∂w₁ = 0 for every cost."""
     d = Derivation(sp.Subs(sp.Derivative(C(sigma(z), y), w[0]), x[0], 0), hints=[subs_hint])
     return d.step(0, "§1: the factor $x_1$ is 0")
+# --- end of exported cells (edit them in the notebook, then run `make export`)
 
 
 DERIVATIONS = (chain_rule, shared_factor, cross_entropy_gradient, written_out_gradient,

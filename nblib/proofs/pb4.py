@@ -24,51 +24,6 @@ from nblib.proof.rewrites import same_summation_index
 from nblib.reports.checks import CheckReport, check_values
 from nblib.reports.portable import vector
 
-n = sp.Symbol("n", integer=True, positive=True)  # the number of neurons
-j, k, m = sp.symbols("j k m", integer=True, positive=True)
-z = sp.IndexedBase("z", real=True)
-a = sp.IndexedBase("a", positive=True)
-SHIFT = sp.Symbol("C", real=True)
-TOTAL = sp.Sum(sp.exp(z[k]), (k, 1, n))  # Σ_k e^{z_k}
-A_J = named("a_{j}", sp.exp(z[j]) / TOTAL, "a_j")  # shown as a_j, checked as its definition
-C = named("C", sp.log(TOTAL))
-SIZES = ({n: 2, j: 1}, {n: 3, j: 2}, {n: 5, j: 5})  # layers for the numeric spot checks
-SOFTMAX_OF_SHIFTED = r"\operatorname{softmax}(\ln a + C)"
-
-
-def source_lines() -> Derivation:
-    """Claim 1 along the source: take logarithms of a_j = e^{z_j}/Σ_k e^{z_k}, name C."""
-    with sp.evaluate(False):  # keep each line as written
-        log_of_exp = sp.log(sp.exp(z[j]))
-        times_one = sp.log(sp.exp(z[j]) / TOTAL * TOTAL)
-        split = sp.log(sp.exp(z[j]) / TOTAL) + sp.log(TOTAL)
-    d = Derivation(z[j], lhs="z_j", integers=SIZES)
-    d.step(log_of_exp, "$z_j$ is real")
-    d.step(times_one, r"multiply and divide by $\sum_k e^{z_k}$")
-    d.step(split, "ln of a product")
-    d.step(sp.log(A_J) + sp.log(TOTAL), "definition of $a_j$ (source, line 2)")
-    return d.step(sp.log(A_J) + C, r"source, line 3: call $\ln \sum_k e^{z_k}$ the constant $C$")
-
-
-def constant() -> None:
-    """Print C's definition and whether the index j occurs in it (it does not)."""
-    print("C =", C.definition, "   does j occur in it?", j in C.definition.free_symbols)
-
-
-def converse() -> Derivation:
-    """Claim 2 for general n: softmax(ln a + C)_j = a_j / Σ_k a_k for any positive a, any C."""
-    with sp.evaluate(False):  # sums are built outside: SymPy would write Σ 1·a_k inside
-        term = sp.exp(sp.log(a[k]) + SHIFT)
-    denominator, total_a = sp.Sum(term, (k, 1, n)), sp.Sum(a[k], (k, 1, n))
-    with sp.evaluate(False):
-        start = sp.exp(sp.log(a[j]) + SHIFT) / denominator
-        factored = sp.exp(SHIFT) * a[j] / (sp.exp(SHIFT) * total_a)
-    d = Derivation(start, lhs=SOFTMAX_OF_SHIFTED + "_j", integers=SIZES)
-    d.step(sp.exp(SHIFT) * a[j] / sp.Sum(sp.exp(SHIFT) * a[k], (k, 1, n)),
-           r"$e^{\ln a_k + C} = e^C a_k$ since $a_k > 0$")
-    d.step(factored, "$e^C$ does not depend on k")
-    return d.step(a[j] / total_a, "cancel $e^C$")
-
 
 def _outputs_summing_to_one(size: int) -> list[sp.Symbol]:
     """a_1 … a_size of a layer whose outputs sum to 1: a_size = 1 − (a_1 + … + a_{size−1})."""
@@ -131,6 +86,58 @@ def converse_n3() -> Derivation:
     return converse_with_sum_one(3)
 
 
+def converse_n5() -> Derivation:
+    """Claim 2 with Σ a = 1 for n = 5."""
+    return converse_with_sum_one(5)
+
+
+# --- begin cells exported from notebooks/10_pb4_inverting_softmax.ipynb
+n = sp.Symbol("n", integer=True, positive=True)  # the number of neurons
+j, k, m = sp.symbols("j k m", integer=True, positive=True)
+z = sp.IndexedBase("z", real=True)
+a = sp.IndexedBase("a", positive=True)
+SHIFT = sp.Symbol("C", real=True)
+TOTAL = sp.Sum(sp.exp(z[k]), (k, 1, n))  # Σ_k e^{z_k}
+A_J = named("a_{j}", sp.exp(z[j]) / TOTAL, "a_j")  # shown as a_j, checked as its definition
+C = named("C", sp.log(TOTAL))
+SIZES = ({n: 2, j: 1}, {n: 3, j: 2}, {n: 5, j: 5})  # layers for the numeric spot checks
+SOFTMAX_OF_SHIFTED = r"\operatorname{softmax}(\ln a + C)"
+
+
+def source_lines() -> Derivation:
+    """Claim 1 along the source: take logarithms of a_j = e^{z_j}/Σ_k e^{z_k}, name C."""
+    with sp.evaluate(False):  # keep each line as written
+        log_of_exp = sp.log(sp.exp(z[j]))
+        times_one = sp.log(sp.exp(z[j]) / TOTAL * TOTAL)
+        split = sp.log(sp.exp(z[j]) / TOTAL) + sp.log(TOTAL)
+    d = Derivation(z[j], lhs="z_j", integers=SIZES)
+    d.step(log_of_exp, "$z_j$ is real")
+    d.step(times_one, r"multiply and divide by $\sum_k e^{z_k}$")
+    d.step(split, "ln of a product")
+    d.step(sp.log(A_J) + sp.log(TOTAL), "definition of $a_j$ (source, line 2)")
+    return d.step(sp.log(A_J) + C, r"source, line 3: call $\ln \sum_k e^{z_k}$ the constant $C$")
+
+
+def constant() -> None:
+    """Print C's definition and whether the index j occurs in it (it does not)."""
+    print("C =", C.definition, "   does j occur in it?", j in C.definition.free_symbols)
+
+
+def converse() -> Derivation:
+    """Claim 2 for general n: softmax(ln a + C)_j = a_j / Σ_k a_k for any positive a, any C."""
+    with sp.evaluate(False):  # sums are built outside: SymPy would write Σ 1·a_k inside
+        term = sp.exp(sp.log(a[k]) + SHIFT)
+    denominator, total_a = sp.Sum(term, (k, 1, n)), sp.Sum(a[k], (k, 1, n))
+    with sp.evaluate(False):
+        start = sp.exp(sp.log(a[j]) + SHIFT) / denominator
+        factored = sp.exp(SHIFT) * a[j] / (sp.exp(SHIFT) * total_a)
+    d = Derivation(start, lhs=SOFTMAX_OF_SHIFTED + "_j", integers=SIZES)
+    d.step(sp.exp(SHIFT) * a[j] / sp.Sum(sp.exp(SHIFT) * a[k], (k, 1, n)),
+           r"$e^{\ln a_k + C} = e^C a_k$ since $a_k > 0$")
+    d.step(factored, "$e^C$ does not depend on k")
+    return d.step(a[j] / total_a, "cancel $e^C$")
+
+
 # Claim 2 on three neurons as an exercise: the learner's "Your turn" and converse_n3 share it.
 # a_3 is a Symbol standing for 1 − a_1 − a_2, so the learner can type it (a3 or a_3) and
 # every check still sees the hypothesis Σ_k a_k = 1.
@@ -156,11 +163,6 @@ def converse_n4() -> Derivation:
     return converse_with_sum_one(4)
 
 
-def converse_n5() -> Derivation:
-    """Claim 2 with Σ a = 1 for n = 5."""
-    return converse_with_sum_one(5)
-
-
 def converse_sizes() -> None:
     """Build the n = 2, 3 and 5 chains and print how many steps each checked."""
     print("\n".join(f"n = {size}: {converse_with_sum_one(size).checked_steps} steps checked ✓"
@@ -183,6 +185,7 @@ def round_trip() -> Derivation:
     d.step(expanded, r"$\ln a_k = z_k - \ln \sum_m e^{z_m}$")
     d.step(sp.exp(z[j]) / TOTAL, r"cancel $e^{C - \ln \sum_m e^{z_m}}$, a factor of every term")
     return d.step(a_j, "definition of $a_j$ (the name of a summation index does not matter)")
+# --- end of exported cells (edit them in the notebook, then run `make export`)
 
 
 DERIVATIONS = (source_lines, converse, converse_n2, converse_n3, converse_n4, converse_n5,

@@ -37,6 +37,39 @@ from nblib.reports.checks import CheckReport, check_gradient
 from nblib.reports.layer import check_layer_gradients
 from nblib.reports.portable import fixed
 
+# The concrete layer: 3 outputs, 2 inputs x_k = a^{L−1}_k, z = w x + b -------------------
+
+
+def every_parameter(target: int) -> Derivation:
+    """(81) and (82) for every bias and weight of the layer, for the target class ``target``.
+
+    With free coefficients β_j and v_jk, the identity
+    Σ_j β_j ∂C/∂b_j + Σ_jk v_jk ∂C/∂w_jk = Σ_j (β_j + Σ_k v_jk x_k)(a_j − y_j) holds for
+    all β, v exactly when every partial derivative matches its formula: one checked step
+    stands for all 9.
+    """
+    if target not in range(N):
+        raise ValueError(f"every_parameter: argument 'target' must be 0, 1 or 2 (got {target!r})")
+    cost = -Z_LAYER[target] + LOG_TOTAL  # = −ln a_ỹ, see cost_form
+    y_t = [named(f"y_{{{i + 1}}}", int(i == target), f"y_{i + 1}") for i in range(N)]
+    by_b = [named(rf"\frac{{\partial C}}{{\partial b_{{{i + 1}}}}}", sp.Derivative(cost, b[i]),
+                  f"dC/db_{i + 1}") for i in range(N)]
+    by_w = [[named(rf"\frac{{\partial C}}{{\partial w_{{{i + 1}{q + 1}}}}}",
+                   sp.Derivative(cost, w[i, q]), f"dC/dw_{i + 1}{q + 1}") for q in range(2)]
+            for i in range(N)]
+    start = sp.Add(*[BETA[i] * by_b[i] + sum(V[i, q] * by_w[i][q] for q in range(2))
+                     for i in range(N)])
+    with sp.evaluate(False):  # keep the grouping by output j
+        formula = sp.Add(*[sp.Add(BETA[i], V[i, 0] * x[0], V[i, 1] * x[1])
+                           * (A_LAYER[i] - y_t[i]) for i in range(N)])
+    d = Derivation(start, title=f"Target class {target + 1}")
+    return d.step(formula, r"(81) and (82), grouped by output $j$")
+
+
+# General n --------------------------------------------------------------------------
+
+
+# --- begin cells exported from notebooks/11_pb5_log_likelihood_gradient.ipynb
 # A softmax layer of n = 3 neurons, target ỹ = 1. Names (a_j, ∂a_i/∂z_j, ∂C/∂a_k, y_j) are
 # shown as the book writes them and checked as their definitions.
 N = 3
@@ -128,7 +161,6 @@ def other_class() -> Derivation:
     return d.step(a[1] - y[1], r"$y_2 = 0$ since $2 \ne \tilde y$ (source, line 11)")
 
 
-# The concrete layer: 3 outputs, 2 inputs x_k = a^{L−1}_k, z = w x + b -------------------
 w, x, b = weight_matrix(N, 2), symbols_vector("x", 2), symbols_vector("b", N)
 Z_LAYER = weighted_input(w, x, b)
 A_LAYER = [named(f"a_{{{i + 1}}}", a_i, f"a_{i + 1}")
@@ -168,32 +200,6 @@ def cost_form() -> Derivation:
     return d.step(-Z_LAYER[0] + LOG_TOTAL, "ln of a quotient")
 
 
-def every_parameter(target: int) -> Derivation:
-    """(81) and (82) for every bias and weight of the layer, for the target class ``target``.
-
-    With free coefficients β_j and v_jk, the identity
-    Σ_j β_j ∂C/∂b_j + Σ_jk v_jk ∂C/∂w_jk = Σ_j (β_j + Σ_k v_jk x_k)(a_j − y_j) holds for
-    all β, v exactly when every partial derivative matches its formula: one checked step
-    stands for all 9.
-    """
-    if target not in range(N):
-        raise ValueError(f"every_parameter: argument 'target' must be 0, 1 or 2 (got {target!r})")
-    cost = -Z_LAYER[target] + LOG_TOTAL  # = −ln a_ỹ, see cost_form
-    y_t = [named(f"y_{{{i + 1}}}", int(i == target), f"y_{i + 1}") for i in range(N)]
-    by_b = [named(rf"\frac{{\partial C}}{{\partial b_{{{i + 1}}}}}", sp.Derivative(cost, b[i]),
-                  f"dC/db_{i + 1}") for i in range(N)]
-    by_w = [[named(rf"\frac{{\partial C}}{{\partial w_{{{i + 1}{q + 1}}}}}",
-                   sp.Derivative(cost, w[i, q]), f"dC/dw_{i + 1}{q + 1}") for q in range(2)]
-            for i in range(N)]
-    start = sp.Add(*[BETA[i] * by_b[i] + sum(V[i, q] * by_w[i][q] for q in range(2))
-                     for i in range(N)])
-    with sp.evaluate(False):  # keep the grouping by output j
-        formula = sp.Add(*[sp.Add(BETA[i], V[i, 0] * x[0], V[i, 1] * x[1])
-                           * (A_LAYER[i] - y_t[i]) for i in range(N)])
-    d = Derivation(start, title=f"Target class {target + 1}")
-    return d.step(formula, r"(81) and (82), grouped by output $j$")
-
-
 def target_1() -> Derivation:
     """(81) and (82) for every parameter of the layer, target class ỹ = 1."""
     return every_parameter(0)
@@ -209,7 +215,6 @@ def target_3() -> Derivation:
     return every_parameter(2)
 
 
-# General n --------------------------------------------------------------------------
 n = sp.Symbol("n", integer=True, positive=True)  # the number of outputs
 j, k, yt = sp.symbols("j k ytilde", integer=True, positive=True)
 zi = sp.IndexedBase("z", real=True)
@@ -229,6 +234,7 @@ def general_delta() -> Derivation:
            "only the term k = j of the sum depends on $z_j$ ($1 \\le j \\le n$)")
     return d.step(named("a_{j}", sp.exp(zi[j]) / total, "a_j") - Y_J,
                   "definition of $a_j$ and $y_j$")
+# --- end of exported cells (edit them in the notebook, then run `make export`)
 
 
 DERIVATIONS = (same_class, other_class, bp3, bp4, cost_form, target_1, target_2,

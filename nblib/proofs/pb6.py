@@ -35,22 +35,6 @@ from nblib.reports.checks import (
 )
 from nblib.reports.portable import scientific, vector
 
-c = sp.Symbol("c", real=True)
-n = sp.Symbol("n", integer=True, positive=True)
-j, k = sp.symbols("j k", integer=True, positive=True)
-zi = sp.IndexedBase("z", real=True)
-z4 = symbols_vector("z", 4)
-
-
-def sum_general() -> Derivation:
-    """Σ_j a_j = 1 for n neurons and every real c (the source's second bullet)."""
-    total = sp.Sum(sp.exp(c * zi[k]), (k, 1, n))
-    d = Derivation(sp.Sum(sp.exp(c * zi[j]) / total, (j, 1, n)), lhs=r"\sum_j a_j",
-                   integers=[{n: 2}, {n: 3}, {n: 5}], hints=[same_summation_index])
-    d.step(sp.Sum(sp.exp(c * zi[j]), (j, 1, n)) / total,
-           "the denominator does not depend on j")
-    return d.step(1, "numerator and denominator are the same sum")
-
 
 def sum_of_layer(size: int) -> Derivation:
     """Σ_j a_j = 1 on a layer of ``size`` neurons with explicit symbols z_1 … z_size."""
@@ -71,14 +55,17 @@ def sum_n3() -> Derivation:
     return sum_of_layer(3)
 
 
-def sum_n4() -> Derivation:
-    """Σ_j a_j = 1 for n = 4."""
-    return sum_of_layer(4)
-
-
 def sum_n5() -> Derivation:
     """Σ_j a_j = 1 for n = 5."""
     return sum_of_layer(5)
+
+
+# --- begin cells exported from notebooks/12_pb6_softmax_temperature.ipynb
+c = sp.Symbol("c", real=True)
+n = sp.Symbol("n", integer=True, positive=True)
+j, k = sp.symbols("j k", integer=True, positive=True)
+zi = sp.IndexedBase("z", real=True)
+z4 = symbols_vector("z", 4)
 
 
 def positivity() -> None:
@@ -89,6 +76,21 @@ def positivity() -> None:
         lines.append(f"n = {size}: every a_j > 0 for all real c and z: "
                      f"{all(a_j.is_positive for a_j in layer)}")
     print("\n".join(lines))
+
+
+def sum_general() -> Derivation:
+    """Σ_j a_j = 1 for n neurons and every real c (the source's second bullet)."""
+    total = sp.Sum(sp.exp(c * zi[k]), (k, 1, n))
+    d = Derivation(sp.Sum(sp.exp(c * zi[j]) / total, (j, 1, n)), lhs=r"\sum_j a_j",
+                   integers=[{n: 2}, {n: 3}, {n: 5}], hints=[same_summation_index])
+    d.step(sp.Sum(sp.exp(c * zi[j]), (j, 1, n)) / total,
+           "the denominator does not depend on j")
+    return d.step(1, "numerator and denominator are the same sum")
+
+
+def sum_n4() -> Derivation:
+    """Σ_j a_j = 1 for n = 4."""
+    return sum_of_layer(4)
 
 
 def rewrite() -> Derivation:
@@ -116,6 +118,16 @@ TIED = [z4[0], named("z_{2}", z4[0], "z_2"), named("z_{3}", z4[0] - GAP_3, "z_3"
         named("z_{4}", z4[0] - GAP_4, "z_4")]
 
 
+def nonmax_bound() -> Derivation:
+    """The source's other case: some z_m > z_j, so 0 < a_j ≤ 1/(1 + e^{c(z_m − z_j)}) → 0."""
+    gap = sp.Symbol("d", positive=True)  # z_m − z_j
+    bound = 1 / (1 + sp.exp(c * gap))
+    d = Derivation(sp.Limit(bound, c, sp.oo),
+                   lhs=r"\lim_{c \to \infty} \frac{1}{1 + e^{c(z_m - z_j)}}",
+                   assumptions="$d = z_m - z_j > 0$")
+    return d.step(0, r"$e^{c d} \to \infty$ (source)")
+
+
 def tie_limit() -> Derivation:
     """The source's maximal case with m = 2 tied maxima of n = 4: a_1 → 1/m = 1/2."""
     with sp.evaluate(False):
@@ -127,16 +139,6 @@ def tie_limit() -> Derivation:
                                "with $d_3, d_4 > 0$")
     d.step(limits, "the tied term is 1, the other two tend to 0 (source)")
     return d.step(sp.Rational(1, 2), "$1/m$ with $m = 2$ maximal inputs")
-
-
-def nonmax_bound() -> Derivation:
-    """The source's other case: some z_m > z_j, so 0 < a_j ≤ 1/(1 + e^{c(z_m − z_j)}) → 0."""
-    gap = sp.Symbol("d", positive=True)  # z_m − z_j
-    bound = 1 / (1 + sp.exp(c * gap))
-    d = Derivation(sp.Limit(bound, c, sp.oo),
-                   lhs=r"\lim_{c \to \infty} \frac{1}{1 + e^{c(z_m - z_j)}}",
-                   assumptions="$d = z_m - z_j > 0$")
-    return d.step(0, r"$e^{c d} \to \infty$ (source)")
 
 
 def uniform_limit() -> Derivation:
@@ -192,6 +194,7 @@ def entropy_slope() -> Derivation:
     square = sp.Add(*[a_i * z_i**2 for a_i, z_i in zip(a, z3, strict=True)])
     d = Derivation(sp.Derivative(entropy_h, c), lhs=r"\frac{d H}{d c}")
     return d.step(-c * (square - mean**2), r"$\ln a_j = c z_j - \ln \sum_k e^{c z_k}$")
+# --- end of exported cells (edit them in the notebook, then run `make export`)
 
 
 DERIVATIONS = (sum_general, sum_n2, sum_n3, sum_n4, sum_n5, rewrite, tie_limit, nonmax_bound,
