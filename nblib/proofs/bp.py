@@ -52,9 +52,6 @@ from nblib.reports.portable import fixed, number, scientific
 
 # --------------------------------------------------------------------------- notation
 
-#: Sampling interval for targets in the numeric spot checks of the derivations.
-Y_DOMAIN = (0.05, 1.0)
-
 
 class _Shown(sp.Symbol):
     """A real symbol named like ``z_1``, so that a learner can type it, and shown, ordered and
@@ -115,6 +112,122 @@ def _partial(a_j: sp.Expr, j: int, z_i: sp.Symbol, i: int) -> sp.Expr:
 
 
 # --------------------------------------------------------------------------- derivations
+
+
+def _a_general(index: sp.Symbol) -> sp.Expr:
+    """a_index of an n-neuron softmax layer, shown by name."""
+    return named(f"a_{{{index}}}", sp.exp(Z[index]) / TOTAL_N, f"a_{index}")
+
+
+def _distinct_in_range(expr: sp.Expr) -> sp.Expr:
+    """Zero-test hint: i and j are different neurons of the layer (δ_ij = 0, 1 ≤ i, j ≤ n)."""
+    expr = expr.doit().replace(
+        lambda e: isinstance(e, sp.KroneckerDelta) and set(e.args) == {I_, J_},
+        lambda e: sp.S.Zero)
+    return index_in_range({I_: N, J_: N})(expr)
+
+
+def _typed_output_layer() -> tuple[list[sp.Symbol], list[sp.Symbol], list[sp.Symbol], sp.Symbol]:
+    """The layer of :func:`output_error` with names a learner can type (z_k, a_k, y_k, C_x),
+    shown as the source writes them (z^L_k, a^L_k): a^L_k and C_x are Symbols checked as
+    their definitions."""
+    z, a, _ = _output_layer(3, _typed_inputs(3))
+    y = _targets(3)
+    typed = [named_symbol(f"a^{{L}}_{{{k}}}", a_k.definition, f"a^L_{k}", name=f"a_{k}")
+             for k, a_k in enumerate(a, 1)]
+    cost = named_symbol("C_x", -sp.Add(*(y[j] * sp.log(a[j]) for j in range(3))), "C_x")
+    return z, typed, y, cost
+
+
+def _output_error_of_size(n: int) -> Callable[[], Derivation]:
+    """The builder of δ_1 = a_1 Σ_j y_j − y_1, straight from the cost, for n softmax outputs."""
+
+    def build() -> Derivation:
+        z, a, _ = _output_layer(n)
+        y = _targets(n)
+        cost = -sp.Add(*(y[j] * sp.log(a[j]) for j in range(n)))
+        d = Derivation(sp.Derivative(cost, z[0]), lhs=r"\delta^L_1",
+                       domains=dict.fromkeys(y, Y_DOMAIN), title=f"n = {n}")
+        return d.step(a[0] * sp.Add(*y) - y[0], "the steps above, for n outputs")
+
+    build.__name__ = build.__qualname__ = f"output_error_{n}_outputs"
+    build.__doc__ = f"δ_1 = a_1 Σ_j y_j − y_1 straight from the cost, for {n} softmax outputs."
+    return build
+
+
+def output_error_sizes(sizes: tuple[int, ...] = (2, 4, 5)) -> list[Derivation]:
+    """δ_1 = a_1 Σ_j y_j − y_1 straight from the cost, for softmax layers of other sizes."""
+    return [(OUTPUT_ERROR_SIZES.get(n) or _output_error_of_size(n))() for n in sizes]
+
+
+class Text(str):
+    """A string that a notebook shows as plain lines (no quotes)."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(str(self))
+
+
+def output_error_sizes_summary(sizes: tuple[int, ...] = (2, 4, 5)) -> Text:
+    """One line per layer size of :func:`output_error_sizes`: the result and its check."""
+    lines = []
+    for d in output_error_sizes(sizes):
+        mark = "✓" if all(s.verdict is None or s.verdict.equal for s in d.steps) else "✗"
+        lines.append(f"{d.title}: δ^L_1 = {sp.sstr(d.result)}   "
+                     f"({d.checked_steps} step checked {mark})")
+    return Text("\n".join(lines))
+
+
+def _tiny_network() -> dict[str, Any]:
+    """A 2-2-2 network of symbols: sigmoid hidden layer 2, softmax output layer 3."""
+    x = [sp.Symbol(f"x_{k}", real=True) for k in (1, 2)]
+    w2 = sp.Matrix(2, 2, lambda j, k: sp.Symbol(f"w^2_{j + 1}{k + 1}", real=True))
+    b2 = sp.Matrix([sp.Symbol(f"b^2_{k}", real=True) for k in (1, 2)])
+    w3 = sp.Matrix(2, 2, lambda j, k: sp.Symbol(f"w^3_{j + 1}{k + 1}", real=True))
+    b3 = sp.Matrix([sp.Symbol(f"b^3_{k}", real=True) for k in (1, 2)])
+    y = _targets(2)
+    return {"x": x, "w2": w2, "b2": b2, "w3": w3, "b3": b3, "y": y}
+
+
+def _tiny_layers(net: dict[str, Any], z2: list[sp.Expr]) -> dict[str, Any]:
+    """Activations, errors and cost of the tiny network for hidden weighted inputs ``z2``."""
+    a2 = [named(f"a^{{2}}_{{{k + 1}}}", sigma(z2[k]), f"a^2_{k + 1}") for k in range(2)]
+    z3 = net["w3"] * sp.Matrix(a2) + net["b3"]
+    total = z3.applyfunc(sp.exp)
+    total = total[0] + total[1]
+    a3 = [named(f"a^{{3}}_{{{k + 1}}}", sp.exp(z3[k]) / total, f"a^3_{k + 1}") for k in range(2)]
+    y = net["y"]
+    cost = -(y[0] * sp.log(a3[0]) + y[1] * sp.log(a3[1]))
+    # BP1 in its general form (any y ≥ 0), then BP2 with σ′(z²) = a²(1 − a²).
+    d3 = [named(f"\\delta^{{3}}_{{{k + 1}}}", a3[k] * (y[0] + y[1]) - y[k], f"δ^3_{k + 1}")
+          for k in range(2)]
+    w3 = net["w3"]
+    d2 = [named(f"\\delta^{{2}}_{{{j + 1}}}",
+                (w3[0, j] * d3[0] + w3[1, j] * d3[1]) * a2[j] * (1 - a2[j]), f"δ^2_{j + 1}")
+          for j in range(2)]
+    return {"a2": a2, "a3": a3, "cost": cost, "d3": d3, "d2": d2}
+
+
+def _any_cost_of_hidden_layer() -> tuple[list[sp.Symbol], sp.Matrix, sp.Matrix, sp.Expr, list]:
+    """Layer 2 of any network: z² = w² x + b², and a cost C(z²_1, z²_2) that is an undefined
+    function (whatever the layers above compute); δ²_j = ∂C/∂z²_j."""
+    x = [sp.Symbol(f"x_{k}", real=True) for k in (1, 2)]
+    w2 = sp.Matrix(2, 2, lambda j, k: sp.Symbol(f"w^2_{j + 1}{k + 1}", real=True))
+    b2 = sp.Matrix([sp.Symbol(f"b^2_{k}", real=True) for k in (1, 2)])
+    zeta = sp.symbols("zeta_1:3", real=True)
+    cost = sp.Function("C")
+    z2 = w2 * sp.Matrix(x) + b2
+    deltas = [named(f"\\delta^{{2}}_{{{k + 1}}}",
+                    sp.Subs(sp.Derivative(cost(*zeta), zeta[k]), zeta, tuple(z2)),
+                    f"δ^2_{k + 1}") for k in range(2)]
+    return x, w2, b2, cost(*z2), deltas
+
+
+# --- begin cells exported from notebooks/14_bp_softmax_backprop.ipynb
+#: Sampling interval for targets in the numeric spot checks of the derivations.
+Y_DOMAIN = (0.05, 1.0)
 
 
 def sigmoid_slope() -> Derivation:
@@ -184,19 +297,6 @@ Z = sp.IndexedBase("z", real=True)
 TOTAL_N = sp.Sum(sp.exp(Z[K_]), (K_, 1, N))
 
 
-def _a_general(index: sp.Symbol) -> sp.Expr:
-    """a_index of an n-neuron softmax layer, shown by name."""
-    return named(f"a_{{{index}}}", sp.exp(Z[index]) / TOTAL_N, f"a_{index}")
-
-
-def _distinct_in_range(expr: sp.Expr) -> sp.Expr:
-    """Zero-test hint: i and j are different neurons of the layer (δ_ij = 0, 1 ≤ i, j ≤ n)."""
-    expr = expr.doit().replace(
-        lambda e: isinstance(e, sp.KroneckerDelta) and set(e.args) == {I_, J_},
-        lambda e: sp.S.Zero)
-    return index_in_range({I_: N, J_: N})(expr)
-
-
 def softmax_diagonal_general() -> Derivation:
     """∂a_i/∂z_i = a_i(1 − a_i) for a layer of any size n (checked numerically at n = 3, 4)."""
     a_i = _a_general(I_)
@@ -261,23 +361,15 @@ def output_error() -> Derivation:
     return d.step(EXERCISE.target, r"$y_1 + \sum_{j \neq 1} y_j = \sum_j y_j$ (source, line 9)")
 
 
-def _typed_output_layer() -> tuple[list[sp.Symbol], list[sp.Symbol], list[sp.Symbol], sp.Symbol]:
-    """The layer of :func:`output_error` with names a learner can type (z_k, a_k, y_k, C_x),
-    shown as the source writes them (z^L_k, a^L_k): a^L_k and C_x are Symbols checked as
-    their definitions."""
-    z, a, _ = _output_layer(3, _typed_inputs(3))
-    y = _targets(3)
-    typed = [named_symbol(f"a^{{L}}_{{{k}}}", a_k.definition, f"a^L_{k}", name=f"a_{k}")
-             for k, a_k in enumerate(a, 1)]
-    cost = named_symbol("C_x", -sp.Add(*(y[j] * sp.log(a[j]) for j in range(3))), "C_x")
-    return z, typed, y, cost
-
-
 # BP1 on three softmax outputs as an exercise: the learner's "Your turn" and output_error
 # share it. The learner types z1, a1, y1 and C_x (or z_1, a_1, y_1 in LaTeX).
 _Z, _A, _Y, _COST = _typed_output_layer()
+
+
 with sp.evaluate(False):  # the source's last line, a_1 (y_1 + y_2 + y_3) − y_1
     _SUMMED = _A[0] * sp.Add(*_Y) - _Y[0]
+
+
 EXERCISE = Exercise(
     id="bp",
     statement="δ^L_1 = ∂C_x/∂z^L_1 = a^L_1 (y_1 + y_2 + y_3) − y_1",
@@ -318,50 +410,7 @@ def output_error_one_hot() -> Derivation:
     return d.step(a[0] - y[0], r"$\sum_j y_j = 1$ (source, last line)")
 
 
-def _output_error_of_size(n: int) -> Callable[[], Derivation]:
-    """The builder of δ_1 = a_1 Σ_j y_j − y_1, straight from the cost, for n softmax outputs."""
-
-    def build() -> Derivation:
-        z, a, _ = _output_layer(n)
-        y = _targets(n)
-        cost = -sp.Add(*(y[j] * sp.log(a[j]) for j in range(n)))
-        d = Derivation(sp.Derivative(cost, z[0]), lhs=r"\delta^L_1",
-                       domains=dict.fromkeys(y, Y_DOMAIN), title=f"n = {n}")
-        return d.step(a[0] * sp.Add(*y) - y[0], "the steps above, for n outputs")
-
-    build.__name__ = build.__qualname__ = f"output_error_{n}_outputs"
-    build.__doc__ = f"δ_1 = a_1 Σ_j y_j − y_1 straight from the cost, for {n} softmax outputs."
-    return build
-
-
 OUTPUT_ERROR_SIZES = {n: _output_error_of_size(n) for n in (2, 4, 5)}
-
-
-def output_error_sizes(sizes: tuple[int, ...] = (2, 4, 5)) -> list[Derivation]:
-    """δ_1 = a_1 Σ_j y_j − y_1 straight from the cost, for softmax layers of other sizes."""
-    return [(OUTPUT_ERROR_SIZES.get(n) or _output_error_of_size(n))() for n in sizes]
-
-
-class Text(str):
-    """A string that a notebook shows as plain lines (no quotes)."""
-
-    def __repr__(self) -> str:
-        return str(self)
-
-    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
-        printer.text(str(self))
-
-
-def output_error_sizes_summary(sizes: tuple[int, ...] = (2, 4, 5)) -> Text:
-    """One line per layer size of :func:`output_error_sizes`: the result and its check."""
-    lines = []
-    for d in output_error_sizes(sizes):
-        mark = "✓" if all(s.verdict is None or s.verdict.equal for s in d.steps) else "✗"
-        lines.append(f"{d.title}: δ^L_1 = {sp.sstr(d.result)}   "
-                     f"({d.checked_steps} step checked {mark})")
-    return Text("\n".join(lines))
-
-
 # BP2 in a layer l with one neuron j = 1 shown, feeding a layer l + 1 of two neurons.
 _W = [sp.Symbol(f"w^{{l+1}}_{{{k}1}}", real=True) for k in (1, 2)]
 _D = [sp.Symbol(f"\\delta^{{l+1}}_{{{k}}}", real=True) for k in (1, 2)]
@@ -392,36 +441,6 @@ def bp2_instruction() -> Derivation:
         correction_reason=r"the relation is BP2's factor: $\sigma'(z^l_1) = a^l_1(1 - a^l_1)$")
 
 
-def _tiny_network() -> dict[str, Any]:
-    """A 2-2-2 network of symbols: sigmoid hidden layer 2, softmax output layer 3."""
-    x = [sp.Symbol(f"x_{k}", real=True) for k in (1, 2)]
-    w2 = sp.Matrix(2, 2, lambda j, k: sp.Symbol(f"w^2_{j + 1}{k + 1}", real=True))
-    b2 = sp.Matrix([sp.Symbol(f"b^2_{k}", real=True) for k in (1, 2)])
-    w3 = sp.Matrix(2, 2, lambda j, k: sp.Symbol(f"w^3_{j + 1}{k + 1}", real=True))
-    b3 = sp.Matrix([sp.Symbol(f"b^3_{k}", real=True) for k in (1, 2)])
-    y = _targets(2)
-    return {"x": x, "w2": w2, "b2": b2, "w3": w3, "b3": b3, "y": y}
-
-
-def _tiny_layers(net: dict[str, Any], z2: list[sp.Expr]) -> dict[str, Any]:
-    """Activations, errors and cost of the tiny network for hidden weighted inputs ``z2``."""
-    a2 = [named(f"a^{{2}}_{{{k + 1}}}", sigma(z2[k]), f"a^2_{k + 1}") for k in range(2)]
-    z3 = net["w3"] * sp.Matrix(a2) + net["b3"]
-    total = z3.applyfunc(sp.exp)
-    total = total[0] + total[1]
-    a3 = [named(f"a^{{3}}_{{{k + 1}}}", sp.exp(z3[k]) / total, f"a^3_{k + 1}") for k in range(2)]
-    y = net["y"]
-    cost = -(y[0] * sp.log(a3[0]) + y[1] * sp.log(a3[1]))
-    # BP1 in its general form (any y ≥ 0), then BP2 with σ′(z²) = a²(1 − a²).
-    d3 = [named(f"\\delta^{{3}}_{{{k + 1}}}", a3[k] * (y[0] + y[1]) - y[k], f"δ^3_{k + 1}")
-          for k in range(2)]
-    w3 = net["w3"]
-    d2 = [named(f"\\delta^{{2}}_{{{j + 1}}}",
-                (w3[0, j] * d3[0] + w3[1, j] * d3[1]) * a2[j] * (1 - a2[j]), f"δ^2_{j + 1}")
-          for j in range(2)]
-    return {"a2": a2, "a3": a3, "cost": cost, "d3": d3, "d2": d2}
-
-
 def bp2_tiny_network() -> Derivation:
     """On the 2-2-2 network, BP2 with σ′(z²) = a²(1 − a²) as its factor is ∂C/∂z²_1."""
     net = _tiny_network()
@@ -436,21 +455,6 @@ def bp2_tiny_network() -> Derivation:
                        r"BP2 with $\sigma'(z^2_1) = a^2_1(1-a^2_1)$")
 
 
-def _any_cost_of_hidden_layer() -> tuple[list[sp.Symbol], sp.Matrix, sp.Matrix, sp.Expr, list]:
-    """Layer 2 of any network: z² = w² x + b², and a cost C(z²_1, z²_2) that is an undefined
-    function (whatever the layers above compute); δ²_j = ∂C/∂z²_j."""
-    x = [sp.Symbol(f"x_{k}", real=True) for k in (1, 2)]
-    w2 = sp.Matrix(2, 2, lambda j, k: sp.Symbol(f"w^2_{j + 1}{k + 1}", real=True))
-    b2 = sp.Matrix([sp.Symbol(f"b^2_{k}", real=True) for k in (1, 2)])
-    zeta = sp.symbols("zeta_1:3", real=True)
-    cost = sp.Function("C")
-    z2 = w2 * sp.Matrix(x) + b2
-    deltas = [named(f"\\delta^{{2}}_{{{k + 1}}}",
-                    sp.Subs(sp.Derivative(cost(*zeta), zeta[k]), zeta, tuple(z2)),
-                    f"δ^2_{k + 1}") for k in range(2)]
-    return x, w2, b2, cost(*z2), deltas
-
-
 def bp3_any_cost() -> Derivation:
     """BP3, ∂C/∂b²_1 = δ²_1, for any cost of the layer's weighted inputs."""
     _, _, b2, cost, deltas = _any_cost_of_hidden_layer()
@@ -463,6 +467,7 @@ def bp4_any_cost() -> Derivation:
     x, w2, _, cost, deltas = _any_cost_of_hidden_layer()
     d = Derivation(sp.Derivative(cost, w2[0, 1]), lhs=r"\frac{\partial C}{\partial w^2_{12}}")
     return d.step(x[1] * deltas[0], r"BP4: $\partial z^2_1/\partial w^2_{12} = x_2$")
+# --- end of exported cells (edit them in the notebook, then run `make export`)
 
 
 DERIVATIONS = (

@@ -250,6 +250,44 @@ _W = r"\frac{\partial C}{\partial w_{21}}"
 _B = r"\frac{\partial C}{\partial b_{2}}"
 
 
+def claimed(layer: LastLayer, cost: str, param: str, j: int, k: int = 0) -> sp.Expr:
+    """The claimed ∂C/∂w_jk (``param="w"``) or ∂C/∂b_j (``param="b"``) for one example.
+
+    Quadratic cost: a_kᴸ⁻¹ (a_j − y_j) f′(z_j) and (a_j − y_j) f′(z_j); cross-entropy
+    (sigmoid outputs only): the same without f′(z_j). With linear outputs (problem 2) the
+    quadratic cost's f′(z_j) = 1 is left out, as the source writes it.
+    """
+    _check_cost(cost, "claimed")
+    if param not in ("w", "b"):
+        raise ValueError(f"claimed: argument 'param' must be 'w' or 'b' (got {param!r})")
+    error = layer.a[j] - layer.y[j]
+    if cost == "quadratic" and layer.activation == "sigmoid":
+        error = error * layer.f_prime[j]
+    return layer.x[k] * error if param == "w" else error
+
+
+def averaged(cost: str, param: str, activation: str = "sigmoid") -> Derivation:
+    """∂C/∂w_21 (or ∂C/∂b_2) of the cost averaged over two examples, C = ½ (C_(1) + C_(2)).
+
+    The layer has 2 outputs and 2 inputs (3 outputs would only make SymPy slower).
+    """
+    _check_cost(cost, "averaged")
+    examples = [last_layer(activation, outputs=2, example=e) for e in (1, 2)]
+    p = examples[0].w[J, K] if param == "w" else examples[0].b[J]
+    costs = [layer_cost(layer, cost) for layer in examples]
+    domains = {s: r for layer in examples for s, r in layer.domains.items()}
+    half = sp.Rational(1, 2)
+    d = Derivation(sp.Derivative(half * (costs[0] + costs[1]), p), domains=domains, hints=HINTS,
+                   lhs=_W if param == "w" else _B,
+                   reason=r"$C = \frac{1}{n} \sum_x C_x$ with n = 2")
+    d.step(half * (sp.Derivative(costs[0], p) + sp.Derivative(costs[1], p)),
+           "the derivative of a sum is the sum of the derivatives")
+    k = K if param == "w" else 0
+    return d.step(half * sp.Add(*[claimed(layer, cost, param, J, k) for layer in examples]),
+                  "the single-example result, for each example (source)")
+
+
+# --- begin cells exported from notebooks/04_pb1_many_layers.ipynb
 def quadratic_dC_da() -> Derivation:
     """∂C/∂a_j = a_j − y_j for C = ½ Σ_i (a_i − y_i)², here j = 2, the a_i free variables."""
     a = _free("a", OUTPUTS)
@@ -328,6 +366,24 @@ def cross_entropy_delta() -> Derivation:
 z, y = sp.symbols("z y", real=True)
 
 
+def cross_entropy_weight() -> Derivation:
+    """Cross-entropy, ∂C/∂w_21 = a_1ᴸ⁻¹ (a_2 − y_2), by BP4 and δ = a − y."""
+    layer = last_layer()
+    d = Derivation(sp.Derivative(layer_cost(layer, "cross_entropy"), layer.w[J, K]), lhs=_W,
+                   domains=layer.domains, hints=HINTS)
+    d.step(layer.x[K] * delta(layer, "cross_entropy", J), "BP4 (source)")
+    return d.step(layer.x[K] * (layer.a[J] - layer.y[J]), r"$\delta_j = a_j - y_j$ (source)")
+
+
+def cross_entropy_bias() -> Derivation:
+    """Cross-entropy, ∂C/∂b_2 = a_2 − y_2, by BP3 and δ = a − y."""
+    layer = last_layer()
+    d = Derivation(sp.Derivative(layer_cost(layer, "cross_entropy"), layer.b[J]), lhs=_B,
+                   domains=layer.domains, hints=HINTS)
+    d.step(delta(layer, "cross_entropy", J), "BP3 (source, last paragraph)")
+    return d.step(layer.a[J] - layer.y[J], r"$\delta_j = a_j - y_j$")
+
+
 def cross_entropy_delta_one_output() -> Derivation:
     """δ_j = σ(z_j) − y_j for one sigmoid output under the cross-entropy, in plain symbols.
 
@@ -365,61 +421,6 @@ EXERCISE = Exercise(
 )
 
 
-def cross_entropy_weight() -> Derivation:
-    """Cross-entropy, ∂C/∂w_21 = a_1ᴸ⁻¹ (a_2 − y_2), by BP4 and δ = a − y."""
-    layer = last_layer()
-    d = Derivation(sp.Derivative(layer_cost(layer, "cross_entropy"), layer.w[J, K]), lhs=_W,
-                   domains=layer.domains, hints=HINTS)
-    d.step(layer.x[K] * delta(layer, "cross_entropy", J), "BP4 (source)")
-    return d.step(layer.x[K] * (layer.a[J] - layer.y[J]), r"$\delta_j = a_j - y_j$ (source)")
-
-
-def cross_entropy_bias() -> Derivation:
-    """Cross-entropy, ∂C/∂b_2 = a_2 − y_2, by BP3 and δ = a − y."""
-    layer = last_layer()
-    d = Derivation(sp.Derivative(layer_cost(layer, "cross_entropy"), layer.b[J]), lhs=_B,
-                   domains=layer.domains, hints=HINTS)
-    d.step(delta(layer, "cross_entropy", J), "BP3 (source, last paragraph)")
-    return d.step(layer.a[J] - layer.y[J], r"$\delta_j = a_j - y_j$")
-
-
-def claimed(layer: LastLayer, cost: str, param: str, j: int, k: int = 0) -> sp.Expr:
-    """The claimed ∂C/∂w_jk (``param="w"``) or ∂C/∂b_j (``param="b"``) for one example.
-
-    Quadratic cost: a_kᴸ⁻¹ (a_j − y_j) f′(z_j) and (a_j − y_j) f′(z_j); cross-entropy
-    (sigmoid outputs only): the same without f′(z_j). With linear outputs (problem 2) the
-    quadratic cost's f′(z_j) = 1 is left out, as the source writes it.
-    """
-    _check_cost(cost, "claimed")
-    if param not in ("w", "b"):
-        raise ValueError(f"claimed: argument 'param' must be 'w' or 'b' (got {param!r})")
-    error = layer.a[j] - layer.y[j]
-    if cost == "quadratic" and layer.activation == "sigmoid":
-        error = error * layer.f_prime[j]
-    return layer.x[k] * error if param == "w" else error
-
-
-def averaged(cost: str, param: str, activation: str = "sigmoid") -> Derivation:
-    """∂C/∂w_21 (or ∂C/∂b_2) of the cost averaged over two examples, C = ½ (C_(1) + C_(2)).
-
-    The layer has 2 outputs and 2 inputs (3 outputs would only make SymPy slower).
-    """
-    _check_cost(cost, "averaged")
-    examples = [last_layer(activation, outputs=2, example=e) for e in (1, 2)]
-    p = examples[0].w[J, K] if param == "w" else examples[0].b[J]
-    costs = [layer_cost(layer, cost) for layer in examples]
-    domains = {s: r for layer in examples for s, r in layer.domains.items()}
-    half = sp.Rational(1, 2)
-    d = Derivation(sp.Derivative(half * (costs[0] + costs[1]), p), domains=domains, hints=HINTS,
-                   lhs=_W if param == "w" else _B,
-                   reason=r"$C = \frac{1}{n} \sum_x C_x$ with n = 2")
-    d.step(half * (sp.Derivative(costs[0], p) + sp.Derivative(costs[1], p)),
-           "the derivative of a sum is the sum of the derivatives")
-    k = K if param == "w" else 0
-    return d.step(half * sp.Add(*[claimed(layer, cost, param, J, k) for layer in examples]),
-                  "the single-example result, for each example (source)")
-
-
 def quadratic_averaged_weight() -> Derivation:
     """Quadratic cost over two examples: ½ Σ_x a_1ᴸ⁻¹ (a_2 − y_2) σ′(z_2)."""
     return averaged("quadratic", "w")
@@ -428,6 +429,7 @@ def quadratic_averaged_weight() -> Derivation:
 def cross_entropy_averaged_weight() -> Derivation:
     """Cross-entropy over two examples: ½ Σ_x a_1ᴸ⁻¹ (a_2 − y_2)."""
     return averaged("cross_entropy", "w")
+# --- end of exported cells (edit them in the notebook, then run `make export`)
 
 
 # --------------------------------------------------------------------------- every entry

@@ -51,11 +51,18 @@ from nblib.proofs.pb1 import (
 from nblib.reports.checks import CheckReport, check_gradient, check_values
 from nblib.reports.portable import fixed, scientific
 
+# --------------------------------------------------------------------------- derivations
+
+
+def every_entry() -> EntryTable:
+    """Every weight and bias of the concrete linear layer (3 outputs, 2 inputs)."""
+    return EntryTable("Linear outputs, quadratic cost: all 6 weights and 3 biases",
+                      [build() for build in ENTRIES])
+
+
+# --- begin cells exported from notebooks/05_pb2_linear_outputs.ipynb
 _W = r"\frac{\partial C}{\partial w_{21}}"
 _B = r"\frac{\partial C}{\partial b_{2}}"
-
-
-# --------------------------------------------------------------------------- derivations
 
 
 def f_prime() -> Derivation:
@@ -143,13 +150,9 @@ def averaged_bias() -> Derivation:
     return averaged("quadratic", "b", activation="linear")
 
 
-def every_entry() -> EntryTable:
-    """Every weight and bias of the concrete linear layer (3 outputs, 2 inputs)."""
-    return EntryTable("Linear outputs, quadratic cost: all 6 weights and 3 biases",
-                      [build() for build in ENTRIES])
-
-
 ENTRIES = entry_builders("quadratic", activation="linear", prefix="entry_linear_")
+# --- end of exported cells (edit them in the notebook, then run `make export`)
+
 
 DERIVATIONS = (f_prime, linear_delta, linear_weight, linear_bias, linear_weight_one_neuron,
                averaged_weight, averaged_bias, *ENTRIES)

@@ -33,25 +33,6 @@ from nblib.reports.checks import (
 )
 from nblib.reports.portable import fixed
 
-RULE_NAMES = {"quadratic": "quadratic cost", "cross_entropy": "cross-entropy, true gradient",
-              "book_page": "cross-entropy, the book page's rule"}
-
-w, b = sp.symbols("w b", real=True)
-x, y = sp.symbols("x y", real=True)
-_t = sp.Symbol("t", real=True)
-_alpha = sp.Symbol("a", real=True)
-
-Z = shown("z", w * x + b, "z")
-A = shown("a", sigma(Z), "a")
-Y = shown("y", y, "y")  # shown by name, so that a − y prints in that order
-SLOPE = shown(r"\sigma'\left(z\right)", sp.diff(1 / (1 + sp.exp(-_t)), _t).subs(_t, Z), "σ′(z)")
-DOMAINS = {y: (0.0, 1.0), _alpha: (0.01, 0.99)}
-
-# The book's neuron: x = 1, so z = w + b.
-Z1 = shown("z", w + b, "z")
-A1 = shown("a", sigma(Z1), "a")
-SLOPE1 = shown(r"\sigma'\left(z\right)", sp.diff(1 / (1 + sp.exp(-_t)), _t).subs(_t, Z1), "σ′(z)")
-
 
 def _quadratic(a: sp.Expr, target: sp.Expr) -> sp.Expr:
     return (a - target) ** 2 / 2
@@ -76,6 +57,24 @@ def _dC_da(cost: str) -> sp.Expr:
 
 def _lhs(param: sp.Symbol) -> str:
     return rf"\frac{{\partial C}}{{\partial {param}}}"
+
+
+# --- begin cells exported from notebooks/13_slowdown_learning_demo.ipynb
+RULE_NAMES = {"quadratic": "quadratic cost", "cross_entropy": "cross-entropy, true gradient",
+              "book_page": "cross-entropy, the book page's rule"}
+w, b = sp.symbols("w b", real=True)
+x, y = sp.symbols("x y", real=True)
+_t = sp.Symbol("t", real=True)
+_alpha = sp.Symbol("a", real=True)
+Z = shown("z", w * x + b, "z")
+A = shown("a", sigma(Z), "a")
+Y = shown("y", y, "y")  # shown by name, so that a − y prints in that order
+SLOPE = shown(r"\sigma'\left(z\right)", sp.diff(1 / (1 + sp.exp(-_t)), _t).subs(_t, Z), "σ′(z)")
+DOMAINS = {y: (0.0, 1.0), _alpha: (0.01, 0.99)}
+# The book's neuron: x = 1, so z = w + b.
+Z1 = shown("z", w + b, "z")
+A1 = shown("a", sigma(Z1), "a")
+SLOPE1 = shown(r"\sigma'\left(z\right)", sp.diff(1 / (1 + sp.exp(-_t)), _t).subs(_t, Z1), "σ′(z)")
 
 
 def quadratic_weight() -> Derivation:
@@ -199,6 +198,7 @@ def step_ratio() -> Derivation:
                    reason=r"$1/(1 - a)$ against $a$")
     d.step(1 / (A1 * (1 - A1)), "one fraction")
     return d.step(1 / SLOPE1, r"$a(1 - a) = \sigma'(z)$, Exercise 1")
+# --- end of exported cells (edit them in the notebook, then run `make export`)
 
 
 DERIVATIONS = (quadratic_weight, quadratic_bias, cross_entropy_weight, cross_entropy_bias,
