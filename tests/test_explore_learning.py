@@ -219,23 +219,6 @@ def test_default_state_is_deterministic(cls):
 # --------------------------------------------------------------------------- pb1 helpers
 
 
-def test_shown_displays_its_name_and_checks_its_definition():
-    t = sp.Symbol("t", real=True)
-    e = pb1.shown(r"\alpha_{1}", t**2, "alpha_1")
-    assert sp.latex(e) == r"\alpha_{1}"
-    assert sp.sstr(e) == "alpha_1"
-    assert e.doit() == t**2
-    assert sp.diff(e, t) == 2 * t
-    assert sp.latex(e**2) == r"\left(\alpha_{1}\right)^{2}"
-
-
-@pytest.mark.parametrize(("args", "match"), [(("", 1, "x"), "'latex'"), (("x", 1, ""), "'text'"),
-                                             (("x", object(), "x"), "'definition'")])
-def test_shown_bad_input(args, match):
-    with pytest.raises(TypeError, match=match):
-        pb1.shown(*args)
-
-
 def test_last_layer_shapes_and_definitions():
     layer = pb1.last_layer()
     assert layer.w.shape == (3, 2) and len(layer.x) == 2 and len(layer.a) == 3

@@ -30,7 +30,7 @@ from nblib.numerics.neuron import (
 )
 from nblib.proof.claims import Equivalence, Positivity
 from nblib.proof.derivation import Derivation, StepError
-from nblib.proof.notation import Softplus, WeightedInput
+from nblib.proof.notation import Softplus, named
 from nblib.proof.rewrites import unit_interval_substitution
 from nblib.reports.checks import (
     CheckResult,
@@ -308,25 +308,20 @@ def test_input_with_same_z_validates():
 # --------------------------------------------------------------------------- symbolic
 
 
-def test_softplus_and_weighted_input_display_and_evaluate():
-    t, w, x, b = sp.symbols("t w x b", real=True)
+def test_softplus_displays_and_evaluates():
+    t = sp.Symbol("t", real=True)
     assert sp.latex(Softplus(t)) == r"\operatorname{softplus}\left(t\right)"
     assert Softplus(t).doit() == sp.log(1 + sp.exp(t))
     assert sp.simplify(sp.diff(Softplus(t), t) - 1 / (1 + sp.exp(-t))) == 0
-    z = WeightedInput(w * x + b)
+
+
+def test_a_named_weighted_input_reads_z_and_differentiates_as_its_sum():
+    # pb3's z = w·x + b: shown as z (z' for a second input), seen through by every check.
+    w, x, b = sp.symbols("w x b", real=True)
+    z, prime = named("z", w * x + b), named("z'", w * x)
     assert sp.latex(z) == "z" and str(z) == "z"
-    assert z.doit() == w * x + b
-    assert sp.diff(z, w) == x
-
-
-def test_named_weighted_input_is_one_class_per_name():
-    w, x = sp.symbols("w x", real=True)
-    prime = WeightedInput.named("z'")
-    assert prime is WeightedInput.named("z'") and issubclass(prime, WeightedInput)
-    assert sp.latex(prime(w * x)) == "z'" and sp.latex(prime(w * x) ** 2) == "z'^{2}"
-    assert prime(w * x).doit() == w * x
-    with pytest.raises(TypeError, match="display"):
-        WeightedInput.named("")
+    assert z.doit() == w * x + b and sp.diff(z, w) == x
+    assert sp.latex(prime**2) == "z'^{2}" and prime.doit() == w * x
 
 
 def test_unit_interval_substitution_covers_the_open_interval():

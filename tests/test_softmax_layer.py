@@ -35,7 +35,7 @@ def test_named_shows_its_name_and_checks_its_definition():
     a1 = named("a_{1}", sp.exp(z1) / (sp.exp(z1) + sp.exp(z2)), "a_1")
     assert sp.latex(a1) == "a_{1}"
     assert sp.sstr(a1) == "a_1"
-    assert sp.latex(a1**2) == r"\left(a_{1}\right)^{2}"
+    assert sp.latex(a1**2) == r"a_{1}^{2}"
     assert a1.definition == sp.exp(z1) / (sp.exp(z1) + sp.exp(z2))
     assert sp.simplify(a1.doit() - 1 / (1 + sp.exp(z2 - z1))) == 0
     # Differentiating the name differentiates the definition.
@@ -49,6 +49,19 @@ def test_named_steps_are_checked_through_the_definition():
     Derivation(a1 + a2).step(1, "they sum to 1")
     with pytest.raises(StepError, match="does not follow"):
         Derivation(a1).step(a2)
+
+
+def test_named_terms_are_ordered_by_name_not_by_creation():
+    # Names made in any order print in the same order, so a chain reads the same in its
+    # notebook and on the index and errata pages, which build it after other chains.
+    t = sp.Symbol("t", real=True)
+    late, early = named("y_{9}", t, "y_9"), named("a_{9}", t**2, "a_9")
+    assert sp.latex(late - early) == "- a_{9} + y_{9}"
+    assert sp.sstr(early - late) == "a_9 - y_9"
+    # A name that reads as one symbol takes a power as it is; a longer one in parentheses.
+    assert sp.latex(named("z", t, "z") ** 2) == "z^{2}"
+    assert sp.latex(named(r"\delta_{2}", t) ** 3) == r"\delta_{2}^{3}"
+    assert sp.latex(named(r"\frac{1}{1 - a}", t) ** 2) == r"\left(\frac{1}{1 - a}\right)^{2}"
 
 
 def test_named_with_the_same_name_and_definition_is_the_same_expression():

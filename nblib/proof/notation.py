@@ -4,17 +4,21 @@
   every check sees the definition behind it, the way :class:`nblib.proof.symbolic.sigma`
   shows σ; :func:`named_symbol` does the same with a SymPy Symbol, which a learner can type
   in a "Your turn" box (``a1`` for a_1 = e^{z_1}/Σ_k e^{z_k});
-* :class:`Softplus` and :class:`WeightedInput` show softplus(t) and the weighted input z of
-  one neuron as the book writes them, checked as their definitions.
+* :class:`Softplus` shows softplus(t) as the book writes it, checked as its definition.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import sympy as sp
 
-__all__ = ["Softplus", "WeightedInput", "named", "named_symbol"]
+# A name that reads as one symbol (a, z', a_{1}, \delta_{2}): raised to a power it needs no
+# parentheses, a_{1}^{2}; anything longer (a fraction, a product) gets them.
+_ATOM = re.compile(r"(\\[A-Za-z]+|[A-Za-z])'*(_\{[^{}]*\}|_[A-Za-z0-9])?'*")
+
+__all__ = ["Softplus", "named", "named_symbol"]
 
 
 class _Named(sp.Function):
@@ -39,9 +43,11 @@ class _Named(sp.Function):
         return self.args[0].diff(s)
 
     def _latex(self, printer: Any, exp: str | None = None) -> str:
-        if exp:
-            return r"\left(" + self._name_latex + r"\right)^{" + exp + "}"
-        return self._name_latex
+        if not exp:
+            return self._name_latex
+        if _ATOM.fullmatch(self._name_latex):
+            return self._name_latex + "^{" + exp + "}"
+        return r"\left(" + self._name_latex + r"\right)^{" + exp + "}"
 
     def _sympystr(self, printer: Any) -> str:
         return self._name_text
@@ -83,7 +89,7 @@ def named(latex: str, definition: Any, text: str | None = None) -> sp.Expr:
     cls = _NAMED_CLASSES.get(key)
     if cls is None:
         # One class per name: SymPy tells functions apart by class, so two names never clash.
-        cls = type(f"Named{len(_NAMED_CLASSES)}", (_Named,),
+        cls = type(text, (_Named,),
                    {"_name_latex": latex, "_name_text": text})
         _NAMED_CLASSES[key] = cls
     return cls(definition, evaluate=False)
@@ -213,41 +219,3 @@ class Softplus(sp.Function):
         return "softplus(" + printer.doprint(self.args[0]) + ")"
 
 
-_NAMED_INPUTS: dict[str, type] = {}
-
-
-class WeightedInput(sp.Function):
-    """The weighted input z = Σ_i w_i x_i + b, shown as z, checked as the sum it stands for.
-
-    Wrap the sum once (``z = WeightedInput(w1*x1 + … + b)``) and derivatives with respect
-    to the weights still see through it, while every line of a derivation reads "σ(z)".
-    :meth:`named` makes a variant shown under another name, e.g. z′ for a second input.
-    """
-
-    nargs = 1
-    display = "z"
-
-    @classmethod
-    def named(cls, display: str) -> type[WeightedInput]:
-        """A weighted input shown as ``display`` (LaTeX) instead of z."""
-        if not isinstance(display, str) or not display:
-            raise TypeError("WeightedInput.named: argument 'display' must be a non-empty str")
-        if display not in _NAMED_INPUTS:  # one class per name, so equal names are equal
-            _NAMED_INPUTS[display] = type(f"WeightedInput{len(_NAMED_INPUTS) + 1}", (cls,),
-                                          {"display": display})
-        return _NAMED_INPUTS[display]
-
-    def doit(self, deep: bool = True, **hints: Any) -> sp.Expr:
-        """Replace z by the sum it stands for."""
-        (total,) = self.args
-        return total.doit(deep=deep, **hints) if deep else total
-
-    def fdiff(self, argindex: int = 1) -> sp.Expr:
-        """z is the identity applied to the sum, so its derivative is 1."""
-        return sp.S.One
-
-    def _latex(self, printer: Any, exp: str | None = None) -> str:
-        return f"{self.display}^{{{exp}}}" if exp else self.display
-
-    def _sympystr(self, printer: Any) -> str:
-        return self.display

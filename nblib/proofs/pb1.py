@@ -29,6 +29,7 @@ from nblib.network.network import Network
 from nblib.numerics.activations import sigmoid_prime
 from nblib.proof.derivation import CHECK, Derivation
 from nblib.proof.exercise import Exercise
+from nblib.proof.notation import named
 from nblib.proof.symbolic import sigma, sigmoid_layer, symbols_vector, weight_matrix, weighted_input
 from nblib.reports.checks import CheckReport, check_gradient, check_values
 from nblib.reports.portable import fixed, scientific
@@ -43,57 +44,6 @@ _t = sp.Symbol("t", real=True)
 
 
 # --------------------------------------------------------------------------- names
-
-
-class _Shown(sp.Function):
-    """A definition displayed under a short name; ``doit`` (and so every check) expands it."""
-
-    nargs = 1
-    _name_latex = ""
-    _name_text = ""
-
-    def doit(self, deep: bool = True, **hints: Any) -> sp.Expr:
-        """Replace the name by its definition."""
-        (definition,) = self.args
-        return definition.doit(deep=deep, **hints) if deep else definition
-
-    def _eval_derivative(self, s: sp.Symbol) -> sp.Expr:
-        # Differentiating the name means differentiating what it stands for.
-        return self.args[0].diff(s)
-
-    def _latex(self, printer: Any, exp: str | None = None) -> str:
-        if exp:
-            return r"\left(" + self._name_latex + r"\right)^{" + exp + "}"
-        return self._name_latex
-
-    def _sympystr(self, printer: Any) -> str:
-        return self._name_text
-
-
-_SHOWN_CLASSES: dict[tuple[str, str], type[_Shown]] = {}
-
-
-def shown(latex: str, definition: Any, text: str) -> sp.Expr:
-    """An expression displayed as ``latex`` (``text`` in plain output), checked as ``definition``.
-
-    SymPy orders the terms of a sum of such names by the class name, which is ``text``:
-    so ``a_2 − y_2`` prints in that order, and σ(z) comes before y.
-    """
-    for name, value in (("latex", latex), ("text", text)):
-        if not isinstance(value, str) or not value:
-            raise TypeError(f"shown: argument '{name}' must be a non-empty str (got {value!r})")
-    try:
-        definition = sp.sympify(definition, strict=True)
-    except sp.SympifyError:
-        raise TypeError(
-            f"shown: argument 'definition' must be a SymPy expression (got {definition!r})"
-        ) from None
-    cls = _SHOWN_CLASSES.get((latex, text))
-    if cls is None:
-        # One class per name: SymPy tells functions apart by their class.
-        cls = type(text, (_Shown,), {"_name_latex": latex, "_name_text": text})
-        _SHOWN_CLASSES[(latex, text)] = cls
-    return cls(definition, evaluate=False)
 
 
 def exponentials_as_symbols(expr: sp.Expr) -> sp.Expr:
@@ -153,7 +103,7 @@ def _label(symbol: str, index: int, example: int) -> tuple[str, str]:
 def _indexed(symbol: str, index: int, example: int, definition: sp.Expr) -> sp.Expr:
     """``definition`` shown as symbol_index (of the given example)."""
     latex, text = _label(symbol, index, example)
-    return shown(latex, definition, text)
+    return named(latex, definition, text)
 
 
 @functools.cache
@@ -190,7 +140,7 @@ def last_layer(
         prime, prime_text = "f'", "f′"
     a = tuple(_indexed("a", j, example, a_def[j]) for j in range(outputs))
     f_prime = tuple(
-        shown(f"{prime}\\left({_label('z', j, example)[0]}\\right)", slope.subs(_t, z[j]),
+        named(f"{prime}\\left({_label('z', j, example)[0]}\\right)", slope.subs(_t, z[j]),
               f"{prime_text}({_label('z', j, example)[1]})")
         for j in range(outputs))
     return LastLayer(activation, example, sp.ImmutableMatrix(w), sp.ImmutableMatrix(b),
@@ -218,7 +168,7 @@ def layer_cost(layer: LastLayer, cost: str) -> sp.Expr:
     """The cost of the layer's example, displayed as C (as C_(1) for example 1)."""
     e = layer.example
     latex, text = (f"C_{{({e})}}", f"C({e})") if e else ("C", "C")
-    return shown(latex, cost_of(layer.a, layer.y, cost), text)
+    return named(latex, cost_of(layer.a, layer.y, cost), text)
 
 
 def _free(name: str, n: int) -> tuple[sp.Symbol, ...]:
@@ -230,7 +180,7 @@ def dC_da(layer: LastLayer, cost: str, j: int) -> sp.Expr:
     """∂C/∂a_j: the cost differentiated in its j-th argument, then evaluated at a = f(z)."""
     alpha = _free("alpha", len(layer.a))
     derivative = sp.diff(cost_of(alpha, layer.y, cost), alpha[j])
-    return shown(rf"\frac{{\partial C}}{{\partial {_label('a', j, layer.example)[0]}}}",
+    return named(rf"\frac{{\partial C}}{{\partial {_label('a', j, layer.example)[0]}}}",
                  derivative.subs(dict(zip(alpha, layer.a, strict=True))), f"dC/da_{j + 1}")
 
 
@@ -240,7 +190,7 @@ def delta(layer: LastLayer, cost: str, j: int) -> sp.Expr:
     zeta = _free("zeta", len(layer.z))
     f = (lambda v: 1 / (1 + sp.exp(-v))) if layer.activation == "sigmoid" else (lambda v: v)
     derivative = sp.diff(cost_of([f(v) for v in zeta], layer.y, cost), zeta[j])
-    return shown(_label(r"\delta", j, layer.example)[0],
+    return named(_label(r"\delta", j, layer.example)[0],
                  derivative.subs(dict(zip(zeta, layer.z, strict=True))), f"δ_{j + 1}")
 
 
@@ -348,7 +298,7 @@ def cross_entropy_delta() -> Derivation:
         line_4 = -(y * (1 - s) - (1 - y) * s)
         line_5 = s - y
         line_6 = a - y
-    start = shown(r"\frac{\partial C}{\partial z_{2}}", delta(layer, "cross_entropy", J).args[0],
+    start = named(r"\frac{\partial C}{\partial z_{2}}", delta(layer, "cross_entropy", J).args[0],
                   "dC/dz_2")
     d = Derivation(start, lhs=r"\delta_{2}", reason="definition of the output error",
                    domains=layer.domains, hints=HINTS)

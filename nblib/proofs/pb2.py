@@ -31,6 +31,7 @@ from nblib.network.curves import (
 from nblib.network.network import Network
 from nblib.proof.derivation import Derivation
 from nblib.proof.exercise import Exercise
+from nblib.proof.notation import named
 from nblib.proofs.pb1 import (
     HINTS,
     EntryTable,
@@ -46,7 +47,6 @@ from nblib.proofs.pb1 import (
     output_layer_functions,
     output_parameters,
     random_batch,
-    shown,
 )
 from nblib.reports.checks import CheckReport, check_gradient, check_values
 from nblib.reports.portable import fixed, scientific
@@ -76,7 +76,7 @@ def linear_delta() -> Derivation:
     """δ_2 = a_2 − y_2 for linear outputs, along the source's lines."""
     layer = last_layer("linear")
     a, y, fp = layer.a[J], layer.y[J], layer.f_prime[J]
-    start = shown(r"\frac{\partial C}{\partial z_{2}}", delta(layer, "quadratic", J).args[0],
+    start = named(r"\frac{\partial C}{\partial z_{2}}", delta(layer, "quadratic", J).args[0],
                   "dC/dz_2")
     d = Derivation(start, lhs=r"\delta_{2}", reason="definition of the output error",
                    domains=layer.domains, hints=HINTS)

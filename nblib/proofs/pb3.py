@@ -17,7 +17,7 @@ import sympy as sp
 from nblib.numerics.neuron import dcost_dz, input_with_same_z, neuron_cost, weight_gradient
 from nblib.proof.derivation import Derivation
 from nblib.proof.exercise import Exercise
-from nblib.proof.notation import WeightedInput
+from nblib.proof.notation import named
 from nblib.proof.rewrites import subs_hint
 from nblib.proof.symbolic import sigma
 from nblib.reports.checks import (
@@ -46,7 +46,7 @@ w = sp.symbols("w_1:4", real=True)
 b, y, a, t = sp.symbols("b y a t", real=True)
 C = sp.Function("C")  # an arbitrary cost C(a, y): nothing is known about it
 Z_SUM = w[0] * x[0] + w[1] * x[1] + w[2] * x[2] + b
-z = WeightedInput(Z_SUM)  # displayed as z, checked as the sum
+z = named("z", Z_SUM)  # displayed as z, checked as the sum
 G = _factor(z)
 COSTS = ("quadratic", "cross_entropy")
 
@@ -149,7 +149,7 @@ def same_z() -> Derivation:
 def gradient_ratio() -> Derivation:
     """Claim 3: at x' = x + t v the gradient of w₁ is G(z')·x'₁ with z' = z, so the ratio of
     the two gradients is x'₁/x₁ for every cost."""
-    z_prime = WeightedInput.named("z'")(Z_MOVED)  # displayed as z′, checked as the moved sum
+    z_prime = named("z'", Z_MOVED)  # displayed as z′, checked as the moved sum
     d = Derivation((_factor(z_prime) * (x[0] + t * w[1])) / (G * x[0]),
                    lhs=r"\frac{\partial C/\partial w_1\,(x')}{\partial C/\partial w_1\,(x)}",
                    hints=[subs_hint])

@@ -22,8 +22,9 @@ from nblib.network.network import Network
 from nblib.numerics.neuron import Trajectory, _sigma, _softplus, descend
 from nblib.proof.derivation import Derivation
 from nblib.proof.exercise import Exercise
+from nblib.proof.notation import named
 from nblib.proof.symbolic import sigma
-from nblib.proofs.pb1 import Table, shown
+from nblib.proofs.pb1 import Table
 from nblib.reports.checks import (
     CheckReport,
     CheckResult,
@@ -44,14 +45,14 @@ def _cross_entropy(a: sp.Expr, target: sp.Expr) -> sp.Expr:
 
 def _da(param: sp.Symbol) -> sp.Expr:
     """∂a/∂w or ∂a/∂b, shown by name, defined by differentiating σ(wx + b)."""
-    return shown(rf"\frac{{\partial a}}{{\partial {param}}}",
+    return named(rf"\frac{{\partial a}}{{\partial {param}}}",
                  sp.diff(1 / (1 + sp.exp(-(w * x + b))), param), f"da/d{param}")
 
 
 def _dC_da(cost: str) -> sp.Expr:
     """∂C/∂a of the one-neuron cost, evaluated at a = σ(z)."""
     f = _quadratic if cost == "quadratic" else _cross_entropy
-    return shown(r"\frac{\partial C}{\partial a}",
+    return named(r"\frac{\partial C}{\partial a}",
                  sp.diff(f(_alpha, Y), _alpha).subs(_alpha, A), "dC/da")
 
 
@@ -66,15 +67,15 @@ w, b = sp.symbols("w b", real=True)
 x, y = sp.symbols("x y", real=True)
 _t = sp.Symbol("t", real=True)
 _alpha = sp.Symbol("a", real=True)
-Z = shown("z", w * x + b, "z")
-A = shown("a", sigma(Z), "a")
-Y = shown("y", y, "y")  # shown by name, so that a − y prints in that order
-SLOPE = shown(r"\sigma'\left(z\right)", sp.diff(1 / (1 + sp.exp(-_t)), _t).subs(_t, Z), "σ′(z)")
+Z = named("z", w * x + b, "z")
+A = named("a", sigma(Z), "a")
+Y = named("y", y, "y")  # shown by name, so that a − y prints in that order
+SLOPE = named(r"\sigma'\left(z\right)", sp.diff(1 / (1 + sp.exp(-_t)), _t).subs(_t, Z), "σ′(z)")
 DOMAINS = {y: (0.0, 1.0), _alpha: (0.01, 0.99)}
 # The book's neuron: x = 1, so z = w + b.
-Z1 = shown("z", w + b, "z")
-A1 = shown("a", sigma(Z1), "a")
-SLOPE1 = shown(r"\sigma'\left(z\right)", sp.diff(1 / (1 + sp.exp(-_t)), _t).subs(_t, Z1), "σ′(z)")
+Z1 = named("z", w + b, "z")
+A1 = named("a", sigma(Z1), "a")
+SLOPE1 = named(r"\sigma'\left(z\right)", sp.diff(1 / (1 + sp.exp(-_t)), _t).subs(_t, Z1), "σ′(z)")
 
 
 def quadratic_weight() -> Derivation:
@@ -170,9 +171,9 @@ def book_page_dC_da() -> Derivation:
 
 #: The two factors of the chain rule for the book's neuron, as functions of a = σ(z):
 #: ∂C/∂a = 1/(1 − a) (``book_page_dC_da``) and ∂a/∂w = σ′(z) x = a(1 − a) (Exercise 1, x = 1).
-INVERSE = shown(r"\frac{1}{1 - a}", 1 / (1 - _alpha), "1/(1 - a)")
-DA_DW = shown(r"\frac{\partial a}{\partial w}", _alpha * (1 - _alpha), "da/dw")
-A_ONE_MINUS_A = shown(r"a\left(1 - a\right)", _alpha * (1 - _alpha), "a(1 - a)")
+INVERSE = named(r"\frac{1}{1 - a}", 1 / (1 - _alpha), "1/(1 - a)")
+DA_DW = named(r"\frac{\partial a}{\partial w}", _alpha * (1 - _alpha), "da/dw")
+A_ONE_MINUS_A = named(r"a\left(1 - a\right)", _alpha * (1 - _alpha), "a(1 - a)")
 
 
 def book_page_rule() -> Derivation:
@@ -181,7 +182,7 @@ def book_page_rule() -> Derivation:
     Written in a (0 < a < 1) with both factors of the chain rule known:
     ∂C/∂a = 1/(1 − a) and ∂a/∂w = σ′(z) x = a(1 − a) for x = 1.
     """
-    dC_da = shown(r"\frac{\partial C}{\partial a}", 1 / (1 - _alpha), "dC/da")
+    dC_da = named(r"\frac{\partial C}{\partial a}", 1 / (1 - _alpha), "dC/da")
     d = Derivation(dC_da * DA_DW, lhs=_lhs(w), domains=DOMAINS,
                    reason="chain rule, $x = 1$, $y = 0$")
     d.source_error(INVERSE, r"the book page's update rule: $\partial C/\partial a$ used as "
@@ -193,7 +194,7 @@ def book_page_rule() -> Derivation:
 
 def step_ratio() -> Derivation:
     """The book page's step over the true step: 1/((1 − a) a) = 1/σ′(z) ≥ 4."""
-    book_step = shown(r"\frac{1}{1 - a}", 1 / (1 - A1), "1/(1 - a)")
+    book_step = named(r"\frac{1}{1 - a}", 1 / (1 - A1), "1/(1 - a)")
     d = Derivation(book_step / A1, lhs=r"\frac{\text{book page's step}}{\text{true step}}",
                    reason=r"$1/(1 - a)$ against $a$")
     d.step(1 / (A1 * (1 - A1)), "one fraction")
