@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import mpmath
 import numpy as np
@@ -220,6 +221,28 @@ def numeric_difference(
     return worst, worst_point, worst_values
 
 
+def worst_numeric_gap(
+    old: sp.Expr,
+    new: sp.Expr,
+    *,
+    domains: Mapping[sp.Basic, Domain],
+    integers: Iterable[Mapping[sp.Symbol, int]],
+    rng: np.random.Generator,
+    samples: int = 6,
+) -> tuple[float, dict, Any]:
+    """The numeric half of :func:`compare`: the largest :func:`numeric_difference` over the
+    integer assignments, with the point (assignment included) and the two values there."""
+    worst: tuple[float, dict, Any] = (-1.0, {}, None)
+    for assignment in integers:
+        gap, point, values = numeric_difference(
+            concrete(old, assignment), concrete(new, assignment),
+            domains=domains, rng=rng, samples=samples,
+        )
+        if gap > worst[0]:
+            worst = (gap, {**assignment, **point}, values)
+    return worst
+
+
 def compare(
     old: sp.Expr,
     new: sp.Expr,
@@ -260,14 +283,8 @@ def _compare(
     integers = [dict(a) for a in integer_items]
     rng = np.random.default_rng(seed)
     residual, method = symbolic_residual(evaluated(new) - evaluated(old), hints)
-    worst, point, values = -1.0, {}, None
-    for assignment in integers:
-        gap, p, v = numeric_difference(
-            concrete(old, assignment), concrete(new, assignment),
-            domains=domains, rng=rng, samples=samples,
-        )
-        if gap > worst:
-            worst, point, values = gap, {**assignment, **p}, v
+    worst, point, values = worst_numeric_gap(old, new, domains=domains, integers=integers,
+                                             rng=rng, samples=samples)
     numerically_equal = worst <= NUMERIC_ZERO
     if residual == 0 and numerically_equal:
         return Verdict("equal", residual, method)

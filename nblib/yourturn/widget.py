@@ -21,10 +21,9 @@ import sympy as sp
 from nblib.proof.derivation import StepError
 from nblib.proof.equality import (
     compare,
-    concrete,
     default_domain,
-    numeric_difference,
     reevaluated,
+    worst_numeric_gap,
 )
 from nblib.proof.exercise import Exercise
 from nblib.yourturn.parse import InputError, _first_line, _warm_latex_parser, parse_line
@@ -229,16 +228,9 @@ class YourTurn:
         goes on to ``Derivation.step`` for the full check.
         """
         chain = self._chain
-        rng = np.random.default_rng(chain.seed + len(chain.steps))
-        worst: tuple[float, dict, Any] = (-1.0, {}, None)
-        for assignment in chain.integers:
-            gap, point, values = numeric_difference(
-                concrete(chain.current, assignment), concrete(expr, assignment),
-                domains=chain.domains, rng=rng,
-            )
-            if gap > worst[0]:
-                worst = (gap, {**assignment, **point}, values)
-        return worst
+        return worst_numeric_gap(chain.current, expr, domains=chain.domains,
+                                 integers=chain.integers,
+                                 rng=np.random.default_rng(chain.seed + len(chain.steps)))
 
     def _refused(self, expr: sp.Expr, counterexample: Mapping, values: Any) -> Feedback:
         point = {sp.sstr(k): float(v) for k, v in counterexample.items()}
