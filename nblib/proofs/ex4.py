@@ -6,7 +6,7 @@ sums to 1) and then writes the softmax sum as three lines, Σ_j e^{z_j}/Σ_k e^{
 two-neuron case the source only mentions, and :func:`source_sum` follows the source's three
 lines for general n. All hold, but the middle line carries no argument unless n = 1
 (:func:`one_neuron_sum`); :func:`general_sum` supplies the missing step, and
-:func:`sum_n2` … :func:`sum_n6` write the sum out term by term. :data:`EXERCISE` declares
+:data:`WRITTEN_OUT` writes the sum out term by term for n = 2 … 6. :data:`EXERCISE` declares
 the three-neuron sum once, for :func:`three_neuron_sum` and for the notebook's "Your turn"
 box, in plain symbols a learner can type. The numeric checks add up sigmoid and softmax
 outputs of random layers in float64, where σ(z) rounds to 1.0 from z ≈ 36.74 on and a sum
@@ -14,6 +14,8 @@ of n correctly rounded 1/n need not be 1.
 """
 
 from __future__ import annotations
+
+import functools
 
 import numpy as np
 import sympy as sp
@@ -52,29 +54,8 @@ def sum_of_layer(size: int) -> Derivation:
     return softmax_sum_derivation(size)
 
 
-def sum_n2() -> Derivation:
-    """Claim 3 written out for n = 2."""
-    return sum_of_layer(2)
-
-
-def sum_n3() -> Derivation:
-    """Claim 3 written out for n = 3 (the notebook displays :func:`three_neuron_sum`)."""
-    return sum_of_layer(3)
-
-
-def sum_n4() -> Derivation:
-    """Claim 3 written out for n = 4."""
-    return sum_of_layer(4)
-
-
-def sum_n5() -> Derivation:
-    """Claim 3 written out for n = 5."""
-    return sum_of_layer(5)
-
-
-def sum_n6() -> Derivation:
-    """Claim 3 written out for n = 6."""
-    return sum_of_layer(6)
+# Claim 3 written out for n = 2 … 6 (the notebook displays three_neuron_sum for n = 3).
+WRITTEN_OUT = tuple(functools.partial(sum_of_layer, size) for size in range(2, 7))
 
 
 # --- begin cells exported from notebooks/07_ex4_softmax_sums_to_one.ipynb
@@ -123,13 +104,6 @@ def example() -> Derivation:
     return d.step(1 + (sp.E - 1) / (sp.E + 1), "split off 1")
 
 
-def example_value() -> TextReport:
-    """The value of :func:`example` to six digits, and SymPy's verdict on the part above 1."""
-    positive = ((sp.E - 1) / (sp.E + 1)).is_positive
-    return TextReport((f"2σ(1) = {sp.N(example().result, 6)}; the part above 1, "
-                       f"(e − 1)/(e + 1), is positive: {positive}",), positive is True)
-
-
 def source_sum() -> Derivation:
     """Claim 3 along the source's three lines, for general n; line 2 kept as printed."""
     with sp.evaluate(False):  # the source's middle line, e^z / e^z, as printed
@@ -164,7 +138,7 @@ def general_sum() -> Derivation:
 def three_neuron_sum() -> Derivation:
     """Claim 3 for a layer of three neurons in plain symbols: the chain of :data:`EXERCISE`.
 
-    The same three lines as :func:`sum_n3`, which the notebook's "Your turn" box checks a
+    The same three lines as ``sum_of_layer(3)``, which the notebook's "Your turn" box checks a
     learner's own lines against and reveals one at a time.
     """
     exps = [sp.exp(v) for v in LAYER3_Z]
@@ -190,7 +164,14 @@ EXERCISE = Exercise(
     domains={v: (-3.0, 3.0) for v in LAYER3_Z},  # the default for real symbols, stated
     worked=three_neuron_sum,
 )
-WRITTEN_OUT = (sum_n2, sum_n3, sum_n4, sum_n5, sum_n6)
+# --- end of exported cells (edit them in the notebook, then run `make export`)
+
+
+def example_value() -> TextReport:
+    """The value of :func:`example` to six digits, and SymPy's verdict on the part above 1."""
+    positive = ((sp.E - 1) / (sp.E + 1)).is_positive
+    return TextReport((f"2σ(1) = {sp.N(example().result, 6)}; the part above 1, "
+                       f"(e − 1)/(e + 1), is positive: {positive}",), positive is True)
 
 
 def layer_sizes() -> TextReport:
@@ -203,7 +184,6 @@ def layer_sizes() -> TextReport:
         lines.append(f"n = {size}: a_1 + … + a_{size} = {chain.result}, "
                      f"{chain.checked_steps} steps checked {'✓' if ok else '✗'}")
     return TextReport(tuple(lines), passed)
-# --- end of exported cells (edit them in the notebook, then run `make export`)
 
 
 DERIVATIONS = (below_one, excess, example, source_sum, one_neuron_sum, general_sum,

@@ -102,12 +102,6 @@ def diagonal() -> Derivation:
     return d.step(DIAGONAL, "definition (78)")
 
 
-def diagonal_is_positive() -> TextReport:
-    """SymPy's assumption system on the last line of :func:`diagonal`, :data:`DIAGONAL`."""
-    positive = DIAGONAL.is_positive
-    return TextReport((f"∂a_1/∂z_1 > 0: {positive}",), positive is True)
-
-
 def quotient_rule() -> Derivation:
     """∂a_1/∂z_1 = a_1(1 − a_1) straight from the definition (78), n = 3: the chain of
     :data:`EXERCISE`, in plain symbols.
@@ -174,19 +168,6 @@ def jacobian_matrix(size: int = 4) -> sp.Matrix:
     return jacobian_in_activations(size)
 
 
-def jacobian_table() -> TextReport:
-    """n = 2 … 5: SymPy's own Jacobian against a_j(δ_jk − a_k) entry by entry, then the sign
-    of every entry from SymPy's assumption system."""
-    lines, passed = [], True
-    for size in range(2, 6):
-        identity = check_identity(symbolic_softmax_jacobian(size), jacobian_in_activations(size),
-                                  label=f"n = {size}: ∂a_j/∂z_k = a_j(δ_jk − a_k)")
-        signs = check_jacobian_signs(size)
-        passed &= identity.passed and signs.passed
-        lines += [str(identity), str(signs)]
-    return TextReport(tuple(lines), passed)
-
-
 def general() -> Derivation:
     """Claim 1 for every n: ∂a_j/∂z_k = a_j(δ_jk − a_k), by the quotient rule."""
     total = sp.Sum(sp.exp(Z[m]), (m, 1, n))
@@ -215,6 +196,25 @@ def one_neuron() -> Derivation:
     d.step(sp.Derivative(sp.S.One, z1), "the ratio is 1")
     return d.step(sp.S.Zero, "a constant has derivative 0")
 # --- end of exported cells (edit them in the notebook, then run `make export`)
+
+
+def diagonal_is_positive() -> TextReport:
+    """SymPy's assumption system on the last line of :func:`diagonal`, :data:`DIAGONAL`."""
+    positive = DIAGONAL.is_positive
+    return TextReport((f"∂a_1/∂z_1 > 0: {positive}",), positive is True)
+
+
+def jacobian_table() -> TextReport:
+    """n = 2 … 5: SymPy's own Jacobian against a_j(δ_jk − a_k) entry by entry, then the sign
+    of every entry from SymPy's assumption system."""
+    lines, passed = [], True
+    for size in range(2, 6):
+        identity = check_identity(symbolic_softmax_jacobian(size), jacobian_in_activations(size),
+                                  label=f"n = {size}: ∂a_j/∂z_k = a_j(δ_jk − a_k)")
+        signs = check_jacobian_signs(size)
+        passed &= identity.passed and signs.passed
+        lines += [str(identity), str(signs)]
+    return TextReport(tuple(lines), passed)
 
 
 DERIVATIONS = (rewrite, diagonal, quotient_rule, off_diagonal, fresh_index, general,

@@ -71,19 +71,6 @@ def sigmoid_jacobian(size: int = 3) -> sp.Matrix:
     return sigmoid_layer(z).jacobian(z)
 
 
-def locality_table() -> TextReport:
-    """n = 2 … 5: the signs of the softmax Jacobian (off-diagonal entries < 0, so nonzero)
-    beside whether the sigmoid layer's Jacobian is diagonal."""
-    lines, passed = [], True
-    for size in range(2, 6):
-        z = z_vector(size)
-        signs = check_jacobian_signs(size)
-        diagonal = sigmoid_layer(z).jacobian(z).is_diagonal()
-        passed &= signs.passed and diagonal
-        lines.append(f"{signs}   sigmoid Jacobian diagonal: {diagonal}")
-    return TextReport(tuple(lines), passed)
-
-
 def shift() -> Derivation:
     """Claim 3 for every n: a_j(z + c) = a_j(z)."""
     shifted_total = sp.Sum(sp.exp(Z[m] + c), (m, 1, n))
@@ -133,18 +120,6 @@ EXERCISE = Exercise(
 )
 
 
-def shift_table() -> TextReport:
-    """Claim 3 with every term written out, n = 2 … 5 and every output j."""
-    lines, passed = [], True
-    for size in range(2, 6):
-        z = z_vector(size)
-        result = check_identity(softmax_layer(z + c * sp.ones(size, 1)), softmax_layer(z),
-                                label=f"n = {size}: a(z + c) = a(z)")
-        passed &= result.passed
-        lines.append(str(result))
-    return TextReport(tuple(lines), passed)
-
-
 def row_sums() -> Derivation:
     """Claim 3 for the Jacobian: Σ_k ∂a_j/∂z_k = 0, from Exercise 5 and Σ_k a_k = 1."""
     with sp.evaluate(False):
@@ -159,6 +134,31 @@ def row_sums() -> Derivation:
     d.step(cancelled, r"$\sum_k a_k = 1$ (Exercise 4)")
     return d.step(sp.S.Zero, "")
 # --- end of exported cells (edit them in the notebook, then run `make export`)
+
+
+def locality_table() -> TextReport:
+    """n = 2 … 5: the signs of the softmax Jacobian (off-diagonal entries < 0, so nonzero)
+    beside whether the sigmoid layer's Jacobian is diagonal."""
+    lines, passed = [], True
+    for size in range(2, 6):
+        z = z_vector(size)
+        signs = check_jacobian_signs(size)
+        diagonal = sigmoid_layer(z).jacobian(z).is_diagonal()
+        passed &= signs.passed and diagonal
+        lines.append(f"{signs}   sigmoid Jacobian diagonal: {diagonal}")
+    return TextReport(tuple(lines), passed)
+
+
+def shift_table() -> TextReport:
+    """Claim 3 with every term written out, n = 2 … 5 and every output j."""
+    lines, passed = [], True
+    for size in range(2, 6):
+        z = z_vector(size)
+        result = check_identity(softmax_layer(z + c * sp.ones(size, 1)), softmax_layer(z),
+                                label=f"n = {size}: a(z + c) = a(z)")
+        passed &= result.passed
+        lines.append(str(result))
+    return TextReport(tuple(lines), passed)
 
 
 DERIVATIONS = (off_diagonal, shift, three_neuron_shift, row_sums)

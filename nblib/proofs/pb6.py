@@ -1,9 +1,9 @@
 """Problem 6: the name "softmax". a_j = e^{c z_j}/Σ_k e^{c z_k} for a real factor c.
 
 The source treats c > 0 only. It notes a_j ≥ 0 (in fact a_j > 0 for every real c; only
-float64 can round a_j to 0) and Σ_j a_j = 1 (:func:`sum_general`, :func:`sum_n2` …
-:func:`sum_n5`), then rewrites a_j = 1/(1 + Σ_{k≠j} e^{c(z_k − z_j)}) (:func:`rewrite`) and
-argues term by term: a term with z_k > z_j grows without bound, so a_j → 0
+float64 can round a_j to 0) and Σ_j a_j = 1 (:func:`sum_general`, and written out for
+n = 2 … 5 in :data:`WRITTEN_OUT`), then rewrites a_j = 1/(1 + Σ_{k≠j} e^{c(z_k − z_j)})
+(:func:`rewrite`) and argues term by term: a term with z_k > z_j grows without bound, so a_j → 0
 (:func:`nonmax_bound`); if z_j is one of m maximal inputs the sum tends to m − 1 and
 a_j → 1/m (:func:`tie_limit`; the source calls this count n, which is also the number of
 neurons). Every line of it holds. Added here: c → 0 gives the uniform distribution
@@ -13,6 +13,8 @@ claim 5's da_1/dc once, for :func:`logit_slope` and for the notebook's "Your tur
 """
 
 from __future__ import annotations
+
+import functools
 
 import numpy as np
 import sympy as sp
@@ -34,31 +36,6 @@ from nblib.reports.checks import (
     check_values,
 )
 from nblib.reports.portable import scientific, vector
-
-
-def sum_of_layer(size: int) -> Derivation:
-    """Σ_j a_j = 1 on a layer of ``size`` neurons with explicit symbols z_1 … z_size."""
-    if not isinstance(size, int) or size < 1:
-        raise ValueError(f"sum_of_layer: argument 'size' must be a positive integer "
-                         f"(got {size!r})")
-    layer = softmax_layer(symbols_vector("z", size), c)
-    return Derivation(sp.Add(*layer), lhs=r"\sum_j a_j").step(1, "common denominator")
-
-
-def sum_n2() -> Derivation:
-    """Σ_j a_j = 1 for n = 2."""
-    return sum_of_layer(2)
-
-
-def sum_n3() -> Derivation:
-    """Σ_j a_j = 1 for n = 3."""
-    return sum_of_layer(3)
-
-
-def sum_n5() -> Derivation:
-    """Σ_j a_j = 1 for n = 5."""
-    return sum_of_layer(5)
-
 
 # --- begin cells exported from notebooks/12_pb6_softmax_temperature.ipynb
 c = sp.Symbol("c", real=True)
@@ -88,9 +65,13 @@ def sum_general() -> Derivation:
     return d.step(1, "numerator and denominator are the same sum")
 
 
-def sum_n4() -> Derivation:
-    """Σ_j a_j = 1 for n = 4."""
-    return sum_of_layer(4)
+def sum_of_layer(size: int) -> Derivation:
+    """Σ_j a_j = 1 on a layer of ``size`` neurons with explicit symbols z_1 … z_size."""
+    if not isinstance(size, int) or size < 1:
+        raise ValueError(f"sum_of_layer: argument 'size' must be a positive integer "
+                         f"(got {size!r})")
+    layer = softmax_layer(symbols_vector("z", size), c)
+    return Derivation(sp.Add(*layer), lhs=r"\sum_j a_j").step(1, "common denominator")
 
 
 def rewrite() -> Derivation:
@@ -197,7 +178,9 @@ def entropy_slope() -> Derivation:
 # --- end of exported cells (edit them in the notebook, then run `make export`)
 
 
-DERIVATIONS = (sum_general, sum_n2, sum_n3, sum_n4, sum_n5, rewrite, tie_limit, nonmax_bound,
+# Σ a_j = 1 written out for n = 2 … 5 (the notebook shows n = 4).
+WRITTEN_OUT = tuple(functools.partial(sum_of_layer, size) for size in (2, 3, 4, 5))
+DERIVATIONS = (sum_general, *WRITTEN_OUT, rewrite, tie_limit, nonmax_bound,
                uniform_limit, reflection, logit_slope, entropy_slope)
 
 #: Integer inputs, so that sympy.limit is quick: a unique maximum, a tie for the maximum, a
