@@ -216,27 +216,6 @@ def claimed(layer: LastLayer, cost: str, param: str, j: int, k: int = 0) -> sp.E
     return layer.x[k] * error if param == "w" else error
 
 
-def averaged(cost: str, param: str, activation: str = "sigmoid") -> Derivation:
-    """∂C/∂w_21 (or ∂C/∂b_2) of the cost averaged over two examples, C = ½ (C_(1) + C_(2)).
-
-    The layer has 2 outputs and 2 inputs (3 outputs would only make SymPy slower).
-    """
-    _check_cost(cost, "averaged")
-    examples = [last_layer(activation, outputs=2, example=e) for e in (1, 2)]
-    p = examples[0].w[J, K] if param == "w" else examples[0].b[J]
-    costs = [layer_cost(layer, cost) for layer in examples]
-    domains = {s: r for layer in examples for s, r in layer.domains.items()}
-    half = sp.Rational(1, 2)
-    d = Derivation(sp.Derivative(half * (costs[0] + costs[1]), p), domains=domains, hints=HINTS,
-                   lhs=_W if param == "w" else _B,
-                   reason=r"$C = \frac{1}{n} \sum_x C_x$ with n = 2")
-    d.step(half * (sp.Derivative(costs[0], p) + sp.Derivative(costs[1], p)),
-           "the derivative of a sum is the sum of the derivatives")
-    k = K if param == "w" else 0
-    return d.step(half * sp.Add(*[claimed(layer, cost, param, J, k) for layer in examples]),
-                  "the single-example result, for each example (source)")
-
-
 # --- begin cells exported from notebooks/04_pb1_many_layers.ipynb
 def quadratic_dC_da() -> Derivation:
     """∂C/∂a_j = a_j − y_j for C = ½ Σ_i (a_i − y_i)², here j = 2, the a_i free variables."""
@@ -371,14 +350,24 @@ EXERCISE = Exercise(
 )
 
 
-def quadratic_averaged_weight() -> Derivation:
-    """Quadratic cost over two examples: ½ Σ_x a_1ᴸ⁻¹ (a_2 − y_2) σ′(z_2)."""
-    return averaged("quadratic", "w")
+def averaged(cost: str, param: str, activation: str = "sigmoid") -> Derivation:
+    """∂C/∂w_21 (or ∂C/∂b_2) of the cost averaged over two examples, C = ½ (C_(1) + C_(2)).
 
-
-def cross_entropy_averaged_weight() -> Derivation:
-    """Cross-entropy over two examples: ½ Σ_x a_1ᴸ⁻¹ (a_2 − y_2)."""
-    return averaged("cross_entropy", "w")
+    The layer has 2 outputs and 2 inputs (3 outputs would only make SymPy slower).
+    """
+    examples = [last_layer(activation, outputs=2, example=e) for e in (1, 2)]
+    p = examples[0].w[J, K] if param == "w" else examples[0].b[J]
+    costs = [layer_cost(layer, cost) for layer in examples]
+    domains = {s: r for layer in examples for s, r in layer.domains.items()}
+    half = sp.Rational(1, 2)
+    d = Derivation(sp.Derivative(half * (costs[0] + costs[1]), p), domains=domains, hints=HINTS,
+                   lhs=_W if param == "w" else _B,
+                   reason=r"$C = \frac{1}{n} \sum_x C_x$ with n = 2")
+    d.step(half * (sp.Derivative(costs[0], p) + sp.Derivative(costs[1], p)),
+           "the derivative of a sum is the sum of the derivatives")
+    k = K if param == "w" else 0
+    return d.step(half * sp.Add(*[claimed(layer, cost, param, J, k) for layer in examples]),
+                  "the single-example result, for each example (source)")
 # --- end of exported cells (edit them in the notebook, then run `make export`)
 
 
@@ -467,10 +456,11 @@ def every_entry(cost: str) -> EntryTable:
 
 
 DERIVATIONS = (
-    quadratic_dC_da, quadratic_weight, quadratic_bias, quadratic_averaged_weight,
+    quadratic_dC_da, quadratic_weight, quadratic_bias,
+    functools.partial(averaged, "quadratic", "w"),
     cross_entropy_dC_da, cross_entropy_delta, cross_entropy_delta_one_output,
     cross_entropy_weight, cross_entropy_bias,
-    cross_entropy_averaged_weight,
+    functools.partial(averaged, "cross_entropy", "w"),
     *entry_builders("quadratic"), *entry_builders("cross_entropy"),
 )
 

@@ -16,6 +16,7 @@ hold it to :meth:`Network.train <nblib.network.network.Network.train>`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import numpy as np
@@ -138,24 +139,13 @@ EXERCISE = Exercise(
     domains={w: (-3.0, 3.0), x: (-3.0, 3.0), b: (-3.0, 3.0), y: (-3.0, 3.0)},
     worked=linear_weight_one_neuron,
 )
-
-
-def averaged_weight() -> Derivation:
-    """Over two examples: ∂C/∂w_21 = ½ Σ_x a_1ᴸ⁻¹ (a_2 − y_2)."""
-    return averaged("quadratic", "w", activation="linear")
-
-
-def averaged_bias() -> Derivation:
-    """Over two examples: ∂C/∂b_2 = ½ Σ_x (a_2 − y_2)."""
-    return averaged("quadratic", "b", activation="linear")
-
-
-ENTRIES = entry_builders("quadratic", activation="linear", prefix="entry_linear_")
 # --- end of exported cells (edit them in the notebook, then run `make export`)
 
 
+ENTRIES = entry_builders("quadratic", activation="linear", prefix="entry_linear_")
 DERIVATIONS = (f_prime, linear_delta, linear_weight, linear_bias, linear_weight_one_neuron,
-               averaged_weight, averaged_bias, *ENTRIES)
+               *(functools.partial(averaged, "quadratic", p, activation="linear") for p in "wb"),
+               *ENTRIES)
 
 
 # --------------------------------------------------------------------------- numerics

@@ -11,6 +11,8 @@ chain and for the notebook's "Your turn" box.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import sympy as sp
 
@@ -49,31 +51,6 @@ def _sum_one_assumptions(size: int) -> str:
         f"a_1 + \\dots + a_{size - 1}"
     rest = f"1 - {others}" if size == 2 else f"1 - ({others})"
     return f"$a_k > 0$ and $a_{size} = {rest}$"
-
-
-def converse_with_sum_one(size: int) -> Derivation:
-    """Claim 2 on a layer of ``size`` neurons whose outputs sum to 1: softmax(ln a + C) = a.
-
-    The hypothesis enters through the last output, a_n = 1 − (a_1 + … + a_{n−1}), shown as
-    a_n and checked as that difference; a_1 … a_{n−1} are sampled in (0.01, 0.2) so that
-    a_n > 0 too (n ≤ 5). For n = 3 the chain starts from :data:`EXERCISE`, the declaration
-    the notebook's "Your turn" box checks a learner's lines under.
-    """
-    if not isinstance(size, int) or not 2 <= size <= 5:
-        raise ValueError(f"converse_with_sum_one: argument 'size' must be 2, 3, 4 or 5 "
-                         f"(got {size!r})")
-    outputs = _outputs_summing_to_one(size)
-    with sp.evaluate(False):
-        factored = sp.exp(SHIFT) * outputs[0] / (sp.exp(SHIFT) * sp.Add(*outputs))
-    if size == EXERCISE_SIZE:
-        d = EXERCISE.derivation()
-    else:
-        d = Derivation(_shifted_softmax_1(outputs), lhs=SOFTMAX_OF_SHIFTED + "_1",
-                       domains=_sum_one_domains(outputs),
-                       assumptions=_sum_one_assumptions(size))
-    d.step(factored, r"$e^{\ln a_k + C} = e^C a_k$; factor out $e^C$")
-    d.step(outputs[0] / sp.Add(*outputs), "cancel $e^C$")
-    return d.step(outputs[0], r"$\sum_k a_k = 1$")
 
 
 def converse_n2() -> Derivation:
@@ -158,9 +135,29 @@ EXERCISE = Exercise(
 )
 
 
-def converse_n4() -> Derivation:
-    """Claim 2 with Σ a = 1 for n = 4 (the one the notebook displays)."""
-    return converse_with_sum_one(4)
+def converse_with_sum_one(size: int) -> Derivation:
+    """Claim 2 on a layer of ``size`` neurons whose outputs sum to 1: softmax(ln a + C) = a.
+
+    The hypothesis enters through the last output, a_n = 1 − (a_1 + … + a_{n−1}), shown as
+    a_n and checked as that difference; a_1 … a_{n−1} are sampled in (0.01, 0.2) so that
+    a_n > 0 too (n ≤ 5). For n = 3 the chain starts from :data:`EXERCISE`, the declaration
+    the notebook's "Your turn" box checks a learner's lines under.
+    """
+    if not isinstance(size, int) or not 2 <= size <= 5:
+        raise ValueError(f"converse_with_sum_one: argument 'size' must be 2, 3, 4 or 5 "
+                         f"(got {size!r})")
+    outputs = _outputs_summing_to_one(size)
+    with sp.evaluate(False):
+        factored = sp.exp(SHIFT) * outputs[0] / (sp.exp(SHIFT) * sp.Add(*outputs))
+    if size == EXERCISE_SIZE:
+        d = EXERCISE.derivation()
+    else:
+        d = Derivation(_shifted_softmax_1(outputs), lhs=SOFTMAX_OF_SHIFTED + "_1",
+                       domains=_sum_one_domains(outputs),
+                       assumptions=_sum_one_assumptions(size))
+    d.step(factored, r"$e^{\ln a_k + C} = e^C a_k$; factor out $e^C$")
+    d.step(outputs[0] / sp.Add(*outputs), "cancel $e^C$")
+    return d.step(outputs[0], r"$\sum_k a_k = 1$")
 
 
 def converse_sizes() -> None:
@@ -188,7 +185,8 @@ def round_trip() -> Derivation:
 # --- end of exported cells (edit them in the notebook, then run `make export`)
 
 
-DERIVATIONS = (source_lines, converse, converse_n2, converse_n3, converse_n4, converse_n5,
+DERIVATIONS = (source_lines, converse, converse_n2, converse_n3,
+               functools.partial(converse_with_sum_one, 4), converse_n5,
                round_trip)
 
 # Numeric checks ----------------------------------------------------------------------

@@ -11,7 +11,7 @@ source's sums Σ_{k≠j} are explicit:
 * :func:`other_class`: the case j ≠ ỹ, source lines 2–11, all correct;
 * :func:`bp3` and :func:`bp4`: the source's line 1 (BP3) and its claim that (82) is "the
   same proof" from BP4, checked on a layer of 3 outputs and 2 inputs;
-* :func:`target_1` … :func:`target_3`: (81) and (82) for every output and weight of that
+* :func:`every_parameter` (target 0, 1, 2): (81) and (82) for every output and weight of that
   layer and every target class;
 * :func:`general_delta`: δ_j = a_j − y_j for general n with SymPy sums; (81) and (82) then
   follow by BP3 and BP4 as on the concrete layer.
@@ -21,6 +21,8 @@ notebook's "Your turn" box.
 """
 
 from __future__ import annotations
+
+import functools
 
 import numpy as np
 import sympy as sp
@@ -38,32 +40,6 @@ from nblib.reports.layer import check_layer_gradients
 from nblib.reports.portable import fixed
 
 # The concrete layer: 3 outputs, 2 inputs x_k = a^{L−1}_k, z = w x + b -------------------
-
-
-def every_parameter(target: int) -> Derivation:
-    """(81) and (82) for every bias and weight of the layer, for the target class ``target``.
-
-    With free coefficients β_j and v_jk, the identity
-    Σ_j β_j ∂C/∂b_j + Σ_jk v_jk ∂C/∂w_jk = Σ_j (β_j + Σ_k v_jk x_k)(a_j − y_j) holds for
-    all β, v exactly when every partial derivative matches its formula: one checked step
-    stands for all 9.
-    """
-    if target not in range(N):
-        raise ValueError(f"every_parameter: argument 'target' must be 0, 1 or 2 (got {target!r})")
-    cost = -Z_LAYER[target] + LOG_TOTAL  # = −ln a_ỹ, see cost_form
-    y_t = [named(f"y_{{{i + 1}}}", int(i == target), f"y_{i + 1}") for i in range(N)]
-    by_b = [named(rf"\frac{{\partial C}}{{\partial b_{{{i + 1}}}}}", sp.Derivative(cost, b[i]),
-                  f"dC/db_{i + 1}") for i in range(N)]
-    by_w = [[named(rf"\frac{{\partial C}}{{\partial w_{{{i + 1}{q + 1}}}}}",
-                   sp.Derivative(cost, w[i, q]), f"dC/dw_{i + 1}{q + 1}") for q in range(2)]
-            for i in range(N)]
-    start = sp.Add(*[BETA[i] * by_b[i] + sum(V[i, q] * by_w[i][q] for q in range(2))
-                     for i in range(N)])
-    with sp.evaluate(False):  # keep the grouping by output j
-        formula = sp.Add(*[sp.Add(BETA[i], V[i, 0] * x[0], V[i, 1] * x[1])
-                           * (A_LAYER[i] - y_t[i]) for i in range(N)])
-    d = Derivation(start, title=f"Target class {target + 1}")
-    return d.step(formula, r"(81) and (82), grouped by output $j$")
 
 
 # General n --------------------------------------------------------------------------
@@ -200,19 +176,30 @@ def cost_form() -> Derivation:
     return d.step(-Z_LAYER[0] + LOG_TOTAL, "ln of a quotient")
 
 
-def target_1() -> Derivation:
-    """(81) and (82) for every parameter of the layer, target class ỹ = 1."""
-    return every_parameter(0)
+def every_parameter(target: int) -> Derivation:
+    """(81) and (82) for every bias and weight of the layer, for the target class ``target``.
 
-
-def target_2() -> Derivation:
-    """(81) and (82) for every parameter of the layer, target class ỹ = 2."""
-    return every_parameter(1)
-
-
-def target_3() -> Derivation:
-    """(81) and (82) for every parameter of the layer, target class ỹ = 3."""
-    return every_parameter(2)
+    With free coefficients β_j and v_jk, the identity
+    Σ_j β_j ∂C/∂b_j + Σ_jk v_jk ∂C/∂w_jk = Σ_j (β_j + Σ_k v_jk x_k)(a_j − y_j) holds for
+    all β, v exactly when every partial derivative matches its formula: one checked step
+    stands for all 9.
+    """
+    if target not in range(N):
+        raise ValueError(f"every_parameter: argument 'target' must be 0, 1 or 2 (got {target!r})")
+    cost = -Z_LAYER[target] + LOG_TOTAL  # = −ln a_ỹ, see cost_form
+    y_t = [named(f"y_{{{i + 1}}}", int(i == target), f"y_{i + 1}") for i in range(N)]
+    by_b = [named(rf"\frac{{\partial C}}{{\partial b_{{{i + 1}}}}}", sp.Derivative(cost, b[i]),
+                  f"dC/db_{i + 1}") for i in range(N)]
+    by_w = [[named(rf"\frac{{\partial C}}{{\partial w_{{{i + 1}{q + 1}}}}}",
+                   sp.Derivative(cost, w[i, q]), f"dC/dw_{i + 1}{q + 1}") for q in range(2)]
+            for i in range(N)]
+    start = sp.Add(*[BETA[i] * by_b[i] + sum(V[i, q] * by_w[i][q] for q in range(2))
+                     for i in range(N)])
+    with sp.evaluate(False):  # keep the grouping by output j
+        formula = sp.Add(*[sp.Add(BETA[i], V[i, 0] * x[0], V[i, 1] * x[1])
+                           * (A_LAYER[i] - y_t[i]) for i in range(N)])
+    d = Derivation(start, title=f"Target class {target + 1}")
+    return d.step(formula, r"(81) and (82), grouped by output $j$")
 
 
 n = sp.Symbol("n", integer=True, positive=True)  # the number of outputs
@@ -237,8 +224,9 @@ def general_delta() -> Derivation:
 # --- end of exported cells (edit them in the notebook, then run `make export`)
 
 
-DERIVATIONS = (same_class, other_class, bp3, bp4, cost_form, target_1, target_2,
-               target_3, general_delta)
+# (81) and (82) for every parameter, one chain per target class (the notebook shows all three).
+TARGETS = tuple(functools.partial(every_parameter, target) for target in range(3))
+DERIVATIONS = (same_class, other_class, bp3, bp4, cost_form, *TARGETS, general_delta)
 
 # Numeric checks ----------------------------------------------------------------------
 W_SAT = np.array([[400.0, -300.0], [-500.0, 200.0], [100.0, 100.0]])
@@ -325,7 +313,7 @@ def bp4_remark() -> Remark:
         what_holds="true, but not shown. On a layer of 3 outputs and 2 inputs, BP4 and then "
                    "(81) give ∂C/∂w_12 = x_2(a_1 − y_1), and every weight and bias has the "
                    "claimed derivative for every target class.",
-        evidence=(bp4(), target_2()),
+        evidence=(bp4(), every_parameter(1)),
     )
 
 
