@@ -117,3 +117,24 @@ def test_notebooks_without_exported_cells_are_skipped(book):
 def test_every_proof_module_holds_its_notebooks_cells(capsys):
     # The book's own pairs: a module that drifted from its notebook fails here.
     assert export_proofs.main(["--check"]) == 0, capsys.readouterr().out
+
+
+def test_a_learner_who_edits_a_line_of_a_cell_sees_that_step_fail():
+    # The promise of the Symbolic-proof cells: change one d.step line, run the cell, and the
+    # check names the step. Run ex1's first derivation cell as the notebook does, with the
+    # power rule's result altered (e^{-z} squared instead of the denominator squared).
+    from nblib.proof.derivation import StepError
+    from nblib.proofs import ex1
+    from tests.notebooks import NOTEBOOK_DIR, read
+
+    notebook = read(NOTEBOOK_DIR / "01_ex1_sigmoid_prime.ipynb")
+    [cell] = [c.source for c in notebook.cells
+              if c.cell_type == "code" and c.source.startswith("#| export\ndef first_derivative")]
+    right = "d.step(sp.exp(-z) * DENOMINATOR**-2,"
+    assert right in cell
+    kernel = dict(vars(ex1))  # the names the notebook's earlier cells define
+    exec(compile(cell, "cell", "exec"), kernel)
+    assert kernel["first_derivative"]().result == ex1.EXERCISE.target
+    wrong = cell.replace(right, "d.step(sp.exp(-z) * sp.exp(-z)**-2,")
+    with pytest.raises(StepError, match=r'step 2 \("power rule'):  # raised by the display line
+        exec(compile(wrong, "cell", "exec"), dict(vars(ex1)))
