@@ -1,8 +1,10 @@
 """The book's proofs and checks, one module per notebook, importable.
 
-Each notebook displays what its module builds, so the index can count the checked steps,
-the errata page can gather the source's wrong lines from the very same objects, and the
-"Your turn" widget can check a learner against the same worked proof. A module provides:
+A notebook's derivations are written in its Symbolic-proof cells (those starting with
+``#| export``); ``make export`` (``tools/export_proofs.py``) copies them verbatim between
+the marker lines of its module here, so the index can count the checked steps, the errata
+page can gather the source's wrong lines from the very same code, and the "Your turn"
+widget can check a learner against the same worked proof. A module provides:
 
 * ``DERIVATIONS``: the functions that build its :class:`~nblib.proof.derivation.Derivation`\\ s;
 * ``CHECKS``: the functions that run its numeric checks, each returning a
