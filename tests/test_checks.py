@@ -13,9 +13,11 @@ from nblib.numerics.activations import sigmoid, sigmoid_prime, softmax
 from nblib.reports.checks import (
     CheckReport,
     CheckResult,
+    check_claim,
     check_gradient,
     check_jacobian,
     check_values,
+    combine_checks,
     numerical_derivative,
     numerical_gradient,
     numerical_jacobian,
@@ -305,6 +307,53 @@ def test_check_result_is_frozen_and_validated():
         CheckResult("f", 0.0, 1e-6, kind="relativ")
     with pytest.raises(TypeError, match=r"^CheckResult: argument 'name' must be a str"):
         CheckResult(3, 0.0, 1e-6)
+
+
+# --------------------------------------------------------------------------- claims
+
+
+def test_a_claim_states_what_was_found():
+    held = check_claim("n = 3: ∂a_j/∂z_k = a_j(δ_jk − a_k)", True, "9 of 9 entries reduce to 0")
+    assert str(held) == "n = 3: ∂a_j/∂z_k = a_j(δ_jk − a_k): 9 of 9 entries reduce to 0 ✓"
+    assert held.passed and held.within_bound and held.assert_ok() is held
+    assert (held.worst_error, held.tolerance, held.kind) == (0.0, 0.0, "absolute")
+    failed = check_claim("n = 2", np.bool_(False), "3 of 4 entries reduce to 0")
+    assert not failed.passed and failed.worst_error == 1.0
+    with pytest.raises(AssertionError, match=r"^n = 2: 3 of 4 entries reduce to 0 ✗$"):
+        failed.assert_ok()
+
+
+def test_claims_sit_in_a_report_beside_tolerance_checks():
+    report = CheckReport([check_claim("sign pattern", True, "holds in 5 of 5 layers"),
+                          CheckResult("g", 3e-7, 1e-6)])
+    assert str(report).splitlines() == ["sign pattern: holds in 5 of 5 layers ✓",
+                                        "g: worst relative error within the tolerance 1e-06 ✓",
+                                        "all 2 checks passed"]
+    report.append(check_claim("outputs moved", False, "3 of 3"))
+    with pytest.raises(AssertionError, match=r"outputs moved: 3 of 3 ✗\n1 of 3 checks failed$"):
+        report.assert_ok()
+
+
+def test_a_claim_needs_a_bool_and_a_detail():
+    with pytest.raises(TypeError, match="argument 'holds' must be a bool"):
+        check_claim("x", 1, "found")
+    with pytest.raises(TypeError, match="argument 'holds' must be a bool"):
+        check_claim("x", None, "found")
+    with pytest.raises(TypeError, match="argument 'detail' must be a non-empty str"):
+        check_claim("x", True, "")
+
+
+def test_only_an_exact_check_may_replace_its_bound_by_a_detail():
+    with pytest.raises(ValueError, match="only an exact check"):
+        CheckResult("g", 0.0, 1e-6, detail="looks fine")
+    with pytest.raises(ValueError, match="only an exact check"):
+        CheckResult("g", 0.0, 0.0, resolution=1e-9, detail="looks fine")
+    assert str(CheckResult("g", 0.0, 0.0, "absolute", detail="exactly 0")) == "g: exactly 0 ✓"
+
+
+def test_claims_are_not_folded_by_combine_checks():
+    with pytest.raises(ValueError, match="cannot be folded"):
+        combine_checks([check_claim("a", True, "yes")], "both")
 
 
 # --------------------------------------------------------------------------- check_*

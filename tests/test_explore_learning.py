@@ -19,6 +19,7 @@ from nblib.explore.learning import GradientSizeExplorer, LinearOutputExplorer, S
 from nblib.network import curves
 from nblib.network.network import Network
 from nblib.numerics import neuron
+from nblib.proof.derivation import Derivation
 from nblib.proofs import pb1, pb2, slowdown
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -280,10 +281,14 @@ def test_entry_tables():
     assert [b.__name__ for b in builders][:2] == ["entry_quadratic_w_11", "entry_quadratic_w_12"]
     assert len(builders) == 9 and all(b.__doc__ for b in builders)
     table = pb1.every_entry("cross_entropy")
-    assert table.checked_steps == 9 and table.passed
-    assert str(table).endswith("9 steps checked: 9 ✓")
-    assert table._repr_latex_().count(r"\checkmark") == 9
-    assert pb2.every_entry().checked_steps == 9
+    assert table.caption == "Cross-entropy cost: all 6 weights and 3 biases"
+    assert len(table.rows) == 9 and table.notes == ("9 steps checked: 9 ✓",)
+    lines = str(table).splitlines()
+    assert lines[1] == r"\frac{\partial C}{\partial w_{11}}  =  a^{L-1}_{1}*(a_1 - y_1)  ✓"
+    assert lines[7].startswith(r" \frac{\partial C}{\partial b_{1}}  =  a_1 - y_1 ")
+    latex = table._repr_latex_()
+    assert latex.count(r"\checkmark") == 9 and r"\left(a_{1} - y_{1}\right)" in latex
+    assert pb2.every_entry().notes == ("9 steps checked: 9 ✓",)
     with pytest.raises(ValueError, match="'cost'"):
         pb1.every_entry("hinge")
     with pytest.raises(ValueError, match="'cost'"):
@@ -334,10 +339,14 @@ def test_saturated_network_and_table():
     assert float(wrong[6]) == pytest.approx(sig(10), rel=1e-2)
 
 
-def test_table_format():
-    t = pb1.Table(("a", "bbb"), (("1", "2"), ("333", "4")))
-    assert str(t) == "  a  bbb\n  1    2\n333    4"
-    assert repr(t) == str(t)
+def test_entry_table_counts_and_marks_a_wrong_source_line():
+    t = sp.Symbol("t", real=True)
+    d = Derivation(2 * t, lhs="f")
+    d.source_error(3 * t, "source: wrong", correction=t + t, correction_reason="corrected")
+    d.step(t * 2, "commute")
+    table = pb1.entry_table("one chain", [d])
+    assert table.notes == ("3 steps checked: 2 ✓",)
+    assert table.rows[0][3].text == "✓"  # the chain ends on its correction
 
 
 def test_weight_gradient_size():

@@ -389,6 +389,15 @@ def test_ex2_symbolic_helpers():
     assert ex2.gap_is_positive() == [True, True]
 
 
+def test_ex1_overflow_warnings_table():
+    from nblib.proofs import ex1
+
+    table = ex1.overflow_warnings()
+    assert table.rows == (("textbook 1/(1 + exp(-z))", "['overflow encountered in exp']"),
+                          ("nblib sigmoid", "[]"), ("nblib sigmoid_prime", "[]"))
+    assert str(table).splitlines()[0] == "formula                   NumPy's warnings"
+
+
 def test_ex2_numeric_helpers(capsys):
     from nblib.proofs import ex2
 
@@ -397,13 +406,17 @@ def test_ex2_numeric_helpers(capsys):
     assert sigmoid(points["z_zero"]) == 0.0
     assert ex2.breakdown_z()[2] == points["z_one"]
     ex2.show_saturation()
-    ex2.show_textbook_breakdown(target=0.0)
-    ex2.show_accuracy()
-    out = capsys.readouterr().out
-    assert "σ(z) == 1.0: 36.7368" in out and "textbook inf" in out
-    assert "divide by zero encountered in log" in out
+    assert "σ(z) == 1.0: 36.7368" in capsys.readouterr().out
+    breakdown = ex2.show_textbook_breakdown(target=0.0)
+    assert breakdown.header == ("z", "textbook", "from z")
+    assert breakdown.rows[2] == ("36.7368", "inf", "36.7368")  # the first saturated z
+    assert breakdown.notes == ("warnings: ['divide by zero encountered in log']",)
+    assert [row[1] for row in ex2.show_textbook_breakdown(target=1.0).rows][2:] == ["nan"] * 4
+    accuracy = ex2.show_accuracy().rows
+    assert accuracy[0] == ("5.0", "< 1e-13", "< 1e-13")
+    assert all(row[2] == "< 1e-13" for row in accuracy)
     assert "cross_entropy_from_z" in ex2.refusal()
-    assert ex2.swapped_warnings()["y = 0.5"] == []
+    assert ex2.swapped_warnings().rows[2] == ("y = 0.5", "[]")
     (remark,) = [make() for make in ex2.REMARKS]
     assert remark.notebook == "ex2" and "float64" in remark.what_holds
 

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
+import nblib.proof.softmax
 from nblib.numerics.activations import sigmoid_prime, softmax
 from nblib.numerics.floats import float_warnings
 from nblib.numerics.jacobians import (
@@ -33,8 +34,6 @@ from nblib.proof.rewrites import (
     sifted,
 )
 from nblib.proof.softmax import (
-    IdentityCheck,
-    SignCheck,
     Z,
     check_identity,
     check_jacobian_signs,
@@ -45,7 +44,8 @@ from nblib.proof.softmax import (
     z_vector,
 )
 from nblib.proofs import ex4, ex5, ex6
-from nblib.reports.checks import TextReport, numerical_jacobian
+from nblib.reports.checks import CheckReport, CheckResult, numerical_jacobian
+from nblib.reports.table import Table
 
 n = sp.Symbol("n", integer=True, positive=True)
 j, k, m = sp.Idx("j"), sp.Idx("k"), sp.Idx("m")
@@ -227,7 +227,7 @@ def test_distinct_indices_hint():
 
 def test_symbolic_jacobian_and_formula_agree():
     result = check_identity(symbolic_softmax_jacobian(3), jacobian_in_activations(3), label="n = 3")
-    assert isinstance(result, IdentityCheck) and result.passed
+    assert isinstance(result, CheckResult) and result.passed and result.tolerance == 0
     assert str(result) == "n = 3: 9 of 9 entries reduce to 0, numeric gap < 1e-20 ✓"
 
 
@@ -236,17 +236,27 @@ def test_check_identity_catches_a_wrong_entry():
     wrong[0, 1] = -wrong[0, 1]
     result = check_identity(symbolic_softmax_jacobian(2), wrong, label="wrong")
     assert not result.passed
-    assert result.symbolic == 3 and result.numeric_gap > 1e-3
-    assert str(result).endswith("✗")
+    found, gap = result.detail.split(", numeric gap ")
+    assert found == "3 of 4 entries reduce to 0" and float(gap) > 1e-3
+    assert str(result).startswith("wrong: 3 of 4") and str(result).endswith("✗")
+    with pytest.raises(AssertionError, match="wrong: 3 of 4 entries"):
+        result.assert_ok()
     with pytest.raises(ValueError, match="same shape"):
         check_identity(sp.Matrix([1, 2]), sp.Matrix([1]), label="x")
 
 
-def test_check_jacobian_signs():
+def test_check_jacobian_signs(monkeypatch):
     signs = check_jacobian_signs(3)
-    assert isinstance(signs, SignCheck) and signs.passed
+    assert isinstance(signs, CheckResult) and signs.passed
     assert str(signs) == "n = 3: ∂a_j/∂z_j > 0 for 3 of 3, ∂a_j/∂z_k < 0 (k ≠ j) for 6 of 6 ✓"
-    assert not SignCheck(2, 1, 2).passed and str(SignCheck(2, 1, 2)).endswith("✗")
+    # An off-diagonal entry of the wrong sign is counted, and the claim fails.
+    right = symbolic_softmax_jacobian(2)
+    wrong = right.copy()
+    wrong[0, 1] = -right[0, 1]
+    monkeypatch.setattr(nblib.proof.softmax, "symbolic_softmax_jacobian", lambda size: wrong)
+    signs = check_jacobian_signs(2)
+    assert not signs.passed
+    assert str(signs) == "n = 2: ∂a_j/∂z_j > 0 for 2 of 2, ∂a_j/∂z_k < 0 (k ≠ j) for 1 of 2 ✗"
 
 
 def test_jacobian_in_activations_layout():
@@ -271,77 +281,52 @@ def test_hints_make_general_n_derivations_pass_and_wrong_ones_still_fail():
         chain.step(softmax_a(j, n) * (sp.KroneckerDelta(j, k) + softmax_a(k, n)))
 
 
-# --------------------------------------------------------------------------- TextReport
-
-
-def test_text_report_shows_its_lines_and_asserts_its_verdict():
-    report = TextReport(["n = 2: ✓", "n = 3: ✓"])
-    assert str(report) == repr(report) == "n = 2: ✓\nn = 3: ✓"
-    assert report.lines == ("n = 2: ✓", "n = 3: ✓") and report.passed
-    assert report.assert_ok() is report
-    failed = TextReport(("n = 1: ✗",), passed=np.bool_(False))
-    assert failed.passed is False
-    with pytest.raises(AssertionError, match="n = 1: ✗"):
-        failed.assert_ok()
-
-
-def test_text_report_pretty_prints_the_lines():
-    class Printer:
-        text_seen = ""
-
-        def text(self, value):
-            self.text_seen += value
-
-    printer = Printer()
-    TextReport(("a", "b"))._repr_pretty_(printer, cycle=False)
-    assert printer.text_seen == "a\nb"
-
-
-def test_text_report_reads_a_generator_once():
-    assert TextReport(f"n = {size}" for size in (2, 3)).lines == ("n = 2", "n = 3")
-
-
-@pytest.mark.parametrize("bad", ["one string", [1, 2], ("ok", None), 3])
-def test_text_report_rejects_lines_that_are_not_strings(bad):
-    with pytest.raises(TypeError, match="argument 'lines'"):
-        TextReport(bad)
-
-
-def test_text_report_rejects_a_verdict_that_is_not_a_bool():
-    with pytest.raises(TypeError, match="argument 'passed'"):
-        TextReport(("a",), passed="yes")
-
-
 # --------------------------------------------------------------------------- proofs ex4–ex6
 
-#: The one-call cells of the three notebooks that return a TextReport.
-TABLES = {
-    ex4: ("example_value", "layer_sizes", "book_example", "sigmoid_sum_table",
-          "saturation_table", "overflow", "tie_table"),
-    ex5: ("diagonal_is_positive", "jacobian_table", "sign_pattern_count", "saturation_table",
-          "one_neuron_numbers"),
+#: The one-call cells of the three notebooks that assert claims: each a CheckResult or a
+#: CheckReport, asserted by the cell's assert_ok().
+REPORTS = {
+    ex4: ("example_value", "layer_sizes", "book_example", "overflow", "tie_table"),
+    ex5: ("diagonal_is_positive", "jacobian_table", "sign_pattern_count", "one_neuron_numbers"),
     ex6: ("locality_table", "shift_table", "perturbation_table", "difference_table",
           "shift_overflow", "underflow"),
 }
+#: The one-call cells that show a table.
+TABLES = {ex4: ("sigmoid_sum_table", "saturation_table"), ex5: ("saturation_table",)}
 
 
-@pytest.mark.parametrize("module, name", [(m, n) for m, names in TABLES.items() for n in names],
-                         ids=lambda v: getattr(v, "__name__", v))
-def test_notebook_tables_pass_and_are_deterministic(module, name):
+def _cells(names):
+    return [(m, name) for m, found in names.items() for name in found]
+
+
+@pytest.mark.parametrize("module, name", _cells(REPORTS), ids=lambda v: getattr(v, "__name__", v))
+def test_notebook_reports_pass_and_are_deterministic(module, name):
     first, second = getattr(module, name)(), getattr(module, name)()
-    assert isinstance(first, TextReport) and first.passed
+    assert isinstance(first, CheckResult | CheckReport) and first.passed
+    assert first.assert_ok() is first
+    assert str(first) == str(second) and "0x" not in str(first)
+    results = first if isinstance(first, CheckReport) else [first]
+    assert all(r.detail and r.tolerance == 0 for r in results)  # claims: what was found
+
+
+@pytest.mark.parametrize("module, name", _cells(TABLES), ids=lambda v: getattr(v, "__name__", v))
+def test_notebook_tables_are_tables_and_deterministic(module, name):
+    first, second = getattr(module, name)(), getattr(module, name)()
+    assert isinstance(first, Table) and first.rows and first._repr_latex_() is None
     assert str(first) == str(second) and "0x" not in str(first)
 
 
 def test_ex4_tables_hold_what_the_notebook_says():
     assert str(ex4.layer_sizes()).count("3 steps checked ✓") == 5
-    assert "Σ σ(z_j) = 2.7764" in str(ex4.book_example())
-    rows = str(ex4.sigmoid_sum_table()).splitlines()
-    assert rows[1].split()[0] == "1" and rows[1].split()[-1] == "0.000"
-    assert rows[-1].split()[0] == "10" and rows[-1].split()[-1] == "1.000"
-    assert "Σ a_j − 1 = -1.0 ulps" in str(ex4.tie_table()).splitlines()[3]  # n = 7
-    table = str(ex4.saturation_table())
-    assert "z =  36: 1 − σ(z) = 2.22e-16 " in table and "z =  37: 1 − σ(z) = 0 " in table
+    assert "Σ σ(z_j) = 2.7764   Σ a_j = 1.0000 ✓" in str(ex4.book_example())
+    sums = ex4.sigmoid_sum_table()
+    assert sums.header == ("n", "smallest Σσ", "largest Σσ", "share > 1")
+    assert sums.rows[0][0] == "1" and sums.rows[0][-1] == "0.000"
+    assert sums.rows[-1][0] == "10" and sums.rows[-1][-1] == "1.000"
+    assert "Σ a_j − 1 = -1.0 ulps ✓" in str(ex4.tie_table()).splitlines()[3]  # n = 7
+    table = ex4.saturation_table()
+    assert table.rows[2] == ("36", "2.22e-16", "True") and table.rows[3] == ("37", "0", "False")
+    assert table.notes[0].startswith("first float64 z with σ(z) == 1.0: 36.7368…")
 
 
 def test_ex4_explorer_start_is_the_explorers():
@@ -385,8 +370,9 @@ def test_ex5_samples_and_saturation():
     assert many.shape == (ex5.MANY, 4) and batch.shape == (500, 5)
     assert float(ex5.exact_saturated_slope(800.0)) == 0.0  # below float64, positive in mpmath
     assert ex5.exact_saturated_slope(800.0) > 0
-    rows = str(ex5.saturation_table()).splitlines()
-    assert rows[2].split()[-1] == "True" and rows[3].split()[-1] == "False"
+    rows = ex5.saturation_table().rows
+    assert [row[-1] for row in rows] == ["True", "True", "False"]
+    assert rows[2][1:4] == ("3.668e-348", "0.0000e+00", "0.0000e+00")
 
 
 def test_ex6_symbolic_helpers():

@@ -335,17 +335,26 @@ def test_pb5_source_errors_are_lines_6_and_7():
 
 def test_pb6_printed_results(capsys):
     pb6.positivity()
-    pb6.limit_table()
     pb6.overflow()
-    pb6.convergence_table()
     out = capsys.readouterr().out
     assert out.count("every a_j > 0 for all real c and z: True") == 4
-    assert "sympy [1/2, 1/2, 0, 0], softmax_limit [0.5, 0.5, 0.0, 0.0]" in out
-    assert "sympy [0, 1/2, 1/2, 0], softmax_limit [0.0, 0.5, 0.5, 0.0]" in out
-    assert "sympy [1/4, 1/4, 1/4, 1/4]" in out
     assert out.count("'overflow encountered in exp'") == 3
     assert "stable: [0.5, 0, 0, 0.5]  []" in out
-    assert "tie for the min, c → −∞" in out
+
+
+def test_pb6_tables():
+    limits = pb6.limit_table()
+    assert limits.header == ("case", "z", "sympy", "softmax_limit")
+    assert limits.rows[1][2:] == ("[1/2, 1/2, 0, 0]", "[0.5, 0.5, 0.0, 0.0]")
+    assert limits.rows[2][2:] == ("[0, 1/2, 1/2, 0]", "[0.0, 0.5, 0.5, 0.0]")
+    assert limits.rows[3][:3] == ("c → 0, any z", "(z_1, …, z_4)", "[1/4, 1/4, 1/4, 1/4]")
+    convergence = pb6.convergence_table()
+    assert [row[0] for row in convergence.rows][2] == "tie for the min, c → −∞"
+    assert convergence.rows[2][1::2] == ("-1", "-4", "-16", "-64", "-256")
+    # the distance falls with every step of c towards the limit
+    for row in convergence.rows:
+        distances = [float(cell) for cell in row[2::2]]
+        assert distances == sorted(distances, reverse=True)
 
 
 def test_pb6_term_limits_and_naive_formula():

@@ -11,7 +11,6 @@ Jacobians in float64 in :mod:`nblib.numerics.jacobians`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any
 
 import mpmath
@@ -21,12 +20,11 @@ import sympy as sp
 from nblib.proof.derivation import Derivation
 from nblib.proof.equality import DIGITS, NUMERIC_ZERO, symbolic_residual
 from nblib.proof.symbolic import softmax_layer
+from nblib.reports.checks import CheckResult, check_claim, describe_bound
 
 __all__ = [
     "LAYER3_NAMES",
     "LAYER3_Z",
-    "IdentityCheck",
-    "SignCheck",
     "Z",
     "check_identity",
     "check_jacobian_signs",
@@ -136,36 +134,6 @@ def _plain(exprs: Iterable[sp.Expr]) -> tuple[list[sp.Expr], list[sp.Symbol]]:
     return [e.xreplace(plain) for e in exprs], [*plain.values(), *others]
 
 
-@dataclass(frozen=True)
-class IdentityCheck:
-    """Entrywise check that two matrices of expressions are equal, reported on one line.
-
-    ``symbolic`` counts entries whose difference SymPy reduced to 0; ``numeric_gap`` is
-    the largest relative gap at random points evaluated with 30 digits.
-    """
-
-    label: str
-    entries: int
-    symbolic: int
-    numeric_gap: float
-
-    @property
-    def passed(self) -> bool:
-        """Both tests agree that every entry is equal."""
-        return self.symbolic == self.entries and self.numeric_gap <= NUMERIC_ZERO
-
-    def __str__(self) -> str:
-        mark = "✓" if self.passed else "✗"
-        gap = "< 1e-20" if self.numeric_gap <= NUMERIC_ZERO else f"{self.numeric_gap:.1e}"
-        return (f"{self.label}: {self.symbolic} of {self.entries} entries reduce to 0, "
-                f"numeric gap {gap} {mark}")
-
-    __repr__ = __str__
-
-    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
-        printer.text(str(self))
-
-
 def check_identity(
     lhs: sp.Matrix,
     rhs: sp.Matrix,
@@ -174,12 +142,15 @@ def check_identity(
     hints: Iterable[Callable[[sp.Expr], sp.Expr]] = (),
     seed: int = 0,
     samples: int = 4,
-) -> IdentityCheck:
+) -> CheckResult:
     """Check ``lhs == rhs`` entry by entry: a symbolic zero test and a 30-digit witness.
 
     The symbolic test is :func:`nblib.proof.equality.symbolic_residual` (the derivations' own);
     the numeric one evaluates both sides with mpmath at ``samples`` random points in
-    [−3, 3] for every symbol. Cheaper than one Derivation per entry, for tables over n.
+    [−3, 3] for every symbol. Cheaper than one Derivation per entry, for reports over n.
+    The claim holds when every entry reduces to 0 and the largest relative gap at the points
+    is at most :data:`~nblib.proof.equality.NUMERIC_ZERO`: ``label: 9 of 9 entries reduce to
+    0, numeric gap < 1e-20 ✓``.
     """
     lhs, rhs = sp.Matrix(lhs), sp.Matrix(rhs)
     if lhs.shape != rhs.shape:
@@ -199,46 +170,28 @@ def check_identity(
             values = evaluate(*(mpmath.mpf(float(v)) for v in rng.uniform(-3, 3, len(symbols))))
             for p, q in zip(values[:size], values[size:], strict=True):
                 worst = max(worst, float(abs(p - q) / max(mpmath.mpf(1), abs(p), abs(q))))
-    return IdentityCheck(label, len(lhs), int(zero), worst)
+    close = worst <= NUMERIC_ZERO
+    gap = f"< {describe_bound(NUMERIC_ZERO)}" if close else f"{worst:.1e}"
+    return check_claim(label, bool(zero == size and close),
+                       f"{zero} of {size} entries reduce to 0, numeric gap {gap}")
 
 
-@dataclass(frozen=True)
-class SignCheck:
-    """How many Jacobian entries SymPy proves positive (diagonal) and negative (off it)."""
-
-    n: int
-    positive_diagonal: int
-    negative_off_diagonal: int
-
-    @property
-    def passed(self) -> bool:
-        """Every diagonal entry is > 0 and every off-diagonal entry < 0."""
-        return (self.positive_diagonal == self.n
-                and self.negative_off_diagonal == self.n * (self.n - 1))
-
-    def __str__(self) -> str:
-        mark = "✓" if self.passed else "✗"
-        return (f"n = {self.n}: ∂a_j/∂z_j > 0 for {self.positive_diagonal} of {self.n}, "
-                f"∂a_j/∂z_k < 0 (k ≠ j) for {self.negative_off_diagonal} of "
-                f"{self.n * (self.n - 1)} {mark}")
-
-    __repr__ = __str__
-
-    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
-        printer.text(str(self))
-
-
-def check_jacobian_signs(n: int) -> SignCheck:
+def check_jacobian_signs(n: int) -> CheckResult:
     """Ask SymPy's assumption system for the sign of every entry of the n-neuron Jacobian.
 
     Each entry is put over a common denominator first: e^{z_j}(Σ_{m≠j} e^{z_m}) / S² on
-    the diagonal and −e^{z_j + z_k} / S² off it, whose signs follow from e^x > 0.
+    the diagonal and −e^{z_j + z_k} / S² off it, whose signs follow from e^x > 0. The claim
+    holds when every diagonal entry is proved > 0 and every other one < 0: ``n = 3:
+    ∂a_j/∂z_j > 0 for 3 of 3, ∂a_j/∂z_k < 0 (k ≠ j) for 6 of 6 ✓``.
     """
     jac = symbolic_softmax_jacobian(n)
     positive = sum(bool(sp.factor(jac[j, j]).is_positive) for j in range(n))
     negative = sum(bool(sp.factor(jac[j, k]).is_negative)
                    for j in range(n) for k in range(n) if j != k)
-    return SignCheck(n, positive, negative)
+    off = n * (n - 1)
+    return check_claim(f"n = {n}", positive == n and negative == off,
+                       f"∂a_j/∂z_j > 0 for {positive} of {n}, ∂a_j/∂z_k < 0 (k ≠ j) for "
+                       f"{negative} of {off}")
 
 
 def jacobian_in_activations(n: int) -> sp.Matrix:

@@ -22,6 +22,7 @@ from nblib.proof.derivation import Derivation
 from nblib.proof.exercise import Exercise
 from nblib.proof.symbolic import sigma
 from nblib.reports.checks import CheckReport, check_values, numerical_derivative
+from nblib.reports.table import Table
 
 # --- begin cells exported from notebooks/01_ex1_sigmoid_prime.ipynb
 z = sp.symbols("z", real=True)
@@ -105,13 +106,12 @@ DERIVATIONS = (first_derivative, second_derivative, symmetry, peak, at_zero)
 EXTREMES = np.array([-1e300, -1000.0, -745.0, -37.0, 0.0, 37.0, 745.0, 1000.0, 1e300])
 
 
-def overflow_warnings() -> dict[str, list[str]]:
+def overflow_warnings() -> Table:
     """NumPy's warnings for the textbook σ and for nblib's σ and σ′ at extreme z."""
-    return {
-        "textbook 1/(1 + exp(-z))": float_warnings(lambda v: 1 / (1 + np.exp(-v)), EXTREMES)[1],
-        "nblib sigmoid": float_warnings(sigmoid, EXTREMES)[1],
-        "nblib sigmoid_prime": float_warnings(sigmoid_prime, EXTREMES)[1],
-    }
+    formulas = (("textbook 1/(1 + exp(-z))", lambda v: 1 / (1 + np.exp(-v))),
+                ("nblib sigmoid", sigmoid), ("nblib sigmoid_prime", sigmoid_prime))
+    return Table(("formula", "NumPy's warnings"), tuple(
+        (name, str(float_warnings(f, EXTREMES)[1])) for name, f in formulas), align="ll")
 
 
 def check_grid(seed: int = 2024) -> np.ndarray:

@@ -27,6 +27,7 @@ from nblib.proof.symbolic import sigma
 from nblib.reports.checks import CheckReport, check_values, numerical_derivative
 from nblib.reports.oracles import cross_entropy_reference
 from nblib.reports.portable import error, number
+from nblib.reports.table import Table
 
 # Symbolic ---------------------------------------------------------------------------------
 
@@ -174,15 +175,14 @@ def breakdown_z() -> np.ndarray:
     return zs
 
 
-def show_textbook_breakdown(target: float) -> None:
-    """Print the textbook formula at a = σ(z) beside the form through z, and NumPy's warnings."""
+def show_textbook_breakdown(target: float) -> Table:
+    """The textbook formula at a = σ(z) beside the form through z, and NumPy's warnings."""
     zs = breakdown_z()
     targets = np.full_like(zs, target)
     textbook, warnings = float_warnings(textbook_cross_entropy, sigmoid(zs), targets)
-    for z_value, raw, stable in zip(zs, textbook, cross_entropy_from_z(zs, targets), strict=True):
-        print(f"z = {number(z_value, 6):<10}  textbook {number(raw, 6):<12}  "
-              f"from z {number(stable, 6)}")
-    print("warnings:", warnings)
+    rows = tuple((number(z_value, 6), number(raw, 6), number(stable, 6)) for z_value, raw, stable
+                 in zip(zs, textbook, cross_entropy_from_z(zs, targets), strict=True))
+    return Table(("z", "textbook", "from z"), rows, notes=(f"warnings: {warnings}",))
 
 
 def breakdown_check() -> CheckReport:
@@ -226,15 +226,15 @@ def refusal() -> str:
 PROBE_Z = np.array([5.0, 10.0, 20.0, 30.0, 35.0, 36.5])
 
 
-def show_accuracy() -> None:
-    """Print the relative error of both forms against mpmath (y = 0) as σ(z) nears 1."""
+def show_accuracy() -> Table:
+    """The relative error of both forms against mpmath (y = 0) as σ(z) nears 1."""
     zeros = np.zeros_like(PROBE_Z)
     reference = cross_entropy_reference(PROBE_Z, zeros)
     textbook = np.abs(cross_entropy(sigmoid(PROBE_Z), zeros) - reference) / reference
     stable = np.abs(cross_entropy_from_z(PROBE_Z, zeros) - reference) / reference
-    for z_value, e1, e2 in zip(PROBE_Z, textbook, stable, strict=True):
-        print(f"z = {z_value:4.1f}   textbook relative error {error(e1, 1e-13):<8}   "
-              f"from z {error(e2, 1e-13)}")
+    rows = tuple((f"{z_value:.1f}", error(e1, 1e-13), error(e2, 1e-13))
+                 for z_value, e1, e2 in zip(PROBE_Z, textbook, stable, strict=True))
+    return Table(("z", "textbook relative error", "from z"), rows)
 
 
 def check_points(seed: int = 2) -> tuple[np.ndarray, np.ndarray]:
@@ -269,11 +269,12 @@ def claim_checks() -> CheckReport:
 ACTIVATIONS = np.linspace(0.01, 0.99, 99)
 
 
-def swapped_warnings() -> dict[str, list[str]]:
+def swapped_warnings() -> Table:
     """NumPy's warnings for the swapped form typed as printed, at y = 0, 1 and ½."""
-    return {f"y = {target:g}": float_warnings(textbook_cross_entropy,
-                                              np.full_like(ACTIVATIONS, target), ACTIVATIONS)[1]
-            for target in (0.0, 1.0, 0.5)}
+    return Table(("target", "NumPy's warnings"), tuple(
+        (f"y = {target:g}", str(float_warnings(textbook_cross_entropy,
+                                               np.full_like(ACTIVATIONS, target), ACTIVATIONS)[1]))
+        for target in (0.0, 1.0, 0.5)), align="ll")
 
 
 def swapped_check() -> CheckReport:

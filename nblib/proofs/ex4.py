@@ -37,8 +37,9 @@ from nblib.proof.softmax import (
 )
 from nblib.proof.symbolic import sigma
 from nblib.proofs import run_checks
-from nblib.reports.checks import CheckReport, TextReport, check_values
+from nblib.reports.checks import CheckReport, CheckResult, check_claim, check_values
 from nblib.reports.portable import fixed, number
+from nblib.reports.table import Table
 
 # Claim 1: one sigmoid neuron ----------------------------------------------------------------
 
@@ -167,23 +168,22 @@ EXERCISE = Exercise(
 # --- end of exported cells (edit them in the notebook, then run `make export`)
 
 
-def example_value() -> TextReport:
+def example_value() -> CheckResult:
     """The value of :func:`example` to six digits, and SymPy's verdict on the part above 1."""
     positive = ((sp.E - 1) / (sp.E + 1)).is_positive
-    return TextReport((f"2σ(1) = {sp.N(example().result, 6)}; the part above 1, "
-                       f"(e − 1)/(e + 1), is positive: {positive}",), positive is True)
+    return check_claim(f"2σ(1) = {sp.N(example().result, 6)}; the part above 1, "
+                       "(e − 1)/(e + 1), is positive", positive is True, str(positive))
 
 
-def layer_sizes() -> TextReport:
+def layer_sizes() -> CheckReport:
     """One line per written-out chain, n = 2 … 6: its result and how many steps it checked."""
-    lines, passed = [], True
+    results = []
     for size, build in zip(range(2, 7), WRITTEN_OUT, strict=True):
         chain = build()
-        ok = chain.result == 1 and not chain.source_errors
-        passed &= ok
-        lines.append(f"n = {size}: a_1 + … + a_{size} = {chain.result}, "
-                     f"{chain.checked_steps} steps checked {'✓' if ok else '✗'}")
-    return TextReport(tuple(lines), passed)
+        results.append(check_claim(f"n = {size}", chain.result == 1 and not chain.source_errors,
+                                   f"a_1 + … + a_{size} = {chain.result}, "
+                                   f"{chain.checked_steps} steps checked"))
+    return CheckReport(results)
 
 
 DERIVATIONS = (below_one, excess, example, source_sum, one_neuron_sum, general_sum,
@@ -199,16 +199,17 @@ LAYER_SIZES = (1, 2, 3, 4, 10)
 SAMPLES = 20_000
 
 
-def book_example() -> TextReport:
-    """Both sums for the book's example layer and the explorer's start."""
-    lines, passed = [], True
+def book_example() -> CheckReport:
+    """Both sums for the book's example layer and the explorer's start; the claim for each:
+    the sigmoid outputs add up to more than 2, the softmax outputs to 1 within 4 ulps."""
+    results = []
     for label, logits in (("book", BOOK_EXAMPLE), ("explorer", EXPLORER_START)):
         shown = ", ".join(f"{v:g}" for v in logits)
         sigmoids, softmaxes = sigmoid(logits).sum(), softmax(logits).sum()
-        passed &= bool(sigmoids > 2 and ulps_from_one(softmaxes) <= 4)
-        lines.append(f"{label:>8}: z = ({shown})   Σ σ(z_j) = {fixed(sigmoids, 4)}   "
-                     f"Σ a_j = {fixed(softmaxes, 4)}")
-    return TextReport(tuple(lines), passed)
+        results.append(check_claim(f"{label:>8}", sigmoids > 2 and ulps_from_one(softmaxes) <= 4,
+                                   f"z = ({shown})   Σ σ(z_j) = {fixed(sigmoids, 4)}   "
+                                   f"Σ a_j = {fixed(softmaxes, 4)}"))
+    return CheckReport(results)
 
 
 def random_layers(seed: int = 4) -> dict[int, np.ndarray]:
@@ -222,15 +223,15 @@ def _sigmoid_sum_claim(size: int, sums: np.ndarray) -> bool:
     return bool(sums.max() < 1) if size == 1 else bool(sums.max() > 1)
 
 
-def sigmoid_sum_table() -> TextReport:
-    """Smallest and largest sigmoid sum per layer size, and the share of sums above 1."""
-    lines, passed = [" n   smallest Σσ   largest Σσ   share > 1"], True
+def sigmoid_sum_table() -> Table:
+    """Smallest and largest sigmoid sum per layer size, and the share of sums above 1 (the
+    claims on them are :func:`sigmoid_sum_checks`)."""
+    rows = []
     for size, logits in random_layers().items():
         sums = sigmoid(logits).sum(axis=1)
-        passed &= _sigmoid_sum_claim(size, sums)
-        lines.append(f"{size:2d}   {fixed(sums.min(), 5):>11}   {fixed(sums.max(), 5):>10}   "
-                     f"{np.mean(sums > 1):9.3f}")
-    return TextReport(tuple(lines), passed)
+        rows.append((f"{size}", fixed(sums.min(), 5), fixed(sums.max(), 5),
+                     fixed(np.mean(sums > 1), 3)))
+    return Table(("n", "smallest Σσ", "largest Σσ", "share > 1"), tuple(rows))
 
 
 def sigmoid_sum_checks() -> CheckReport:
@@ -262,15 +263,15 @@ def first_saturated() -> float:
     return first_float_where(lambda t: sigmoid(t) == 1.0, 0.0, 100.0)
 
 
-def saturation_table() -> TextReport:
+def saturation_table() -> Table:
     """σ(z) in float64 near saturation, and the first z at which it is exactly 1.0."""
-    lines = []
+    rows = []
     for value in SATURATION_Z:
         s = float(sigmoid(value))
-        lines.append(f"z = {value:3g}: 1 − σ(z) = {number(1 - s):<10} below 1 in float64: {s < 1}")
-    lines.append(f"first float64 z with σ(z) == 1.0: {number(first_saturated(), 6)}… "
-                 f"(53 ln 2 = {number(53 * np.log(2), 6)}…)")
-    return TextReport(tuple(lines))
+        rows.append((f"{value:g}", number(1 - s), str(s < 1)))
+    return Table(("z", "1 − σ(z)", "below 1 in float64"), tuple(rows),
+                 notes=(f"first float64 z with σ(z) == 1.0: {number(first_saturated(), 6)}… "
+                        f"(53 ln 2 = {number(53 * np.log(2), 6)}…)",))
 
 
 def _listed(values: list[float]) -> str:
@@ -301,29 +302,31 @@ def saturation_checks() -> CheckReport:
 EXTREMES = ((1000.0, 999.0, -1000.0), (1e300, -1e300, 0.0), (-800.0, -800.0, -801.0))
 
 
-def overflow() -> TextReport:
+def overflow() -> CheckReport:
     """The textbook formula at extreme z (nan, with NumPy's warnings) against nblib.softmax."""
     extremes = np.array(EXTREMES)
     naive, warnings = float_warnings(naive_softmax, extremes)
-    finite = bool(np.isfinite(softmax(extremes)).all())
-    return TextReport((f"textbook formula: sums {naive.sum(axis=1)} with warnings {warnings}",
-                       f"nblib softmax:    all outputs finite: {finite}"),
-                      finite and bool(np.isnan(naive.sum(axis=1)).all()))
+    sums, finite = naive.sum(axis=1), bool(np.isfinite(softmax(extremes)).all())
+    return CheckReport([
+        check_claim("textbook formula", np.isnan(sums).all(),
+                    f"sums {sums} with warnings {warnings}"),
+        check_claim("nblib softmax", finite, f"all outputs finite: {finite}"),
+    ])
 
 
 TIE_SIZES = (2, 3, 5, 7, 10)
 
 
-def tie_table() -> TextReport:
+def tie_table() -> CheckReport:
     """n equal inputs: each output is the float nearest 1/n; their sum, in ulps from 1."""
-    lines, passed = [], True
+    results = []
     for size in TIE_SIZES:
         tied = softmax(np.full(size, 3.7))
         nearest = bool(np.all(tied == 1 / size))
-        passed &= nearest
-        lines.append(f"n = {size:2d}: every a_j is the float nearest 1/n: {nearest}, "
-                     f"Σ a_j − 1 = {fixed((tied.sum() - 1) / EPS, 1, sign=True)} ulps")
-    return TextReport(tuple(lines), passed)
+        results.append(check_claim(
+            f"n = {size:2d}: every a_j is the float nearest 1/n", nearest,
+            f"{nearest}, Σ a_j − 1 = {fixed((tied.sum() - 1) / EPS, 1, sign=True)} ulps"))
+    return CheckReport(results)
 
 
 def edge_case_checks() -> CheckReport:

@@ -42,12 +42,14 @@ from nblib.proof.softmax import (
 from nblib.proofs import run_checks
 from nblib.reports.checks import (
     CheckReport,
-    TextReport,
+    CheckResult,
+    check_claim,
     check_jacobian,
     check_values,
     numerical_jacobian,
 )
 from nblib.reports.portable import scientific
+from nblib.reports.table import Table
 
 
 def a(index: int, size: int) -> sp.Expr:
@@ -198,23 +200,22 @@ def one_neuron() -> Derivation:
 # --- end of exported cells (edit them in the notebook, then run `make export`)
 
 
-def diagonal_is_positive() -> TextReport:
+def diagonal_is_positive() -> CheckResult:
     """SymPy's assumption system on the last line of :func:`diagonal`, :data:`DIAGONAL`."""
     positive = DIAGONAL.is_positive
-    return TextReport((f"∂a_1/∂z_1 > 0: {positive}",), positive is True)
+    return check_claim("∂a_1/∂z_1 > 0", positive is True, str(positive))
 
 
-def jacobian_table() -> TextReport:
+def jacobian_table() -> CheckReport:
     """n = 2 … 5: SymPy's own Jacobian against a_j(δ_jk − a_k) entry by entry, then the sign
     of every entry from SymPy's assumption system."""
-    lines, passed = [], True
+    results = []
     for size in range(2, 6):
-        identity = check_identity(symbolic_softmax_jacobian(size), jacobian_in_activations(size),
-                                  label=f"n = {size}: ∂a_j/∂z_k = a_j(δ_jk − a_k)")
-        signs = check_jacobian_signs(size)
-        passed &= identity.passed and signs.passed
-        lines += [str(identity), str(signs)]
-    return TextReport(tuple(lines), passed)
+        results.append(check_identity(symbolic_softmax_jacobian(size),
+                                      jacobian_in_activations(size),
+                                      label=f"n = {size}: ∂a_j/∂z_k = a_j(δ_jk − a_k)"))
+        results.append(check_jacobian_signs(size))
+    return CheckReport(results)
 
 
 DERIVATIONS = (rewrite, diagonal, quotient_rule, off_diagonal, fresh_index, general,
@@ -251,12 +252,12 @@ def difference_checks() -> CheckReport:
     ])
 
 
-def sign_pattern_count() -> TextReport:
+def sign_pattern_count() -> CheckResult:
     """Claims 2 and 3 on :data:`MANY` random four-neuron layers: how often the pattern holds."""
     _, many, _ = samples()
     holds = sign_pattern_holds(softmax_jacobian(many))
-    return TextReport((f"sign pattern holds in {holds.sum()} of {holds.size} random layers",),
-                      bool(holds.all()))
+    return check_claim("sign pattern", holds.all(),
+                       f"holds in {holds.sum()} of {holds.size} random layers")
 
 
 def sign_pattern_checks() -> CheckReport:
@@ -278,17 +279,18 @@ def exact_saturated_slope(d: float) -> mpmath.mpf:
         return mpmath.exp(-mpmath.mpf(d)) / (1 + mpmath.exp(-mpmath.mpf(d))) ** 2
 
 
-def saturation_table() -> TextReport:
+def saturation_table() -> Table:
     """Two neurons, z = (0, d): the exact diagonal entry, softmax_jacobian's, the literal
     a_2(1 − a_2), and whether the strict sign pattern survives in float64."""
-    lines = ["   d   exact ∂a_2/∂z_2   softmax_jacobian   a_2(1 − a_2) literally   pattern holds"]
+    rows = []
     for d in SATURATION_GAPS:
         careful = softmax_jacobian([0.0, d])
         literal = jacobian_from_activations(softmax([0.0, d]))
-        lines.append(f"{d:4g}   {mpmath.nstr(exact_saturated_slope(d), 4):>15}   "
-                     f"{scientific(careful[1, 1], 5):>16}   {scientific(literal[1, 1], 5):>22}"
-                     f"   {bool(sign_pattern_holds(careful))!s:>13}")
-    return TextReport(tuple(lines))
+        rows.append((f"{d:g}", mpmath.nstr(exact_saturated_slope(d), 4),
+                     scientific(careful[1, 1], 5), scientific(literal[1, 1], 5),
+                     str(bool(sign_pattern_holds(careful)))))
+    return Table(("d", "exact ∂a_2/∂z_2", "softmax_jacobian", "a_2(1 − a_2) literally",
+                  "pattern holds"), tuple(rows))
 
 
 def saturation_checks() -> CheckReport:
@@ -319,14 +321,14 @@ def saturation_checks() -> CheckReport:
 ONE_NEURON = (3.0,)
 
 
-def one_neuron_numbers() -> TextReport:
-    """n = 1: the formula, central differences and the sign pattern."""
+def one_neuron_numbers() -> CheckResult:
+    """n = 1: the formula, central differences and the sign pattern (which fails: the claim)."""
     formula = softmax_jacobian(ONE_NEURON)
     differences = numerical_jacobian(softmax, ONE_NEURON)
     holds = bool(sign_pattern_holds(formula))
-    return TextReport((f"n = 1: formula {formula}  central differences {differences}  "
-                       f"pattern holds: {holds}",),
-                      not holds and not formula.any() and not differences.any())
+    return check_claim("n = 1", not holds and not formula.any() and not differences.any(),
+                       f"formula {formula}  central differences {differences}  "
+                       f"pattern holds: {holds}")
 
 
 def one_neuron_checks() -> CheckReport:

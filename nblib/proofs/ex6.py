@@ -36,7 +36,7 @@ from nblib.proof.symbolic import sigmoid_layer, softmax_layer
 from nblib.proofs import run_checks
 from nblib.reports.checks import (
     CheckReport,
-    TextReport,
+    check_claim,
     check_jacobian,
     check_values,
     numerical_jacobian,
@@ -136,29 +136,26 @@ def row_sums() -> Derivation:
 # --- end of exported cells (edit them in the notebook, then run `make export`)
 
 
-def locality_table() -> TextReport:
+def locality_table() -> CheckReport:
     """n = 2 … 5: the signs of the softmax Jacobian (off-diagonal entries < 0, so nonzero)
-    beside whether the sigmoid layer's Jacobian is diagonal."""
-    lines, passed = [], True
+    beside whether the sigmoid layer's Jacobian is diagonal, one claim per n."""
+    results = []
     for size in range(2, 6):
         z = z_vector(size)
         signs = check_jacobian_signs(size)
         diagonal = sigmoid_layer(z).jacobian(z).is_diagonal()
-        passed &= signs.passed and diagonal
-        lines.append(f"{signs}   sigmoid Jacobian diagonal: {diagonal}")
-    return TextReport(tuple(lines), passed)
+        results.append(check_claim(signs.name, signs.passed and diagonal,
+                                   f"{signs.detail}; sigmoid Jacobian diagonal: {diagonal}"))
+    return CheckReport(results)
 
 
-def shift_table() -> TextReport:
+def shift_table() -> CheckReport:
     """Claim 3 with every term written out, n = 2 … 5 and every output j."""
-    lines, passed = [], True
-    for size in range(2, 6):
-        z = z_vector(size)
-        result = check_identity(softmax_layer(z + c * sp.ones(size, 1)), softmax_layer(z),
-                                label=f"n = {size}: a(z + c) = a(z)")
-        passed &= result.passed
-        lines.append(str(result))
-    return TextReport(tuple(lines), passed)
+    return CheckReport([
+        check_identity(softmax_layer(z_vector(size) + c * sp.ones(size, 1)),
+                       softmax_layer(z_vector(size)), label=f"n = {size}: a(z + c) = a(z)")
+        for size in range(2, 6)
+    ])
 
 
 DERIVATIONS = (off_diagonal, shift, three_neuron_shift, row_sums)
@@ -190,33 +187,36 @@ def _moves(logits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return soft, local
 
 
-def perturbation_table() -> TextReport:
-    """Raise each z_k of a random five-neuron layer by ½: which outputs move, and which way."""
+def perturbation_table() -> CheckReport:
+    """Raise each z_k of a random five-neuron layer by ½: which outputs move, and which way;
+    the claim for each k: every softmax output moves (a_k up, the others down), one sigmoid
+    output moves."""
     logits, _ = samples()
     soft, local = _moves(logits)
-    lines, passed = [], True
+    results = []
     for position, (moved, near) in enumerate(zip(soft, local, strict=True)):
-        others = np.delete(moved, position)
-        passed &= np.count_nonzero(moved) == 5 and np.count_nonzero(near) == 1
-        lines.append(f"raise z_{position + 1}: softmax outputs moved {np.count_nonzero(moved)} "
-                     f"of 5 (a_{position + 1} up: {moved[position] > 0}, others down: "
-                     f"{bool(np.all(others < 0))}); sigmoid outputs moved "
-                     f"{np.count_nonzero(near)} of 5")
-    return TextReport(tuple(lines), bool(passed))
+        up, down = bool(moved[position] > 0), bool(np.all(np.delete(moved, position) < 0))
+        count, count_local = np.count_nonzero(moved), np.count_nonzero(near)
+        results.append(check_claim(
+            f"raise z_{position + 1}", count == 5 and up and down and count_local == 1,
+            f"softmax outputs moved {count} of 5 (a_{position + 1} up: {up}, others down: "
+            f"{down}); sigmoid outputs moved {count_local} of 5"))
+    return CheckReport(results)
 
 
-def difference_table() -> TextReport:
+def difference_table() -> CheckReport:
     """Off-diagonal entries of both finite-difference Jacobians: 0.0 for sigmoid, never 0 for
     softmax."""
     logits, _ = samples()
     off = ~np.eye(5, dtype=bool)
-    fd_sigmoid = numerical_jacobian(sigmoid, logits)
-    fd_softmax = numerical_jacobian(softmax, logits)
-    return TextReport(
-        (f"sigmoid layer: largest |off-diagonal entry| = {number(np.abs(fd_sigmoid[off]).max())}",
-         f"softmax layer: smallest |off-diagonal entry| = "
-         f"{number(np.abs(fd_softmax[off]).min(), 2)}"),
-        bool(np.all(fd_sigmoid[off] == 0) and np.all(fd_softmax[off] != 0)))
+    fd_sigmoid = numerical_jacobian(sigmoid, logits)[off]
+    fd_softmax = numerical_jacobian(softmax, logits)[off]
+    return CheckReport([
+        check_claim("sigmoid layer", np.all(fd_sigmoid == 0),
+                    f"largest |off-diagonal entry| = {number(np.abs(fd_sigmoid).max())}"),
+        check_claim("softmax layer", np.all(fd_softmax != 0),
+                    f"smallest |off-diagonal entry| = {number(np.abs(fd_softmax).min(), 2)}"),
+    ])
 
 
 def locality_checks() -> CheckReport:
@@ -241,30 +241,36 @@ def locality_checks() -> CheckReport:
     ])
 
 
-def shift_overflow() -> TextReport:
-    """The textbook formula at z + 1000 (overflow, nan) against nblib.softmax at z + 1000 and z."""
+def shift_overflow() -> CheckReport:
+    """The textbook formula at z + 1000 (overflow, nan) against nblib.softmax at z + 1000 and
+    z: finite, and the same outputs to the six decimals shown."""
     logits, _ = samples()
     raised = logits + 1000.0
     naive, warnings = float_warnings(naive_softmax, raised)
-    return TextReport(
-        (f"textbook formula at z + 1000: {naive} {warnings}",
-         "nblib softmax at z + 1000: " + ", ".join(f"{v:.6f}" for v in softmax(raised)),
-         "nblib softmax at z:        " + ", ".join(fixed(v, 6) for v in softmax(logits))),
-        bool(np.isnan(naive).all()))
+    shifted, unshifted = (", ".join(fixed(v, 6) for v in softmax(x)) for x in (raised, logits))
+    return CheckReport([
+        check_claim("textbook formula at z + 1000", np.isnan(naive).all(), f"{naive} {warnings}"),
+        check_claim("nblib softmax at z + 1000", np.isfinite(softmax(raised)).all(), shifted),
+        # padded to stand under the line above, for the eye to compare
+        check_claim("nblib softmax at z", unshifted == shifted, f"{'':7}{unshifted}"),
+    ])
 
 
 #: a_2 ≈ e^{−801} is below the smallest positive float64.
 TINY = (0.0, -800.0, 1.0)
 
 
-def underflow() -> TextReport:
-    """Raise z_1 of a layer whose a_2 underflows: a_2 stays exactly 0.0 in float64."""
+def underflow() -> CheckReport:
+    """Raise z_1 of a layer whose a_2 underflows: a_2 stays exactly 0.0 in float64, the other
+    two outputs move."""
     tiny = np.array(TINY)
     before, after = softmax(tiny), softmax(tiny + np.array([NUDGE, 0.0, 0.0]))
     moved = np.count_nonzero(after - before)
-    return TextReport((f"outputs before: {vector(before)}  after raising z_1: {vector(after)}",
-                       f"outputs moved: {moved} of 3"),
-                      bool(moved == 2 and before[1] == after[1] == 0.0))
+    return CheckReport([
+        check_claim("outputs before", before[1] == after[1] == 0.0,
+                    f"{vector(before)}  after raising z_1: {vector(after)}"),
+        check_claim("outputs moved", moved == 2, f"{moved} of 3"),
+    ])
 
 
 def underflow_checks() -> CheckReport:

@@ -20,19 +20,19 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import sympy as sp
 
 from nblib.network.network import Network
 from nblib.numerics.activations import sigmoid_prime
-from nblib.proof.derivation import CHECK, Derivation
+from nblib.proof.derivation import CHECK, CROSS, Derivation
 from nblib.proof.exercise import Exercise
 from nblib.proof.notation import named
 from nblib.proof.symbolic import sigma, sigmoid_layer, symbols_vector, weight_matrix, weighted_input
 from nblib.reports.checks import CheckReport, check_gradient, check_values
 from nblib.reports.portable import fixed, scientific
+from nblib.reports.table import Math, Table
 
 OUTPUTS, INPUTS = 3, 2
 COSTS = ("quadratic", "cross_entropy")
@@ -408,51 +408,29 @@ def entry_builders(cost: str, activation: str = "sigmoid",
     return (*weights, *biases)
 
 
-class EntryTable:
-    """Several one-step derivations shown as one aligned block, one row per parameter."""
-
-    def __init__(self, title: str, derivations: Sequence[Derivation]) -> None:
-        self.title = title
-        self.derivations = list(derivations)
-
-    @property
-    def checked_steps(self) -> int:
-        """Number of "=" the code checked."""
-        return sum(d.checked_steps for d in self.derivations)
-
-    @property
-    def passed(self) -> bool:
-        """Whether every step is verified."""
-        return all(s.verdict is None or s.verdict.equal
-                   for d in self.derivations for s in d.steps)
-
-    def _repr_latex_(self) -> str:
-        rows = [f"{d.lhs} &= {sp.latex(d.result)} && {CHECK if d.steps[-1].verdict.equal else ''}"
-                for d in self.derivations]
-        return (r"$\textbf{" + self.title + "}$\n\n$$\\begin{aligned}" + r"\\ ".join(rows)
-                + r"\end{aligned}$$")
-
-    def __str__(self) -> str:
-        lines = [self.title]
-        for d in self.derivations:
-            mark = "✓" if d.steps[-1].verdict.equal else "✗"
-            lines.append(f"{d.lhs} = {sp.sstr(d.result)} {mark}")
-        n = self.checked_steps
-        lines.append(f"{n} steps checked: {n if self.passed else '?'} ✓")
-        return "\n".join(lines)
-
-    __repr__ = __str__
-
-    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
-        printer.text(str(self))
+def _math(expr: sp.Expr) -> Math:
+    """A SymPy expression as a table cell: SymPy's plain text and its LaTeX."""
+    return Math(sp.sstr(expr), sp.latex(expr))
 
 
-def every_entry(cost: str) -> EntryTable:
+def entry_table(title: str, derivations: Sequence[Derivation]) -> Table:
+    """One-step derivations as one table, a row ``∂C/∂p = claimed form ✓`` per parameter,
+    and below it the number of steps checked."""
+    rows = tuple((Math(d.lhs, d.lhs), Math("=", "="), _math(d.result),
+                  Math(d.steps[-1].mark, CHECK if d.steps[-1].verdict.equal else CROSS))
+                 for d in derivations)
+    steps = [s for d in derivations for s in d.steps if s.verdict is not None]
+    proved = sum(s.verdict.equal for s in steps)
+    return Table((), rows, caption=title, notes=(f"{len(steps)} steps checked: {proved} ✓",),
+                 align="rcll")
+
+
+def every_entry(cost: str) -> Table:
     """Every weight and bias of the concrete sigmoid layer, for one cost."""
     title = {"quadratic": "Quadratic cost", "cross_entropy": "Cross-entropy cost"}[
         _check_cost(cost, "every_entry")]
-    return EntryTable(f"{title}: all 6 weights and 3 biases",
-                      [build() for build in entry_builders(cost)])
+    return entry_table(f"{title}: all 6 weights and 3 biases",
+                       [build() for build in entry_builders(cost)])
 
 
 DERIVATIONS = (
@@ -610,25 +588,6 @@ def saturated_checks() -> CheckReport:
                 f, grad, net.flat_parameters(), tol=1e-6, h=1e-4, floor=1e-4,
                 name=f"{_name(cost)}, z^L = (10, −10), targets {label}: backprop, all layers"))
     return CheckReport(results)
-
-
-@dataclass(frozen=True)
-class Table:
-    """Rows of numbers with a header, shown as fixed-width text."""
-
-    header: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-
-    def __str__(self) -> str:
-        lines = (self.header, *self.rows)
-        widths = [max(len(r[i]) for r in lines) for i in range(len(self.header))]
-        return "\n".join("  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True))
-                         for r in lines)
-
-    __repr__ = __str__
-
-    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
-        printer.text(str(self))
 
 
 def saturation_table() -> Table:

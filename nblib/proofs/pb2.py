@@ -35,14 +35,13 @@ from nblib.proof.exercise import Exercise
 from nblib.proof.notation import named
 from nblib.proofs.pb1 import (
     HINTS,
-    EntryTable,
     J,
     K,
-    Table,
     averaged,
     dC_da,
     delta,
     entry_builders,
+    entry_table,
     last_layer,
     layer_cost,
     output_layer_functions,
@@ -51,14 +50,15 @@ from nblib.proofs.pb1 import (
 )
 from nblib.reports.checks import CheckReport, check_gradient, check_values
 from nblib.reports.portable import fixed, scientific
+from nblib.reports.table import Table
 
 # --------------------------------------------------------------------------- derivations
 
 
-def every_entry() -> EntryTable:
+def every_entry() -> Table:
     """Every weight and bias of the concrete linear layer (3 outputs, 2 inputs)."""
-    return EntryTable("Linear outputs, quadratic cost: all 6 weights and 3 biases",
-                      [build() for build in ENTRIES])
+    return entry_table("Linear outputs, quadratic cost: all 6 weights and 3 biases",
+                       [build() for build in ENTRIES])
 
 
 # --- begin cells exported from notebooks/05_pb2_linear_outputs.ipynb

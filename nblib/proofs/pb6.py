@@ -36,6 +36,7 @@ from nblib.reports.checks import (
     check_values,
 )
 from nblib.reports.portable import scientific, vector
+from nblib.reports.table import Table
 
 # --- begin cells exported from notebooks/12_pb6_softmax_temperature.ipynb
 c = sp.Symbol("c", real=True)
@@ -190,18 +191,17 @@ LIMIT_CASES = (((2, -1, 3, 0), sp.oo, "c → ∞, unique maximum"),
                ((2, -1, -1, 0), -sp.oo, "c → −∞, tie for the minimum"))
 
 
-def limit_table() -> None:
+def limit_table() -> Table:
     """sympy.limit of each a_j for the three cases and c → 0, beside nblib.softmax_limit."""
-    lines = []  # printed at the end, as one output
+    rows = []
     for values, point, label in LIMIT_CASES:
         exact = [sp.limit(a_j, c, point) for a_j in softmax_layer(sp.Matrix(values), c)]
         numeric = softmax_limit(np.array(values, dtype=float), float(point))
-        lines.append(f"{label:28} z = {values}: sympy {exact}, "
-                     f"softmax_limit {numeric.tolist()}")
+        rows.append((label, f"{values}", f"{exact}", f"{numeric.tolist()}"))
     exact = [sp.limit(a_j, c, 0) for a_j in softmax_layer(z4, c)]
-    lines.append(f"{'c → 0, any z':28} z = (z_1, …, z_4): sympy {exact}, "
-                 f"softmax_limit {softmax_limit(np.zeros(4), 0).tolist()}")
-    print("\n".join(lines))
+    rows.append(("c → 0, any z", "(z_1, …, z_4)", f"{exact}",
+                 f"{softmax_limit(np.zeros(4), 0).tolist()}"))
+    return Table(("case", "z", "sympy", "softmax_limit"), tuple(rows), align="llll")
 
 
 # Numeric checks ----------------------------------------------------------------------
@@ -268,17 +268,18 @@ def distribution_checks(seed: int = 6) -> CheckReport:
     ])
 
 
-def convergence_table() -> None:
-    """Print max_j |a_j(c) − limit_j| as c grows, shrinks, and goes to −∞."""
-    rows = (("book-like, c → ∞", BOOK, np.inf, [1.0, 4.0, 16.0, 64.0, 256.0]),
-            ("tie for the max, c → ∞", TIE_MAX, np.inf, [1.0, 4.0, 16.0, 64.0, 256.0]),
-            ("tie for the min, c → −∞", TIE_MIN, -np.inf, [-1.0, -4.0, -16.0, -64.0, -256.0]),
-            ("book-like, c → 0", BOOK, 0.0, [1.0, 2.0**-4, 2.0**-8, 2.0**-12, 2.0**-16]))
-    for label, values, limit, factors in rows:
+def convergence_table() -> Table:
+    """The distance max_j |a_j(c) − limit_j| as c grows, shrinks, and goes to −∞."""
+    cases = (("book-like, c → ∞", BOOK, np.inf, [1.0, 4.0, 16.0, 64.0, 256.0]),
+             ("tie for the max, c → ∞", TIE_MAX, np.inf, [1.0, 4.0, 16.0, 64.0, 256.0]),
+             ("tie for the min, c → −∞", TIE_MIN, -np.inf, [-1.0, -4.0, -16.0, -64.0, -256.0]),
+             ("book-like, c → 0", BOOK, 0.0, [1.0, 2.0**-4, 2.0**-8, 2.0**-12, 2.0**-16]))
+    rows = []
+    for label, values, limit, factors in cases:
         gaps = [np.abs(softmax(values, f) - softmax_limit(values, limit)).max() for f in factors]
-        cells = "  ".join(f"c = {f:<9.4g} {scientific(gap, 2):>8}"
-                          for f, gap in zip(factors, gaps, strict=True))
-        print(f"{label:24} {cells}")
+        rows.append((label, *(cell for f, gap in zip(factors, gaps, strict=True)
+                              for cell in (f"{f:.4g}", scientific(gap, 2)))))
+    return Table(("case", *("c", "distance") * 5), tuple(rows), align="l" + "rr" * 5)
 
 
 def bound_checks() -> CheckReport:

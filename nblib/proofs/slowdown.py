@@ -24,7 +24,6 @@ from nblib.proof.derivation import Derivation
 from nblib.proof.exercise import Exercise
 from nblib.proof.notation import named
 from nblib.proof.symbolic import sigma
-from nblib.proofs.pb1 import Table
 from nblib.reports.checks import (
     CheckReport,
     CheckResult,
@@ -33,6 +32,7 @@ from nblib.reports.checks import (
     numerical_derivative,
 )
 from nblib.reports.portable import fixed
+from nblib.reports.table import Table
 
 
 def _quadratic(a: sp.Expr, target: sp.Expr) -> sp.Expr:

@@ -7,8 +7,11 @@ shows a line such as ::
 
 and fails loudly when the check does not pass. The error's own digits vary with the CPU's
 rounding, so the line states a bound chosen well above it (see :class:`CheckResult`).
-:func:`combine_checks` folds several results into one such line; :class:`TextReport` holds
-the lines of what is not a tolerance check (a table, a comparison), with a verdict.
+:func:`combine_checks` folds several results into one such line; :func:`check_claim` makes
+one of a yes/no claim (an identity SymPy proved, a count, a sign), stating what was found:
+``n = 3: 9 of 9 entries reduce to 0, numeric gap < 1e-20 ✓``. :class:`CheckReport`
+gathers results, one line each, under a summary line. Everything a notebook cell asserts
+is one of these; a table it only shows is a :class:`nblib.reports.table.Table`.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ __all__ = [
     "KINDS",
     "CheckReport",
     "CheckResult",
-    "TextReport",
+    "check_claim",
     "check_gradient",
     "check_jacobian",
     "check_values",
@@ -312,6 +315,9 @@ class CheckResult:
     resolution : float, optional
         The bound the report states, ``0 < resolution <= tolerance``; choose it well above
         the error on any machine (the test suite asks for a factor of two of headroom).
+    detail : str, optional
+        For an exact check only (tolerance 0, no resolution): what was found, in words,
+        shown in place of the error part of the line (see :func:`check_claim`).
     """
 
     name: str
@@ -319,6 +325,7 @@ class CheckResult:
     tolerance: float
     kind: str = "relative"
     resolution: float | None = None
+    detail: str | None = None
 
     def __post_init__(self) -> None:
         """Validate the fields and store the numbers as Python floats."""
@@ -338,6 +345,14 @@ class CheckResult:
         object.__setattr__(self, "worst_error", float(error))
         tolerance = _nonnegative(self.tolerance, "tolerance", func)
         object.__setattr__(self, "tolerance", tolerance)
+        if self.detail is not None:
+            if not (isinstance(self.detail, str) and self.detail):
+                raise TypeError(f"{func}: argument 'detail' must be a non-empty str "
+                                f"(got {self.detail!r})")
+            if tolerance != 0 or self.resolution is not None:
+                raise ValueError(f"{func}: a detail replaces the error part of the line, so "
+                                 "only an exact check (tolerance 0, no resolution) may have "
+                                 "one; a check against a tolerance states its bound")
         if self.resolution is None:
             return
         resolution = _positive(self.resolution, "resolution", func)
@@ -365,7 +380,10 @@ class CheckResult:
         return self.worst_error < self.bound or (self.resolution is None and self.passed)
 
     def error_text(self) -> str:
-        """The error part of the line, e.g. ``"worst relative error < 1e-08"``."""
+        """The error part of the line, e.g. ``"worst relative error < 1e-08"`` (or the
+        detail, if the check has one)."""
+        if self.detail is not None:
+            return self.detail
         unit = _unit(self.kind)
         kind = "error" if self.kind == "ulps" else f"{self.kind} error"
         if self.tolerance == 0:
@@ -422,12 +440,37 @@ def combine_checks(results: Iterable[CheckResult], name: str) -> CheckResult:
     if not results or not all(isinstance(r, CheckResult) for r in results):
         raise TypeError("combine_checks: argument 'results' must be a non-empty list of "
                         "CheckResult")
+    if any(r.detail is not None for r in results):
+        raise ValueError("combine_checks: a claim states its own finding and cannot be "
+                         "folded into another line")
     if len({(r.tolerance, r.kind, r.resolution) for r in results}) != 1:
         raise ValueError("combine_checks: the results must share one tolerance, kind and "
                          "resolution")
     worst = max(r.worst_error for r in results)
     first = results[0]
     return CheckResult(name, worst, first.tolerance, first.kind, first.resolution)
+
+
+def check_claim(name: str, holds: Any, detail: str) -> CheckResult:
+    """A yes/no claim as a check: ``"{name}: {detail} ✓"``, or ✗ when it does not hold.
+
+    For what a tolerance does not measure: an identity SymPy reduced to 0, the signs of a
+    Jacobian, how many outputs moved. The detail says what was found (counts, exact values,
+    computed floats through :mod:`nblib.reports.portable`). The claim is an exact check:
+    its error is 0 when it holds and 1 when it does not, against a tolerance of 0.
+
+    Parameters
+    ----------
+    name : str
+        What is claimed, e.g. ``"n = 3: ∂a_j/∂z_k = a_j(δ_jk − a_k)"``.
+    holds : bool
+        Whether it holds (a Python or NumPy bool).
+    detail : str
+        What was found, e.g. ``"9 of 9 entries reduce to 0"``.
+    """
+    if not isinstance(holds, bool | np.bool_):
+        raise TypeError(f"check_claim: argument 'holds' must be a bool (got {holds!r})")
+    return CheckResult(name, 0.0 if holds else 1.0, 0.0, "absolute", detail=detail)
 
 
 # --------------------------------------------------------------------------- checks
@@ -670,50 +713,6 @@ class CheckReport(Sequence[CheckResult]):
 
     def assert_ok(self) -> CheckReport:
         """Return ``self`` if every check passed, else raise AssertionError with the report."""
-        if not self.passed:
-            raise AssertionError(str(self))
-        return self
-
-
-@dataclass(frozen=True)
-class TextReport:
-    """Lines of text that one notebook cell shows, with a verdict the cell can assert.
-
-    For what is not a tolerance check (that is :class:`CheckReport`'s job): a
-    table over layer sizes, a comparison of two formulas, the warnings of an edge case.
-    ``passed`` says whether every claim the lines make holds; the maker of the report
-    computes it, so ``report.assert_ok()`` at the end of a cell shows the lines and stops
-    the notebook if a claim failed.
-    """
-
-    lines: tuple[str, ...]
-    passed: bool = True
-
-    def __post_init__(self) -> None:
-        """Validate the fields; store the lines as a tuple."""
-        lines = self.lines
-        try:  # a tuple first, so that a generator is read once
-            lines = None if isinstance(lines, str) else tuple(lines)
-        except TypeError:
-            lines = None
-        if lines is None or not all(isinstance(line, str) for line in lines):
-            raise TypeError("TextReport: argument 'lines' must be a sequence of str "
-                            f"(got {self.lines!r})")
-        if not isinstance(self.passed, bool | np.bool_):
-            raise TypeError(f"TextReport: argument 'passed' must be a bool (got {self.passed!r})")
-        object.__setattr__(self, "lines", tuple(lines))
-        object.__setattr__(self, "passed", bool(self.passed))
-
-    def __str__(self) -> str:
-        return "\n".join(self.lines)
-
-    __repr__ = __str__
-
-    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
-        printer.text(str(self))
-
-    def assert_ok(self) -> TextReport:
-        """Return ``self`` if every claim held, else raise AssertionError with the lines."""
         if not self.passed:
             raise AssertionError(str(self))
         return self
