@@ -14,7 +14,7 @@ import warnings
 import ipywidgets as widgets
 import numpy as np
 
-from nblib.explore import EXPLORERS
+from nblib.explore import explorers
 
 TARGET_MS = 100.0
 TARGET_SPEEDUP = 2.0
@@ -76,7 +76,8 @@ def main() -> bool:
     ok = True
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
-        for name, cls in EXPLORERS.items():
+        for cls in explorers():
+            name = cls.__name__
             in_place, rebuilt = measure(cls)
             ratio = rebuilt / in_place
             met = in_place <= TARGET_MS and ratio >= TARGET_SPEEDUP

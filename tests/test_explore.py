@@ -8,8 +8,9 @@ import warnings
 import numpy as np
 import pytest
 
-from nblib.explore import SigmoidExplorer, slider
+from nblib.explore import slider
 from nblib.explore.base import Explorer
+from nblib.explore.sigmoid import SigmoidExplorer
 from nblib.numerics.activations import sigmoid, sigmoid_prime
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -91,3 +92,16 @@ def test_slider_value_must_sit_on_the_grid():
 def test_base_class_requires_the_three_methods():
     with pytest.raises(NotImplementedError):
         Explorer()
+
+
+def test_explorers_finds_the_explorer_of_every_notebook():
+    # The benchmarks time what explorers() finds: one explorer per exercise notebook, the one
+    # its Explore section displays.
+    from nblib.explore import explorers
+    from tests.notebooks import exercise_paths, read
+
+    shown = set()
+    for path in exercise_paths():
+        cells = [c.source for c in read(path).cells if c.cell_type == "code"]
+        shown.add(cells[-1].split("(")[0].strip())
+    assert {cls.__name__ for cls in explorers()} == shown

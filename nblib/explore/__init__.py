@@ -1,50 +1,27 @@
-"""Interactive figures: one :class:`Explorer` per notebook, all built the same way."""
+"""Interactive figures: one :class:`Explorer` per notebook, all built the same way.
+
+Each explorer lives in the module of its topic (``nblib.explore.sigmoid`` …) and is imported
+from there; :func:`explorers` finds them all, for the benchmarks.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
 
 from nblib.explore.base import Explorer, log_slider, slider
-from nblib.explore.classifier import ClassifierExplorer
-from nblib.explore.cross_entropy import CostRolesExplorer, InputFactorExplorer, MinimumExplorer
-from nblib.explore.learning import GradientSizeExplorer, LinearOutputExplorer, SlowdownExplorer
-from nblib.explore.sigmoid import SigmoidExplorer
-from nblib.explore.softmax_inverse import GradientExplorer, InverseExplorer
-from nblib.explore.softmax_layer import JacobianExplorer, LocalityExplorer, SumsExplorer
-from nblib.explore.temperature import TemperatureExplorer
 
-# Every explorer of the book, by notebook id, in the book's order: the benchmarks and
-# tests iterate over this.
-EXPLORERS: dict[str, type[Explorer]] = {
-    "ex1": SigmoidExplorer,
-    "ex2": CostRolesExplorer,
-    "ex3": MinimumExplorer,
-    "pb1": GradientSizeExplorer,
-    "pb2": LinearOutputExplorer,
-    "pb3": InputFactorExplorer,
-    "ex4": SumsExplorer,
-    "ex5": JacobianExplorer,
-    "ex6": LocalityExplorer,
-    "pb4": InverseExplorer,
-    "pb5": GradientExplorer,
-    "pb6": TemperatureExplorer,
-    "slowdown": SlowdownExplorer,
-    "bp": ClassifierExplorer,
-}
+__all__ = ["Explorer", "explorers", "log_slider", "slider"]
 
-__all__ = [
-    "EXPLORERS",
-    "ClassifierExplorer",
-    "CostRolesExplorer",
-    "Explorer",
-    "GradientExplorer",
-    "GradientSizeExplorer",
-    "InputFactorExplorer",
-    "InverseExplorer",
-    "JacobianExplorer",
-    "LinearOutputExplorer",
-    "LocalityExplorer",
-    "MinimumExplorer",
-    "SigmoidExplorer",
-    "SlowdownExplorer",
-    "SumsExplorer",
-    "TemperatureExplorer",
-    "log_slider",
-    "slider",
-]
+
+def explorers() -> list[type[Explorer]]:
+    """Every explorer class of the book, by name: each module of this package imported."""
+    for info in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{info.name}")
+    found, todo = set(), list(Explorer.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        found.add(cls)
+        todo.extend(cls.__subclasses__())
+    return sorted((c for c in found if c.__module__.startswith(f"{__name__}.")),
+                  key=lambda c: c.__name__)
