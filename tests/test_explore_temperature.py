@@ -8,11 +8,17 @@ import warnings
 import numpy as np
 import pytest
 
-from nblib.explore.base import log_slider, slider_positions
+from nblib.explore.base import log_slider
 from nblib.explore.temperature import CUSTOM, DEFAULT_PRESET, PRESETS, TemperatureExplorer
 from nblib.numerics.activations import softmax
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def slider_positions(control) -> np.ndarray:
+    """Every value a logarithmic slider can take, from its minimum to its maximum."""
+    count = round((control.max - control.min) / control.step) + 1
+    return control.base ** (control.min + control.step * np.arange(count))
 
 
 @pytest.fixture

@@ -25,7 +25,6 @@ from collections.abc import Mapping
 from typing import Any
 
 import ipywidgets as widgets
-import numpy as np
 from ipympl.backend_nbagg import Canvas, FigureManager
 from matplotlib.figure import Figure
 
@@ -190,12 +189,6 @@ def log_slider(
         readout_format=".3g", continuous_update=True,
         style={"description_width": "initial"},
     )
-
-
-def slider_positions(control: widgets.FloatLogSlider) -> np.ndarray:
-    """Every value a logarithmic slider can take, from its minimum to its maximum."""
-    count = round((control.max - control.min) / control.step) + 1
-    return control.base ** (control.min + control.step * np.arange(count))
 
 
 def _dyadic(number: float, max_denominator_bits: int = 10) -> bool:
