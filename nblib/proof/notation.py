@@ -4,7 +4,8 @@
   every check sees the definition behind it, the way :class:`nblib.proof.symbolic.sigma`
   shows σ; :func:`named_symbol` does the same with a SymPy Symbol, which a learner can type
   in a "Your turn" box (``a1`` for a_1 = e^{z_1}/Σ_k e^{z_k});
-* :class:`Softplus` shows softplus(t) as the book writes it, checked as its definition.
+* :class:`NamedFunction` shows a function by its name (σ, softplus) and checks it as its
+  definition; :class:`Softplus` is one.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import sympy as sp
 # parentheses, a_{1}^{2}; anything longer (a fraction, a product) gets them.
 _ATOM = re.compile(r"(\\[A-Za-z]+|[A-Za-z])'*(_\{[^{}]*\}|_[A-Za-z0-9])?'*")
 
-__all__ = ["Softplus", "named", "named_symbol"]
+__all__ = ["NamedFunction", "Softplus", "named", "named_symbol"]
 
 
 class _Named(sp.Function):
@@ -193,29 +194,49 @@ def named_symbol(latex: str, definition: Any, text: str | None = None,
     return cls(name or text)
 
 
-class Softplus(sp.Function):
-    """softplus(t) = ln(1 + e^t); shown by name, checked as its definition."""
+class NamedFunction(sp.Function):
+    """A function of one argument shown by its name, e.g. σ(z), and checked as its definition.
+
+    A subclass sets ``latex_name`` and ``text_name`` and defines :meth:`definition`; ``doit``
+    (and so every check) replaces the name by that definition.
+    """
 
     nargs = 1
+    latex_name = ""
+    text_name = ""
+
+    @classmethod
+    def definition(cls, t: sp.Expr) -> sp.Expr:
+        """The expression the function stands for, at the argument ``t``."""
+        raise NotImplementedError
 
     def doit(self, deep: bool = True, **hints: Any) -> sp.Expr:
-        """Replace softplus by its definition."""
+        """Replace the name by its definition."""
         (t,) = self.args
         if deep:
             t = t.doit(deep=deep, **hints)
+        return self.definition(t)
+
+    def _latex(self, printer: Any, exp: str | None = None) -> str:
+        power = f"^{{{exp}}}" if exp else ""
+        return self.latex_name + power + r"\left(" + printer.doprint(self.args[0]) + r"\right)"
+
+    def _sympystr(self, printer: Any) -> str:
+        return self.text_name + "(" + printer.doprint(self.args[0]) + ")"
+
+
+class Softplus(NamedFunction):
+    """softplus(t) = ln(1 + e^t); shown by name, checked as its definition."""
+
+    latex_name = r"\operatorname{softplus}"
+    text_name = "softplus"
+
+    @classmethod
+    def definition(cls, t: sp.Expr) -> sp.Expr:
+        """ln(1 + e^t)."""
         return sp.log(1 + sp.exp(t))
 
     def fdiff(self, argindex: int = 1) -> sp.Expr:
         """softplus′(t) = e^t/(1 + e^t) = σ(t)."""
         (t,) = self.args
         return sp.exp(t) / (1 + sp.exp(t))
-
-    def _latex(self, printer: Any, exp: str | None = None) -> str:
-        power = f"^{{{exp}}}" if exp else ""
-        return (r"\operatorname{softplus}" + power + r"\left(" + printer.doprint(self.args[0])
-                + r"\right)")
-
-    def _sympystr(self, printer: Any) -> str:
-        return "softplus(" + printer.doprint(self.args[0]) + ")"
-
-

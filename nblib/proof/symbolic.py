@@ -8,28 +8,22 @@ from __future__ import annotations
 
 import sympy as sp
 
+from nblib.proof.notation import NamedFunction
 
-class sigma(sp.Function):
+
+class sigma(NamedFunction):
     """The logistic sigmoid σ(z) = 1/(1 + e^{−z}); shown as σ, checked as its definition."""
 
-    nargs = 1
+    latex_name = r"\sigma"
+    text_name = "σ"
 
-    def doit(self, deep: bool = True, **hints) -> sp.Expr:
-        """Replace σ by its definition."""
-        (z,) = self.args
-        if deep:
-            z = z.doit(deep=deep, **hints)
+    @classmethod
+    def definition(cls, z: sp.Expr) -> sp.Expr:
+        """1/(1 + e^{−z})."""
         return 1 / (1 + sp.exp(-z))
 
     def _eval_rewrite_as_exp(self, z, **kwargs) -> sp.Expr:
-        return 1 / (1 + sp.exp(-z))
-
-    def _latex(self, printer, exp: str | None = None) -> str:
-        power = f"^{{{exp}}}" if exp else ""
-        return r"\sigma" + power + r"\left(" + printer.doprint(self.args[0]) + r"\right)"
-
-    def _sympystr(self, printer) -> str:
-        return "σ(" + printer.doprint(self.args[0]) + ")"
+        return self.definition(z)
 
 
 def symbols_vector(name: str, n: int, **assumptions) -> sp.Matrix:
