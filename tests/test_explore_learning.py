@@ -1,8 +1,8 @@
 """Problems 1 and 2 and the slowdown demo: explorers driven headless, and their helpers.
 
 The explorers' artists are compared with numbers computed here, independently: closed
-formulas for one neuron, nblib's Network for the learning curves, a plain loop for the
-one-neuron descent.
+formulas for one neuron, a plain per-example loop for the learning curves, a plain scalar
+loop for the one-neuron descent.
 """
 
 from __future__ import annotations
@@ -84,13 +84,36 @@ def test_gradient_size_saturated_wrong_neuron():
 # --------------------------------------------------------------------------- pb2 explorer
 
 
-def network_run(z0: float, eta: float, epochs: int, output: str):
-    """The same training by nblib's Network: learning curve and the fit on the fine grid."""
-    start = curves.initial_parameters(z0)
-    net = Network.from_parameters([start[0], start[2]], [start[1], start[3]],
-                                  output=output, cost="quadratic")
-    cost = net.train(curves.DATA_X, curves.DATA_Y, epochs, curves.DATA_X.shape[1], eta, seed=0).cost
-    return cost, net
+def plain_curve(z0: float, eta: float, epochs: int, output: str):
+    """The same training written out: the [1, 4, 1] network example by example, as the book's
+    network.py does it, full batch; the learning curve and the trained fit as a function."""
+    net = curves.initial_network(z0, output)
+    w2, b2, w3, b3 = (p.copy() for p in (net.weights[0], net.biases[0], net.weights[1],
+                                          net.biases[1]))
+
+    def fit(x):
+        a2 = 1 / (1 + np.exp(-(w2 @ x + b2)))
+        z3 = w3 @ a2 + b3
+        return z3 if output == "linear" else 1 / (1 + np.exp(-z3))
+
+    examples = list(zip(curves.DATA_X[0], curves.DATA_Y[0], strict=True))
+    cost = []
+    for epoch in range(epochs + 1):
+        cost.append(np.mean([0.5 * (fit(np.array([[x]]))[0, 0] - y) ** 2 for x, y in examples]))
+        if epoch == epochs:
+            break
+        sums = [np.zeros_like(p) for p in (w2, b2, w3, b3)]
+        for x, y in examples:
+            a1 = np.array([[x]])
+            a2 = 1 / (1 + np.exp(-(w2 @ a1 + b2)))
+            a3 = fit(a1)
+            d3 = a3 - y if output == "linear" else (a3 - y) * a3 * (1 - a3)
+            d2 = (w3.T @ d3) * a2 * (1 - a2)
+            for total, g in zip(sums, (d2 @ a1.T, d2, d3 @ a2.T, d3), strict=True):
+                total += g
+        for p, total in zip((w2, b2, w3, b3), sums, strict=True):
+            p -= eta / len(examples) * total
+    return np.array(cost), fit
 
 
 def test_linear_output_default_state():
@@ -102,16 +125,16 @@ def test_linear_output_default_state():
 
 @pytest.mark.parametrize(("z0", "eta", "epochs"), [(6.0, 0.5, 300), (-4.5, 1.0, 40),
                                                    (0.0, 0.125, 10), (8.0, 0.25, 120)])
-def test_linear_output_curves_match_network_train(z0, eta, epochs):
+def test_linear_output_curves_match_the_plain_loop(z0, eta, epochs):
     e = make(LinearOutputExplorer)
     e.set(z0=z0, eta=eta, epochs=epochs)
     for output in ("linear", "sigmoid"):
-        cost, net = network_run(z0, eta, epochs, output)
+        cost, fit = plain_curve(z0, eta, epochs, output)
         xs, ys = e.cost_lines[output].get_data()
         np.testing.assert_array_equal(xs, np.arange(epochs + 1))
         np.testing.assert_allclose(ys, cost, rtol=1e-11)
-        np.testing.assert_allclose(e.fit_lines[output].get_ydata(),
-                                   net.feedforward(e.x_fine)[0], rtol=1e-11, atol=1e-14)
+        np.testing.assert_allclose(e.fit_lines[output].get_ydata(), fit(e.x_fine)[0],
+                                   rtol=1e-11, atol=1e-14)
     assert e.ax_cost.get_xlim() == (0.0, float(epochs))
     low, high = e.ax_cost.get_ylim()
     assert all(low <= line.get_ydata().min() and line.get_ydata().max() <= high
@@ -377,60 +400,73 @@ def test_far_network_and_tables():
     assert float(hidden.rows[0][2]) < 1e-8 < 1e-4 < float(hidden.rows[1][2])
 
 
-def test_descend_matches_network_and_validates():
-    start = curves.initial_parameters(2.0)
-    run = curves.descend(start, "sigmoid", 0.25, 30)
-    net = Network.from_parameters([start[0], start[2]], [start[1], start[3]])
-    reference = net.train(curves.DATA_X, curves.DATA_Y, 30, 20, 0.25, seed=1).cost
-    np.testing.assert_allclose(run.cost, reference, rtol=1e-12)
-    np.testing.assert_allclose(run.predict(curves.DATA_X), net.feedforward(curves.DATA_X),
-                               rtol=1e-12)
-    assert start[0] is not run.parameters[0]  # the start is not trained in place
-    with pytest.raises(ValueError, match="'output'"):
-        curves.descend(start, "softmax", 0.25, 3)
+def test_learning_curves_match_the_plain_loop_and_validate():
+    runs = curves.learning_curves(2.0, 0.25, 30)
+    assert list(runs) == ["linear", "sigmoid"]
+    for output, run in runs.items():
+        cost, fit = plain_curve(2.0, 0.25, 30, output)
+        assert run.output == output and run.cost.shape == (31,)
+        np.testing.assert_allclose(run.cost, cost, rtol=1e-12)
+        np.testing.assert_allclose(run.predict(curves.DATA_X), fit(curves.DATA_X), rtol=1e-12)
+    # Each run trains its own network; a new start is untouched.
+    assert not np.array_equal(runs["linear"].network.weights[0],
+                              curves.initial_network(2.0).weights[0])
     with pytest.raises(ValueError, match="'eta'"):
-        curves.descend(start, "linear", 0.0, 3)
+        curves.learning_curves(6.0, 0.0, 3)
     with pytest.raises(ValueError, match="'epochs'"):
-        curves.descend(start, "linear", 0.5, 0)
+        curves.learning_curves(6.0, 0.5, 0)
     with pytest.raises(TypeError, match="'z0'"):
         curves.learning_curves("6", 0.5, 3)
 
 
-def test_initial_parameters_set_the_mean_output():
-    w2, b2, w3, b3 = curves.initial_parameters(-3.5)
-    z = w3 @ (1 / (1 + np.exp(-(w2 @ curves.DATA_X + b2)))) + b3
-    assert z.mean() == pytest.approx(-3.5, abs=1e-12)
+def test_initial_network_sets_the_mean_output():
+    for output in ("linear", "sigmoid"):
+        net = curves.initial_network(-3.5, output)
+        assert net.output.name == output and net.cost_function.name == "quadratic"
+        w2, b2, w3, b3 = net.weights[0], net.biases[0], net.weights[1], net.biases[1]
+        z = w3 @ (1 / (1 + np.exp(-(w2 @ curves.DATA_X + b2)))) + b3
+        assert z.mean() == pytest.approx(-3.5, abs=1e-12)
+    np.testing.assert_array_equal(curves.initial_network(1.0, "linear").flat_parameters(),
+                                  curves.initial_network(1.0, "sigmoid").flat_parameters())
 
 
 # --------------------------------------------------------------------------- slowdown helpers
 
 
-@pytest.mark.parametrize("rule", neuron.RULES)
-def test_slowdown_descend_matches_the_plain_loop(rule):
-    t = neuron.descend(0.6, 0.9, 0.15, 120, rule)
+@pytest.mark.parametrize("rule", list(curves.RULES))
+def test_slowdown_descent_matches_the_plain_loop(rule):
+    t = curves.neuron_descent(0.6, 0.9, 0.15, 120, rule)
     assert t.epochs == 120 and t.rule == rule and t.eta == 0.15
     np.testing.assert_allclose(t.output, plain_descent(0.6, 0.9, 0.15, 120, rule), rtol=1e-10,
                                atol=1e-300)
     np.testing.assert_allclose(t.output, [sig(w + b) for w, b in zip(t.w, t.b, strict=True)])
+    assert (t.w[0], t.b[0]) == (0.6, 0.9)
+
+
+def test_slowdown_book_page_rule_far_below_zero():
+    # The page's step 1/(1 − a) = 1 + e^z tends to 1 as z → −∞: the run goes on, a = 0.
+    t = curves.neuron_descent(2.0, 2.0, 2.0, 600, "book_page")
+    assert t.output[-1] == 0.0 and np.all(np.isfinite(t.w))
+    np.testing.assert_allclose(np.diff(t.w)[-10:], -2.0, rtol=1e-15)
 
 
 @pytest.mark.parametrize(("args", "error", "match"), [
     ((np.nan, 0.9, 0.15), ValueError, "'w0'"), ((0.6, "b", 0.15), TypeError, "'b0'"),
     ((0.6, 0.9, -1.0), ValueError, "'eta'"), ((0.6, 0.9, 0.15, 0), ValueError, "'epochs'"),
-    ((0.6, 0.9, 0.15, 2.5), ValueError, "'epochs'"),
+    ((0.6, 0.9, 0.15, 2.5), TypeError, "'epochs'"),
     ((0.6, 0.9, 0.15, 10, "adam"), ValueError, "'rule'")])
-def test_slowdown_descend_bad_input(args, error, match):
+def test_slowdown_descent_bad_input(args, error, match):
     with pytest.raises(error, match=match):
-        neuron.descend(*args)
+        curves.neuron_descent(*args)
 
 
 def test_slowdown_book_page_overflow_is_reported():
     with pytest.raises(ValueError, match="overflows"):
-        neuron.descend(400.0, 400.0, 0.005, 3, "book_page")
+        curves.neuron_descent(400.0, 400.0, 0.005, 3, "book_page")
 
 
 def test_first_epoch_below_and_tables():
-    slow = neuron.descend(2.0, 2.0, 0.15, 300)
+    slow = curves.neuron_descent(2.0, 2.0, 0.15, 300)
     first = slowdown.first_epoch_below(slow, 0.9)
     assert slow.output[first] < 0.9 <= slow.output[first - 1]
     assert slowdown.first_epoch_below(slow, 0.0) is None

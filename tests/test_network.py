@@ -2,7 +2,9 @@
 
 The reference below is written the way the book's network.py does it: one example at a
 time, its own backprop per example, gradients summed over the mini-batch and the update
-w − (η/m)·Σ∇.  It shares no code with nblib.network beyond the activation functions.
+w − (η/m)·Σ∇.  It shares no code with nblib.network beyond the activation functions; its
+switches ``hidden`` and ``delta`` write out, per example, the sources' readings that
+Network.backprop takes as arguments.
 """
 
 import math
@@ -10,7 +12,7 @@ import math
 import numpy as np
 import pytest
 
-from nblib.network.costs import _fast_sigmoid, _fast_sigmoid_prime, _fast_softmax, make_cost
+from nblib.network.costs import make_cost
 from nblib.network.network import (
     CrossEntropyCost,
     LinearOutput,
@@ -90,8 +92,12 @@ def ref_cost(output, cost, a, y):
     return -float(np.sum(y * np.log(a)))
 
 
-def ref_backprop(weights, biases, x, y, output, cost):
-    """The book's backprop for one example x (a column)."""
+def ref_backprop(weights, biases, x, y, output, cost, delta=None, hidden="bp2"):
+    """The book's backprop for one example x (a column).
+
+    ``delta`` replaces BP1 by a function of (z, a, y); ``hidden="as_written"`` puts
+    a^{l+1}(1 − a^{l+1}) where BP2 has δ^{l+1}.
+    """
     nabla_b = [np.zeros(b.shape) for b in biases]
     nabla_w = [np.zeros(w.shape) for w in weights]
     activation, activations, zs = x, [x], []
@@ -100,11 +106,17 @@ def ref_backprop(weights, biases, x, y, output, cost):
         zs.append(z)
         activation = ref_output(output, z) if i == len(weights) - 1 else sigmoid(z)
         activations.append(activation)
-    delta = ref_delta(output, cost, zs[-1], activations[-1], y)
+    if delta is None:
+        delta = ref_delta(output, cost, zs[-1], activations[-1], y)
+    else:
+        delta = delta(zs[-1], activations[-1], y)
     nabla_b[-1] = delta
     nabla_w[-1] = np.dot(delta, activations[-2].transpose())
     for layer in range(2, len(weights) + 1):
-        delta = np.dot(weights[-layer + 1].transpose(), delta) * sigmoid_prime(zs[-layer])
+        carried = delta
+        if hidden == "as_written":
+            carried = activations[-layer + 1] * (1 - activations[-layer + 1])
+        delta = np.dot(weights[-layer + 1].transpose(), carried) * sigmoid_prime(zs[-layer])
         nabla_b[-layer] = delta
         nabla_w[-layer] = np.dot(delta, activations[-layer - 1].transpose())
     return nabla_b, nabla_w
@@ -140,10 +152,11 @@ def ref_sgd(net, X, Y, epochs, batch_size, eta, seed):
     return weights, biases
 
 
-def ref_mean_gradient(net, X, Y):
+def ref_mean_gradient(net, X, Y, **readings):
     """Mean over the examples of the book's per-example gradients."""
     output, cost = net.output.name, net.cost_function.name
-    grads = [ref_backprop(net.weights, net.biases, X[:, [i]], Y[:, [i]], output, cost)
+    grads = [ref_backprop(net.weights, net.biases, X[:, [i]], Y[:, [i]], output, cost,
+                          **readings)
              for i in range(X.shape[1])]
     grad_b = [np.mean([g[0][k] for g in grads], axis=0) for k in range(len(net.biases))]
     grad_w = [np.mean([g[1][k] for g in grads], axis=0) for k in range(len(net.weights))]
@@ -187,6 +200,47 @@ def test_backprop_matches_per_example_reference(output, cost):
                                                 for p in (w, b)]))
 
 
+def ref_grad_a(cost):
+    """∂C_x/∂a of one example, from the closed forms."""
+    return {"quadratic": lambda z, a, y: a - y,
+            "cross_entropy": lambda z, a, y: (a - y) / (a * (1 - a)),
+            "log_likelihood": lambda z, a, y: -y / a}[cost]
+
+
+@pytest.mark.parametrize(("output", "cost"), PAIRS)
+def test_backprop_readings_match_per_example_reference(output, cost):
+    # The sources' readings of BP1 and BP2, taken by the one backprop as arguments, against
+    # the book's per-example loop with the same reading written out.
+    net = Network([4, 6, 5, 3], output=output, cost=cost, seed=1)
+    X, Y = batch(output, m=9, seed=2, sizes=[4, 6, 5, 3])
+    a_minus_y = dict(delta=lambda z, a, y: a - y)
+    cases = [({"output_error": "a_minus_y"}, a_minus_y),
+             ({"hidden": "as_written"}, {"hidden": "as_written"}),
+             ({"output_error": "a_minus_y", "hidden": "as_written"},
+              {**a_minus_y, "hidden": "as_written"}),
+             ({"output_error": "dC_da"}, {"delta": ref_grad_a(cost)})]
+    for readings, reference in cases:
+        grad_w, grad_b = net.backprop(X, Y, **readings)
+        ref_w, ref_b = ref_mean_gradient(net, X, Y, **reference)
+        assert max_abs_diff(grad_w + grad_b, ref_w + ref_b) < 1e-13 * max(
+            1.0, max(float(np.abs(g).max()) for g in ref_w + ref_b)), readings
+        np.testing.assert_array_equal(
+            net.flat_gradient(X, Y, **readings),
+            np.concatenate([p.ravel() for w, b in zip(grad_w, grad_b, strict=True)
+                            for p in (w, b)]))
+
+
+def test_as_written_hidden_gradients_ignore_the_targets():
+    net = Network([4, 6, 5, 3], output="softmax", cost="log_likelihood", seed=1)
+    X, Y = batch("softmax", "one_hot", m=9, seed=2, sizes=[4, 6, 5, 3])
+    other = np.roll(Y, 1, axis=0)
+    written = net.backprop(X, Y, hidden="as_written")[0]
+    written_other = net.backprop(X, other, hidden="as_written")[0]
+    assert all(np.array_equal(g, h) for g, h in zip(written[:-1], written_other[:-1],
+                                                     strict=True))
+    assert not np.array_equal(written[-1], written_other[-1])
+
+
 @pytest.mark.parametrize(("output", "cost"), PAIRS)
 def test_cost_value_matches_per_example_reference(output, cost):
     net = Network(SIZES, output=output, cost=cost, seed=3)
@@ -194,7 +248,8 @@ def test_cost_value_matches_per_example_reference(output, cost):
     a = net.feedforward(X)
     expected = np.mean([ref_cost(output, cost, a[:, [i]], Y[:, [i]]) for i in range(6)])
     assert net.cost(X, Y) == pytest.approx(expected, rel=1e-13)
-    assert net.cost_function.fn(a, Y) == pytest.approx(expected, rel=1e-13)
+    z = net.forward(X)[1][-1]
+    assert net.cost_function.fn(a, Y, z) == pytest.approx(expected, rel=1e-13)
 
 
 @pytest.mark.parametrize(("output", "cost"), PAIRS)
@@ -269,15 +324,17 @@ def test_output_activation_derivatives():
     np.testing.assert_array_equal(SoftmaxOutput().forward(z), softmax(z, axis=0))
 
 
-def test_fast_kernels_equal_nblib_activations_bit_for_bit():
+def test_output_layers_compute_nblib_activations_bit_for_bit():
+    # One σ and one softmax: the network's output layers are nblib's functions, number for
+    # number, at the edges of float64 too.
     rng = np.random.default_rng(12)
     edges = np.array([0.0, -0.0, 1e-300, -1e-300, 36.7, -36.7, 40.0, -40.0, 709.0, -709.0,
                       745.0, -745.0, 800.0, -800.0, 1e300, -1e300])
     for z in (rng.normal(scale=5.0, size=(30, 10)), edges.reshape(4, 4)):
         with np.errstate(all="raise", under="ignore"):
-            assert np.array_equal(_fast_sigmoid(z), sigmoid(z))
-            assert np.array_equal(_fast_sigmoid_prime(z), sigmoid_prime(z))
-            assert np.array_equal(_fast_softmax(z), softmax(z, axis=0))
+            assert np.array_equal(SigmoidOutput().forward(z), sigmoid(z))
+            assert np.array_equal(SigmoidOutput().derivative(z), sigmoid_prime(z))
+            assert np.array_equal(SoftmaxOutput().forward(z), softmax(z, axis=0))
     net = Network([2, 3, 2], output="softmax", cost="log_likelihood", seed=0)
     X = np.array([[500.0, -500.0, 0.0], [-900.0, 900.0, 1.0]])
     activations, zs = net.forward(X)
@@ -292,8 +349,6 @@ def test_log_likelihood_value_uses_log_softmax():
     X, Y = np.array([[1.0]]), np.array([[0.0], [1.0]])
     assert net.feedforward(X)[1, 0] == 0.0
     assert net.cost(X, Y) == pytest.approx(-float(log_softmax(np.array([1000.0, -1000.0]))[1]))
-    with pytest.raises(ValueError, match="log_softmax"):
-        net.cost_function.fn(net.feedforward(X), Y)  # from a alone: ln 0
 
 
 # --------------------------------------------------------------------------- training
@@ -334,6 +389,67 @@ def test_sgd_paths_agree_with_reference():
     grad_w, grad_b = net.backprop(X, Y)
     expected = [p - g for p, g in zip(net.weights + net.biases, grad_w + grad_b, strict=True)]
     assert max_abs_diff(copy.weights + copy.biases, expected) < 1e-14
+
+
+def ref_forward(weights, biases, X, output):
+    """The book's feedforward, one example at a time: aᴸ of every column of X."""
+    columns = []
+    for i in range(X.shape[1]):
+        a = X[:, [i]]
+        for k, (w, b) in enumerate(zip(weights, biases, strict=True)):
+            z = np.dot(w, a) + b
+            a = ref_output(output, z) if k == len(weights) - 1 else sigmoid(z)
+        columns.append(a)
+    return np.hstack(columns)
+
+
+@pytest.mark.parametrize(("output", "cost"), PAIRS)
+def test_descend_is_the_books_full_batch_update(output, cost):
+    X, Y = batch(output, m=8, seed=30)
+    net = Network(SIZES, output=output, cost=cost, seed=31)
+    weights, biases = [w.copy() for w in net.weights], [b.copy() for b in net.biases]
+    theta0 = net.flat_parameters()
+    history = net.descend(X, Y, 6, 0.5, outputs=True, parameters=True)
+    data = [(X[:, [i]], Y[:, [i]]) for i in range(8)]
+    costs, outputs, thetas = [], [], []
+    for epoch in range(7):
+        a = ref_forward(weights, biases, X, output)
+        outputs.append(a)
+        costs.append(np.mean([ref_cost(output, cost, a[:, [i]], Y[:, [i]]) for i in range(8)]))
+        thetas.append(np.concatenate([p.ravel() for w, b in zip(weights, biases, strict=True)
+                                      for p in (w, b)]))
+        if epoch < 6:
+            weights, biases = ref_update_mini_batch(weights, biases, data, 0.5, output, cost)
+    assert max_abs_diff(net.weights + net.biases, weights + biases) < 1e-13
+    np.testing.assert_allclose(history.cost, costs, rtol=1e-13)
+    np.testing.assert_allclose(history.outputs, outputs, rtol=1e-13, atol=1e-15)
+    np.testing.assert_allclose(history.parameters, thetas, rtol=1e-13, atol=1e-15)
+    np.testing.assert_array_equal(history.parameters[0], theta0)
+    assert history.accuracy is None
+    plain = net.descend(X, Y, 2, 0.5)
+    assert plain.outputs is None and plain.parameters is None and plain.cost.shape == (3,)
+
+
+def test_descend_bad_arguments_and_divergence():
+    net = Network([3, 2], seed=0)
+    X, Y = np.zeros((3, 4)), np.zeros((2, 4))
+    cases = [
+        (dict(eta=0.0), ValueError, r"Network.descend: argument 'eta' \(the learning rate\)"),
+        (dict(epochs=0), ValueError, r"Network.descend: argument 'epochs' must be at least 1"),
+        (dict(epochs=2.5), TypeError, r"argument 'epochs' must be an integer"),
+        (dict(output_error="book"), ValueError, r"argument 'output_error' must be one of"),
+        (dict(hidden="bp3"), ValueError, r"argument 'hidden' must be one of"),
+    ]
+    for change, error, message in cases:
+        with pytest.raises(error, match=message):
+            net.descend(X, Y, **(dict(epochs=1, eta=0.1) | change))
+    with pytest.raises(ValueError, match=r"Network.backprop: argument 'hidden' must be one of"):
+        net.backprop(X, Y, hidden="as written")
+    with pytest.raises(ValueError, match=r"Network.descend: argument 'X'"):
+        net.descend(np.zeros((2, 4)), Y, 1, 0.1)
+    linear = Network([2, 3, 1], output="linear", seed=0)
+    with pytest.raises(ValueError, match=r"Network.descend: training diverged.*'eta'"):
+        linear.descend(np.full((2, 5), 1e3), np.full((1, 5), 1e5), 500, 10.0)
 
 
 def test_book_one_neuron_demo():
@@ -600,13 +716,23 @@ def test_divergence_is_reported_with_eta():
         net.train(X, Y, epochs=500, batch_size=5, eta=10.0)
 
 
-def test_cost_methods_validate_their_arguments():
-    cost = CrossEntropyCost()
-    with pytest.raises(ValueError, match=r"arguments 'a' and 'y' must have the same shape"):
-        cost.fn(np.full((2, 3), 0.5), np.full((2, 4), 0.5))
-    with pytest.raises(ValueError, match=r"CrossEntropyCost.delta: argument 'y' must lie"):
-        cost.delta(np.zeros((2, 1)), np.full((2, 1), 0.5), np.full((2, 1), 2.0))
-    with pytest.raises(ValueError, match=r"argument 'z' must have shape \(n, m\)"):
-        SigmoidOutput().forward(np.zeros((2, 2, 2)))
-    with pytest.raises(ValueError, match=r"SoftmaxOutput.backward: arguments 'z' and 'grad_a'"):
-        SoftmaxOutput().backward(np.zeros((2, 1)), np.full((2, 1), 0.5), np.zeros((3, 1)))
+def test_log_likelihood_targets_choice():
+    # targets="nonnegative" is the second source's cost: any y ≥ 0, δᴸ = aᴸ Σy − y.
+    general = LogLikelihoodCost(targets="nonnegative")
+    assert repr(general) == "LogLikelihoodCost(output='softmax', targets='nonnegative')"
+    net = Network([3, 4, 3], output="softmax", cost=general, seed=0)
+    X, Y = np.random.default_rng(1).normal(size=(3, 5)), np.full((3, 5), 0.5)
+    a, z = net.feedforward(X), net.forward(X)[1][-1]
+    np.testing.assert_allclose(net.output_error(X, Y), 1.5 * a - Y, rtol=1e-15)
+    assert net.cost(X, Y) == pytest.approx(float(np.mean(-np.sum(Y * log_softmax(z, axis=0),
+                                                                 axis=0))), rel=1e-14)
+    f, grad = net.gradient_check_functions(X, Y)
+    result = check_gradient(f, grad, net.flat_parameters(), name="general targets", tol=1e-6,
+                            h=1e-5, floor=1e-4)
+    assert result.passed, result.line()
+    with pytest.raises(ValueError, match=r"Network.cost: argument 'Y' must lie in \[0, inf\)"):
+        net.cost(X, -Y)
+    with pytest.raises(ValueError, match=r"LogLikelihoodCost: argument 'targets' must be one of"):
+        LogLikelihoodCost(targets="any")
+    with pytest.raises(ValueError, match=r"argument 'Y' must sum to 1"):
+        Network([3, 4, 3], output="softmax", cost="log_likelihood").cost(X, Y)

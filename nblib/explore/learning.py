@@ -7,7 +7,8 @@
 * :class:`SlowdownExplorer` (slowdown): the book's one neuron (input 1, target 0) trained
   by gradient descent under the quadratic cost, the cross-entropy, or the book page's rule.
 
-The training runs in ``update`` (vectorised, or 300 scalar steps), so a step stays fast.
+The training runs in ``update``, by the network's full-batch descent
+(:mod:`nblib.network.curves`), fast enough to redo at every step.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from matplotlib.ticker import FixedLocator, MaxNLocator, NullLocator
 
 from nblib.explore.base import Explorer, slider
 from nblib.network import curves
-from nblib.numerics import neuron
 from nblib.numerics.activations import sigmoid, sigmoid_prime
 from nblib.numerics.neuron import weight_gradient_size
 
@@ -228,11 +228,11 @@ class SlowdownExplorer(Explorer):
         _few_ticks(self.ax_cost)
         self.ax_out.xaxis.set_major_locator(MaxNLocator(5))
 
-    def trajectory(self) -> neuron.Trajectory:
+    def trajectory(self) -> curves.Trajectory:
         """Run the descent for the current controls."""
-        return neuron.descend(float(self.value("w")), float(self.value("b")),
-                                float(self.value("eta")), int(self.value("epochs")),
-                                self.value("rule"))
+        return curves.neuron_descent(float(self.value("w")), float(self.value("b")),
+                                     float(self.value("eta")), int(self.value("epochs")),
+                                     self.value("rule"))
 
     def update(self) -> None:
         """Run the descent, then move both curves and the readout."""

@@ -1,8 +1,16 @@
 """Output activations and costs for :class:`~nblib.network.network.Network`, after network2.py.
 
 Each output activation keeps its forward map and its derivative side by side; each cost
-keeps its value ``fn`` and its output error ``delta`` side by side, so the algebra of the
-book (δᴸ = aᴸ − y and friends) sits next to the code that uses it.
+keeps its value ``fn``, its gradient ``grad_a`` = ∂C_x/∂aᴸ and its output error ``delta`` =
+δᴸ side by side, so the algebra of the book (δᴸ = aᴸ − y and friends) sits next to the code
+that uses it.
+
+These are the network's parts, as in network2.py: their methods do the arithmetic on
+float64 arrays that :class:`~nblib.network.network.Network` has validated at its boundary
+(its public methods check shapes, finiteness and the targets, with
+:meth:`Cost.check_targets`) and do not check them again. Building a part is validated:
+:func:`make_output`, :func:`make_cost` and a cost's pairing with its output raise
+``TypeError``/``ValueError`` naming the argument.
 
 Layout: one column per example.  ``z``, ``a`` and ``y`` have shape ``(n_L, m)`` for a
 mini-batch of m examples (a 1-d array of length n_L is read as a single example); the
@@ -26,20 +34,23 @@ from typing import Any, ClassVar
 import numpy as np
 
 from nblib.numerics.activations import (
-    log_softmax,
-    sigmoid,
+    log_softmax_of_shifted,
+    shifted,
     sigmoid_parts,
-    sigmoid_prime,
     sigmoid_prime_from_parts,
-    softmax,
     softmax_of_shifted,
+    softplus_parts,
 )
-from nblib.numerics.costs import cross_entropy, cross_entropy_from_z, log_likelihood, quadratic_cost
-from nblib.numerics.validation import as_float_array, require_closed_unit, require_distribution
+from nblib.numerics.validation import (
+    require_closed_unit,
+    require_distribution,
+    require_interval,
+)
 
 __all__ = [
     "COSTS",
     "OUTPUTS",
+    "TARGETS",
     "Cost",
     "CrossEntropyCost",
     "LinearOutput",
@@ -53,55 +64,14 @@ __all__ = [
 ]
 
 
-# --------------------------------------------------------------------------- helpers
-
-
-def _layer_array(x: Any, name: str, func: str) -> np.ndarray:
-    """Validate one layer's values: a finite float64 array of shape (n,) or (n, m)."""
-    arr = as_float_array(x, name, func=func)
-    if arr.ndim not in (1, 2):
-        raise ValueError(
-            f"{func}: argument '{name}' must have shape (n, m), one column per example, "
-            f"or (n,) for one example (got shape {arr.shape})"
-        )
-    return arr
-
-
-def _same_layout(arrays: dict[str, Any], func: str) -> list[np.ndarray]:
-    """Validate several same-shaped layer arrays, named for the error messages."""
-    names = list(arrays)
-    out = [_layer_array(arrays[name], name, func) for name in names]
-    for name, arr in zip(names[1:], out[1:], strict=True):
-        if arr.shape != out[0].shape:
-            raise ValueError(
-                f"{func}: arguments '{names[0]}' and '{name}' must have the same shape "
-                f"(got {out[0].shape} and {arr.shape})"
-            )
-    return out
-
-
-# The training loop uses the unchecked kernels of nblib.numerics.activations directly: the caller
-# guarantees finite float64 input and runs under np.errstate(under="ignore").
-
-
-def _fast_sigmoid(z: np.ndarray) -> np.ndarray:
-    """σ(z), unchecked."""
-    return sigmoid_parts(z)[0]
-
-
-def _fast_sigmoid_prime(z: np.ndarray) -> np.ndarray:
-    """σ′(z), unchecked."""
-    return sigmoid_prime_from_parts(*sigmoid_parts(z)[1:])
-
-
-def _fast_softmax(z: np.ndarray) -> np.ndarray:
-    """Softmax down the columns, unchecked."""
-    return softmax_of_shifted(z - z.max(axis=0, keepdims=True), axis=0)
-
-
 def _mean_over_examples(per_neuron: np.ndarray) -> float:
-    """Sum a per-neuron cost over the neurons (axis 0), then average over the examples."""
-    return float(np.mean(np.sum(per_neuron, axis=0)))
+    """Sum a per-neuron cost over the neurons (axis 0), then average over the examples.
+
+    The sum and the division of ``np.mean``, without its dispatch: the descent evaluates
+    this once per epoch.
+    """
+    per_example = np.add.reduce(per_neuron, axis=0)
+    return float(per_example.sum()) / per_example.size
 
 
 # --------------------------------------------------------------------------- outputs
@@ -110,29 +80,28 @@ def _mean_over_examples(per_neuron: np.ndarray) -> float:
 class OutputActivation:
     """Activation f of the output layer: aᴸ = f(zᴸ), with its derivative next to it.
 
-    Subclasses define :meth:`_forward` and :meth:`_backward` (unchecked, used in the
-    training loop) and :meth:`derivative`; the public :meth:`forward` and
-    :meth:`backward` validate their arguments first.
+    Subclasses define :meth:`forward`, :meth:`backward` and :meth:`derivative`, on
+    validated float64 arrays of shape (n_L, m) or (n_L,).
     """
 
     name: ClassVar[str] = ""
 
-    def forward(self, z: Any) -> np.ndarray:
-        """Return aᴸ = f(zᴸ) for weighted inputs ``z`` of shape (n_L, m) or (n_L,)."""
+    def forward(self, z: np.ndarray) -> np.ndarray:
+        """Return aᴸ = f(zᴸ)."""
         raise NotImplementedError
 
-    def derivative(self, z: Any) -> np.ndarray:
+    def derivative(self, z: np.ndarray) -> np.ndarray:
         """Return f′(z): elementwise for sigmoid and linear outputs (see subclasses)."""
         raise NotImplementedError
 
-    def backward(self, z: Any, a: Any, grad_a: Any) -> np.ndarray:
+    def backward(self, z: np.ndarray, a: np.ndarray, grad_a: np.ndarray) -> np.ndarray:
         """Return ∂C/∂z from g = ∂C/∂a by the chain rule, (Jᵀg) per example.
 
         Parameters
         ----------
-        z, a : array_like
+        z, a : numpy.ndarray
             Weighted inputs and activations a = f(z) of the output layer, shape (n_L, m).
-        grad_a : array_like
+        grad_a : numpy.ndarray
             ∂C/∂a, same shape.
 
         Returns
@@ -140,23 +109,6 @@ class OutputActivation:
         numpy.ndarray
             ∂C/∂z, same shape: g·f′(z) for an elementwise f, Jᵀg for softmax.
         """
-        func = f"{type(self).__name__}.backward"
-        z, a, grad_a = _same_layout({"z": z, "a": a, "grad_a": grad_a}, func)
-        with np.errstate(under="ignore"):
-            return self._backward(z, a, grad_a)
-
-    def _forward(self, z: np.ndarray) -> np.ndarray:
-        """Unchecked f(z) for a validated array."""
-        raise NotImplementedError
-
-    def _forward_cached(self, z: np.ndarray) -> tuple[np.ndarray, Any]:
-        """Unchecked f(z) plus whatever :meth:`_backward` can reuse (``None`` here)."""
-        return self._forward(z), None
-
-    def _backward(
-        self, z: np.ndarray, a: np.ndarray, grad_a: np.ndarray, cache: Any = None
-    ) -> np.ndarray:
-        """Unchecked vector–Jacobian product for validated arrays (``cache`` is single-use)."""
         raise NotImplementedError
 
     def __eq__(self, other: object) -> bool:
@@ -173,33 +125,25 @@ class OutputActivation:
 
 
 class SigmoidOutput(OutputActivation):
-    """Sigmoid output neurons: a = σ(z), f′(z) = σ′(z) = σ(z)(1 − σ(z))."""
+    """Sigmoid output neurons: a = σ(z), f′(z) = σ′(z) = σ(z)(1 − σ(z)).
+
+    σ and σ′ are nblib's stable kernels (:func:`nblib.numerics.activations.sigmoid_parts`),
+    the same numbers as :func:`nblib.sigmoid` and :func:`nblib.sigmoid_prime`.
+    """
 
     name = "sigmoid"
 
-    def forward(self, z: Any) -> np.ndarray:
-        """Return σ(z), elementwise, stable for every finite z."""
-        return sigmoid(_layer_array(z, "z", "SigmoidOutput.forward"))
+    def forward(self, z: np.ndarray) -> np.ndarray:
+        """σ(z), elementwise, stable for every finite z."""
+        return sigmoid_parts(z)[0]
 
-    def _forward(self, z: np.ndarray) -> np.ndarray:
-        """σ(z) by the same formula, unchecked."""
-        return _fast_sigmoid(z)
+    def derivative(self, z: np.ndarray) -> np.ndarray:
+        """σ′(z) = e^{−|z|}/(1 + e^{−|z|})², elementwise, with the shape of ``z``."""
+        return sigmoid_prime_from_parts(*sigmoid_parts(z)[1:])
 
-    def derivative(self, z: Any) -> np.ndarray:
-        """Return σ′(z), elementwise, with the shape of ``z``."""
-        return sigmoid_prime(_layer_array(z, "z", "SigmoidOutput.derivative"))
-
-    def _forward_cached(self, z: np.ndarray) -> tuple[np.ndarray, Any]:
-        """σ(z), and (e^{−|z|}, 1 + e^{−|z|}) so that σ′ needs no second exp."""
-        a, e, d = sigmoid_parts(z)
-        return a, (e, d)
-
-    def _backward(
-        self, z: np.ndarray, a: np.ndarray, grad_a: np.ndarray, cache: Any = None
-    ) -> np.ndarray:
+    def backward(self, z: np.ndarray, a: np.ndarray, grad_a: np.ndarray) -> np.ndarray:
         """g·σ′(z); σ′ from z (not a(1 − a)) keeps its relative accuracy when saturated."""
-        sp = _fast_sigmoid_prime(z) if cache is None else sigmoid_prime_from_parts(*cache)
-        return grad_a * sp
+        return grad_a * self.derivative(z)
 
 
 class LinearOutput(OutputActivation):
@@ -207,21 +151,15 @@ class LinearOutput(OutputActivation):
 
     name = "linear"
 
-    def forward(self, z: Any) -> np.ndarray:
-        """Return a = z (as a float64 array)."""
-        return _layer_array(z, "z", "LinearOutput.forward")
-
-    def _forward(self, z: np.ndarray) -> np.ndarray:
+    def forward(self, z: np.ndarray) -> np.ndarray:
         """The identity: a = z (the same array, not a copy)."""
         return z
 
-    def derivative(self, z: Any) -> np.ndarray:
-        """Return f′(z) = 1, an array of ones with the shape of ``z``."""
-        return np.ones_like(_layer_array(z, "z", "LinearOutput.derivative"))
+    def derivative(self, z: np.ndarray) -> np.ndarray:
+        """f′(z) = 1, an array of ones with the shape of ``z``."""
+        return np.ones_like(z)
 
-    def _backward(
-        self, z: np.ndarray, a: np.ndarray, grad_a: np.ndarray, cache: Any = None
-    ) -> np.ndarray:
+    def backward(self, z: np.ndarray, a: np.ndarray, grad_a: np.ndarray) -> np.ndarray:
         """f′ = 1, so ∂C/∂z = ∂C/∂a."""
         return grad_a
 
@@ -234,27 +172,21 @@ class SoftmaxOutput(OutputActivation):
 
     name = "softmax"
 
-    def forward(self, z: Any) -> np.ndarray:
-        """Return the softmax of each column (of ``z`` itself when 1-d)."""
-        return softmax(_layer_array(z, "z", "SoftmaxOutput.forward"), axis=0)
+    def forward(self, z: np.ndarray) -> np.ndarray:
+        """The softmax of each column (of ``z`` itself when 1-d), by nblib's stable kernel."""
+        return softmax_of_shifted(shifted(z, axis=0), axis=0)
 
-    def _forward(self, z: np.ndarray) -> np.ndarray:
-        """Softmax down each column by the same formula, unchecked."""
-        return _fast_softmax(z)
-
-    def derivative(self, z: Any) -> np.ndarray:
-        """Return the Jacobian J[j, k] = ∂aⱼ/∂zₖ = aⱼ(δⱼₖ − aₖ).
+    def derivative(self, z: np.ndarray) -> np.ndarray:
+        """The Jacobian J[j, k] = ∂aⱼ/∂zₖ = aⱼ(δⱼₖ − aₖ).
 
         Shape (n, n) for z of shape (n,), and (n, n, m) for z of shape (n, m), i.e. one
         n×n Jacobian per example in ``J[:, :, x]``.
         """
-        a = softmax(_layer_array(z, "z", "SoftmaxOutput.derivative"), axis=0)
+        a = self.forward(z)
         eye = np.eye(a.shape[0]).reshape((a.shape[0], a.shape[0]) + (1,) * (a.ndim - 1))
         return a[:, None] * (eye - a[None, :])
 
-    def _backward(
-        self, z: np.ndarray, a: np.ndarray, grad_a: np.ndarray, cache: Any = None
-    ) -> np.ndarray:
+    def backward(self, z: np.ndarray, a: np.ndarray, grad_a: np.ndarray) -> np.ndarray:
         """Jᵀg with J = diag(a) − a aᵀ: (Jᵀg)ₖ = aₖ(gₖ − Σⱼ aⱼgⱼ), without forming J."""
         return a * (grad_a - np.sum(a * grad_a, axis=0, keepdims=True))
 
@@ -291,7 +223,7 @@ def make_output(output: Any, *, func: str, name: str = "output") -> OutputActiva
 
 
 class Cost:
-    """A cost C together with its output error δᴸ = ∂C_x/∂zᴸ, bound to an output layer.
+    """A cost C together with ∂C_x/∂aᴸ and its output error δᴸ = ∂C_x/∂zᴸ, bound to an output.
 
     Parameters
     ----------
@@ -304,9 +236,11 @@ class Cost:
     Notes
     -----
     ``fn(a, y, z)`` is the cost of a mini-batch: the per-example cost summed over the
-    output neurons, averaged over the m examples.  ``delta(z, a, y)`` is the error of each
-    example, one column per example, *not* divided by m; the gradient of the mean cost is
-    the mean of the per-example gradients (see :meth:`nblib.network.network.Network.backprop`).
+    output neurons, averaged over the m examples.  ``grad_a(z, a, y)`` and
+    ``delta(z, a, y)`` are per example, one column per example, *not* divided by m; the
+    gradient of the mean cost is the mean of the per-example gradients (see
+    :meth:`nblib.network.network.Network.backprop`).  ``delta`` returns a new array (the
+    network scales it in place).
     """
 
     name: ClassVar[str] = ""
@@ -328,46 +262,26 @@ class Cost:
                 f"{self.mismatch_hint}"
             )
 
-    def fn(self, a: Any, y: Any, z: Any = None) -> float:
-        """Return the mini-batch cost: the mean over examples of the per-example cost.
-
-        Parameters
-        ----------
-        a, y : array_like
-            Output activations and targets, shape (n_L, m) (or (n_L,) for one example).
-        z : array_like, optional
-            Weighted inputs with a = f(z); the logarithmic costs use it for a value that
-            stays finite where a rounds to 0 or 1.
-        """
-        func = f"{type(self).__name__}.fn"
-        named = {"a": a, "y": y} if z is None else {"a": a, "y": y, "z": z}
-        arrays = _same_layout(named, func)
-        self.check_targets(arrays[1], "y", func)
-        return self._fn(arrays[0], arrays[1], None if z is None else arrays[2])
-
-    def delta(self, z: Any, a: Any, y: Any) -> np.ndarray:
-        """Return the output error δᴸ = ∂C_x/∂zᴸ of each example, shape of ``a``."""
-        func = f"{type(self).__name__}.delta"
-        z, a, y = _same_layout({"z": z, "a": a, "y": y}, func)
-        self.check_targets(y, "y", func)
-        with np.errstate(under="ignore"):
-            return self._delta(z, a, y)
-
     def check_targets(self, y: np.ndarray, name: str, func: str) -> None:
-        """Raise ``ValueError`` naming ``name`` if the targets do not suit this cost."""
+        """Raise ``ValueError`` naming ``name`` if the targets do not suit this cost.
 
-    def _fn(self, a: np.ndarray, y: np.ndarray, z: np.ndarray | None) -> float:
-        """Unchecked mini-batch cost of validated arrays."""
+        The network's boundary calls this once per call, on its validated targets.
+        """
+
+    def fn(self, a: np.ndarray, y: np.ndarray, z: np.ndarray) -> float:
+        """The mini-batch cost: the mean over examples of the per-example cost.
+
+        ``z`` are the weighted inputs with a = f(z); the logarithmic costs use them for a
+        value that stays finite where a rounds to 0 or 1.
+        """
         raise NotImplementedError
 
-    def _delta(
-        self, z: np.ndarray, a: np.ndarray, y: np.ndarray, cache: Any = None
-    ) -> np.ndarray:
-        """Unchecked output error of validated arrays (the training loop calls this).
+    def grad_a(self, z: np.ndarray, a: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """∂C_x/∂aᴸ of each example, shape of ``a``."""
+        raise NotImplementedError
 
-        Must return a new array (the training loop scales it in place); ``cache`` is what
-        the output's ``_forward_cached`` returned, or ``None``.
-        """
+    def delta(self, z: np.ndarray, a: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """The output error δᴸ = ∂C_x/∂zᴸ of each example (BP1), a new array."""
         raise NotImplementedError
 
     def __repr__(self) -> str:
@@ -385,15 +299,18 @@ class QuadraticCost(Cost):
 
     name = "quadratic"
 
-    def _fn(self, a: np.ndarray, y: np.ndarray, z: np.ndarray | None) -> float:
+    def fn(self, a: np.ndarray, y: np.ndarray, z: np.ndarray) -> float:
         """½‖a − y‖² summed over the neurons, averaged over the examples."""
-        return _mean_over_examples(quadratic_cost(a, y))
+        error = a - y
+        return _mean_over_examples(0.5 * (error * error))
 
-    def _delta(
-        self, z: np.ndarray, a: np.ndarray, y: np.ndarray, cache: Any = None
-    ) -> np.ndarray:
+    def grad_a(self, z: np.ndarray, a: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """∂C/∂a = a − y."""
+        return a - y
+
+    def delta(self, z: np.ndarray, a: np.ndarray, y: np.ndarray) -> np.ndarray:
         """∂C/∂a = a − y, pulled back through the output activation."""
-        return self.output._backward(z, a, a - y, cache)
+        return self.output.backward(z, a, self.grad_a(z, a, y))
 
 
 class CrossEntropyCost(Cost):
@@ -415,23 +332,40 @@ class CrossEntropyCost(Cost):
         """Targets must lie in [0, 1]."""
         require_closed_unit(y, name, func=func)
 
-    def _fn(self, a: np.ndarray, y: np.ndarray, z: np.ndarray | None) -> float:
-        """From z with the stable softplus form when z is given, else from a."""
-        per_neuron = cross_entropy(a, y) if z is None else cross_entropy_from_z(z, y)
-        return _mean_over_examples(per_neuron)
+    def fn(self, a: np.ndarray, y: np.ndarray, z: np.ndarray) -> float:
+        """From z in the stable softplus form y·softplus(−z) + (1 − y)·softplus(z)."""
+        positive, negative = softplus_parts(z)
+        return _mean_over_examples(y * negative + (1.0 - y) * positive)
 
-    def _delta(
-        self, z: np.ndarray, a: np.ndarray, y: np.ndarray, cache: Any = None
-    ) -> np.ndarray:
+    def grad_a(self, z: np.ndarray, a: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """∂C/∂a = (a − y)/(a(1 − a)) = (1 − y)/(1 − a) − y/a.
+
+        Written as the two fractions with 1 − a = σ(−z) taken from z, so that each keeps its
+        relative accuracy where a rounds to 1 or to 0 (for y = 0 this is 1/(1 − a) = 1 + e^z,
+        finite however negative z is); a term whose coefficient is 0 counts as 0.
+        """
+        one_minus_a = sigmoid_parts(-z)[0]
+        away_from_0 = np.divide(1.0 - y, one_minus_a, out=np.zeros_like(a), where=y < 1)
+        away_from_1 = np.divide(y, a, out=np.zeros_like(a), where=y > 0)
+        return away_from_0 - away_from_1
+
+    def delta(self, z: np.ndarray, a: np.ndarray, y: np.ndarray) -> np.ndarray:
         """δᴸ = a − y: no σ′ factor, so a saturated wrong neuron still learns fast."""
         return a - y
 
 
-class LogLikelihoodCost(Cost):
-    """C = −Σⱼ yⱼ ln aⱼ per example (−ln a_y for one-hot y), on softmax outputs; δᴸ = a − y.
+#: What a :class:`LogLikelihoodCost` accepts as targets.
+TARGETS = ("distributions", "nonnegative")
 
-    δᴸ = a − y needs Σⱼ yⱼ = 1 (in general δᴸᵢ = aᵢ Σⱼ yⱼ − yᵢ), so the targets must be
-    distributions down each column: one-hot or soft labels.
+
+class LogLikelihoodCost(Cost):
+    """C = −Σⱼ yⱼ ln aⱼ per example (−ln a_y for one-hot y), on softmax outputs.
+
+    BP1 for this cost is δᴸ = aᴸ Σⱼ yⱼ − y for every y ≥ 0, which is aᴸ − y for targets
+    that sum to 1 down each column. Those are the targets it accepts by default
+    (``targets="distributions"``: one-hot or soft labels, δᴸ = aᴸ − y);
+    ``targets="nonnegative"`` accepts any y ≥ 0, the form in which the second source
+    writes the cost, with δᴸ in its general form.
     """
 
     name = "log_likelihood"
@@ -442,23 +376,43 @@ class LogLikelihoodCost(Cost):
         "use cost='cross_entropy' with sigmoid outputs or cost='quadratic'"
     )
 
-    def check_targets(self, y: np.ndarray, name: str, func: str) -> None:
-        """Targets must be probability distributions along axis 0 (each column sums to 1)."""
-        require_distribution(y, name, func=func, axis=0)
+    def __init__(self, output: Any = None, *, targets: str = "distributions",
+                 func: str | None = None) -> None:
+        """Bind the cost to ``output``; ``targets`` is one of :data:`TARGETS`."""
+        super().__init__(output, func=func)
+        if targets not in TARGETS:
+            raise ValueError(f"{func or type(self).__name__}: argument 'targets' must be one "
+                             f"of {TARGETS} (got {targets!r})")
+        self.targets = targets
 
-    def _fn(self, a: np.ndarray, y: np.ndarray, z: np.ndarray | None) -> float:
-        """From log_softmax(z) when z is given (finite where a underflows to 0), else from a."""
-        if z is None:
-            return float(np.mean(log_likelihood(a, y, axis=0)))
+    def check_targets(self, y: np.ndarray, name: str, func: str) -> None:
+        """Targets must be distributions along axis 0, or (``"nonnegative"``) at least ≥ 0."""
+        if self.targets == "distributions":
+            require_distribution(y, name, func=func, axis=0)
+        else:
+            require_interval(y, name, func=func, low=0.0, high=np.inf, closed=(True, False),
+                             why="the cost weighs ln aⱼ by yⱼ")
+
+    def fn(self, a: np.ndarray, y: np.ndarray, z: np.ndarray) -> float:
+        """From log_softmax(z) (finite where a underflows to 0)."""
         # 0·ln aⱼ counts as 0 even where ln aⱼ = −inf (an output beyond float64's range).
-        terms = np.where(y > 0, y * log_softmax(z, axis=0), 0.0)
+        terms = np.where(y > 0, y * log_softmax_of_shifted(shifted(z, axis=0), axis=0), 0.0)
         return -_mean_over_examples(terms)
 
-    def _delta(
-        self, z: np.ndarray, a: np.ndarray, y: np.ndarray, cache: Any = None
-    ) -> np.ndarray:
-        """δᴸ = a − y for targets that sum to 1."""
-        return a - y
+    def grad_a(self, z: np.ndarray, a: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """∂C/∂a = −y/a."""
+        return -y / a
+
+    def delta(self, z: np.ndarray, a: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """δᴸ = a − y for distributions; a Σⱼ yⱼ − y, BP1 in general, for other y ≥ 0."""
+        if self.targets == "distributions":
+            return a - y
+        return a * np.add.reduce(y, axis=0, keepdims=True) - y
+
+    def __repr__(self) -> str:
+        """E.g. ``LogLikelihoodCost(output='softmax')``, with ``targets`` when not the default."""
+        extra = "" if self.targets == "distributions" else f", targets={self.targets!r}"
+        return f"{type(self).__name__}(output={self.output.name!r}{extra})"
 
 
 COSTS: dict[str, type[Cost]] = {

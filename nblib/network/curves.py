@@ -1,22 +1,22 @@
-"""Learning curves of Problem 2: a [1, 4, 1] network fitted with linear or sigmoid outputs.
+"""The explorers' training runs, by :meth:`Network.descend <nblib.network.network.Network.descend>`.
 
-The explorer of Problem 2 retrains from scratch at every move of a control, so the loop
-here is full-batch gradient descent written out with the unchecked σ kernel
-(:func:`descend`), vectorised over the 20 examples of its data (:data:`DATA_X`,
-:data:`DATA_Y`); :func:`learning_curves` runs it from one start (:func:`initial_parameters`)
-for both kinds of output. The notebook checks it against :meth:`Network.train
-<nblib.network.network.Network.train>`.
+Two explorers retrain from scratch at every move of a control, by full-batch gradient
+descent through the network's one backprop:
+
+* Problem 2: a [1, 4, 1] network fitted with linear or with sigmoid outputs to 20 points
+  (:data:`DATA_X`, :data:`DATA_Y`) under the quadratic cost; :func:`learning_curves` trains
+  both from one seeded start (:func:`initial_network`) and returns a :class:`Run` each;
+* the chapter's opening demo: the book's neuron (input 1, target 0) under one of
+  :data:`RULES`, :func:`neuron_descent`, giving a :class:`Trajectory`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from nblib.network.network import Network
-from nblib.numerics.activations import sigmoid_parts
 from nblib.numerics.validation import as_scalar
 
 __all__ = [
@@ -25,11 +25,15 @@ __all__ = [
     "DATA_Y",
     "ETAS",
     "HIDDEN",
+    "RULES",
     "Run",
-    "descend",
-    "initial_parameters",
+    "Trajectory",
+    "initial_network",
     "learning_curves",
+    "neuron_descent",
 ]
+
+# --------------------------------------------------------------------------- Problem 2
 
 #: The explorer's data: 20 points of an S-curve inside (0.2, 0.8), which σ can reach too.
 DATA_X = np.linspace(0.0, 1.0, 20).reshape(1, 20)
@@ -37,69 +41,102 @@ DATA_Y = 0.2 + 0.6 / (1.0 + np.exp(-10.0 * (DATA_X - 0.5)))
 HIDDEN = 4
 CURVE_SEED = 3
 ETAS = (0.125, 0.25, 0.5, 1.0)
+OUTPUTS = ("linear", "sigmoid")
 
 
-def initial_parameters(z0: float) -> list[np.ndarray]:
-    """[w², b², w³, b³] of a [1, 4, 1] network (seeded), with the output bias set so that the
-    output weighted input averages ``z0`` over the data: a saturated start for |z0| ≳ 4."""
-    net = Network([1, HIDDEN, 1], seed=CURVE_SEED)
+def initial_network(z0: float, output: str = "linear") -> Network:
+    """A [1, 4, 1] network (seeded, the same parameters for either output) under the quadratic
+    cost, with the output bias set so that the output weighted input averages ``z0`` over the
+    data: a saturated start for |z0| ≳ 4."""
+    net = Network([1, HIDDEN, 1], output=output, cost="quadratic", seed=CURVE_SEED)
     hidden = net.forward(DATA_X)[0][1]
-    net.biases[-1][:] = z0 - (net.weights[-1] @ hidden).mean()
-    return [net.weights[0], net.biases[0], net.weights[1], net.biases[1]]
+    net.biases[-1][:] = as_scalar(z0, "z0", func="initial_network") - (
+        net.weights[-1] @ hidden).mean()
+    return net
 
 
 @dataclass(frozen=True)
 class Run:
-    """A training run: the cost after each epoch (entry 0 before training), final parameters."""
+    """A training run: the cost after each epoch (entry 0 before training), the trained network."""
 
     cost: np.ndarray
-    parameters: tuple[np.ndarray, ...]
-    output: str
+    network: Network
+
+    @property
+    def output(self) -> str:
+        """The kind of output layer, ``"linear"`` or ``"sigmoid"``."""
+        return self.network.output.name
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         """The trained network's output for inputs ``x`` (shape (1, m))."""
-        w2, b2, w3, b3 = self.parameters
-        z = w3 @ sigmoid_parts(w2 @ x + b2)[0] + b3
-        return z if self.output == "linear" else sigmoid_parts(z)[0]
-
-
-def descend(parameters: Sequence[np.ndarray], output: str, eta: float, epochs: int) -> Run:
-    """Full-batch gradient descent on the quadratic cost of the data, vectorised over examples.
-
-    The same BP1–BP4 as :meth:`nblib.network.network.Network.train` with one mini-batch of all 20
-    examples (so no shuffling matters); ``learning_curve_checks`` compares the two.
-    """
-    if output not in ("linear", "sigmoid"):
-        raise ValueError(f"descend: argument 'output' must be 'linear' or 'sigmoid' "
-                         f"(got {output!r})")
-    eta = as_scalar(eta, "eta", func="descend")
-    if eta <= 0:
-        raise ValueError(f"descend: argument 'eta' must be positive (got {eta})")
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"descend: argument 'epochs' must be a positive integer (got {epochs!r})")
-    w2, b2, w3, b3 = (np.array(p, dtype=float) for p in parameters)
-    X, Y = DATA_X, DATA_Y
-    scale = eta / X.shape[1]
-    cost = np.empty(epochs + 1)
-    for epoch in range(epochs + 1):
-        a2 = sigmoid_parts(w2 @ X + b2)[0]  # nblib's σ kernel, unchecked: a hot loop
-        z3 = w3 @ a2 + b3
-        a3 = z3 if output == "linear" else sigmoid_parts(z3)[0]
-        error = a3 - Y
-        cost[epoch] = 0.5 * np.mean(np.sum(error * error, axis=0))
-        if epoch == epochs:
-            break
-        d3 = error if output == "linear" else error * (a3 * (1.0 - a3))  # BP1
-        d3 = d3 * scale
-        d2 = (w3.T @ d3) * (a2 * (1.0 - a2))  # BP2, with the weights before the step
-        w3 -= d3 @ a2.T  # BP4
-        b3 -= d3.sum(axis=1, keepdims=True)  # BP3
-        w2 -= d2 @ X.T
-        b2 -= d2.sum(axis=1, keepdims=True)
-    return Run(cost, (w2, b2, w3, b3), output)
+        return self.network.feedforward(x)
 
 
 def learning_curves(z0: float, eta: float, epochs: int) -> dict[str, Run]:
-    """Linear and sigmoid outputs trained from the same start; keys ``"linear"``, ``"sigmoid"``."""
-    start = initial_parameters(as_scalar(z0, "z0", func="learning_curves"))
-    return {output: descend(start, output, eta, epochs) for output in ("linear", "sigmoid")}
+    """Linear and sigmoid outputs trained from the same start; keys ``"linear"``, ``"sigmoid"``.
+
+    ``eta`` and ``epochs`` are checked by :meth:`Network.descend
+    <nblib.network.network.Network.descend>`.
+    """
+    z0 = as_scalar(z0, "z0", func="learning_curves")
+    runs = {}
+    for output in OUTPUTS:
+        net = initial_network(z0, output)
+        runs[output] = Run(net.descend(DATA_X, DATA_Y, epochs, eta).cost, net)
+    return runs
+
+
+# --------------------------------------------------------------------------- the slowdown
+
+#: The update rules of :func:`neuron_descent`: (cost, reading of BP1) of each.
+RULES = {"quadratic": ("quadratic", "cost"), "cross_entropy": ("cross_entropy", "cost"),
+         "book_page": ("cross_entropy", "dC_da")}
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """A run of the one-neuron demo: entry e is the state after e epochs (e = 0..epochs)."""
+
+    rule: str
+    eta: float
+    w: np.ndarray
+    b: np.ndarray
+    output: np.ndarray
+    cost: np.ndarray
+
+    @property
+    def epochs(self) -> int:
+        """Number of epochs run."""
+        return len(self.output) - 1
+
+
+def neuron_descent(w0: float, b0: float, eta: float, epochs: int = 300,
+                   rule: str = "quadratic") -> Trajectory:
+    """Gradient descent on the book's neuron (x = 1, y = 0), one step per epoch.
+
+    The neuron is the [1, 1] :class:`~nblib.network.network.Network` with w = ``w0``,
+    b = ``b0`` and sigmoid output, trained by :meth:`Network.descend
+    <nblib.network.network.Network.descend>` (which checks ``eta`` and ``epochs``).
+    ``rule``: ``"quadratic"`` steps by ∂C/∂w = ∂C/∂b = a σ′(z) and records C = a²/2;
+    ``"cross_entropy"`` by the true gradient a (C = −ln(1 − a)); ``"book_page"`` by
+    ∂C/∂a = 1/(1 − a) in place of δ (``output_error="dC_da"``), recording the
+    cross-entropy it is meant to lower.
+    """
+    func = "neuron_descent"
+    w0, b0 = as_scalar(w0, "w0", func=func), as_scalar(b0, "b0", func=func)
+    if not isinstance(rule, str) or rule not in RULES:
+        raise ValueError(f"{func}: argument 'rule' must be one of {tuple(RULES)} (got {rule!r})")
+    cost, output_error = RULES[rule]
+    # Under the book page's rule every step lowers z = w + b (y = 0, 1/(1 − a) > 0), so its
+    # largest step, 1 + e^z, is the first.
+    if rule == "book_page" and w0 + b0 > 700:
+        # number(z, 4)'s format: nblib.reports.portable lies above the network, and an
+        # error message needs no guard against rounding boundaries.
+        raise ValueError(f"{func}: the book page's step 1/(1 − a) = 1 + e^z overflows "
+                         f"at z = {w0 + b0:.4g}")
+    net = Network([1, 1], cost=cost)
+    net.weights[0][0, 0], net.biases[0][0, 0] = w0, b0
+    history = net.descend(np.ones((1, 1)), np.zeros((1, 1)), epochs, eta,
+                          output_error=output_error, outputs=True, parameters=True)
+    return Trajectory(rule, float(eta), history.parameters[:, 0], history.parameters[:, 1],
+                      history.outputs[:, 0, 0], history.cost)

@@ -22,12 +22,13 @@ Conventions (the book's):
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import numbers
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 
@@ -40,8 +41,6 @@ from nblib.network.costs import (
     QuadraticCost,
     SigmoidOutput,
     SoftmaxOutput,
-    _fast_sigmoid,
-    _fast_sigmoid_prime,
     make_cost,
     make_output,
 )
@@ -49,6 +48,8 @@ from nblib.numerics.activations import sigmoid_parts, sigmoid_prime_from_parts
 from nblib.numerics.validation import as_float_array, as_scalar
 
 __all__ = [
+    "HIDDEN_RULES",
+    "OUTPUT_ERRORS",
     "CrossEntropyCost",
     "LinearOutput",
     "LogLikelihoodCost",
@@ -146,12 +147,51 @@ def _as_batch(x: Any, name: str, rows: int, what: str, func: str) -> np.ndarray:
     return arr
 
 
-def _diverged(func: str, exc: Exception) -> ValueError:
-    """The error for a training run whose numbers left float64's range."""
-    return ValueError(
-        f"{func}: training diverged, the weighted inputs or parameters are no longer finite "
-        f"({exc}); argument 'eta' is probably too large for this network and data"
-    )
+@contextlib.contextmanager
+def _training(func: str) -> Iterator[None]:
+    """Run training steps with overflow, invalid operations and division by zero raised,
+    and report them as the run diverging (underflow stays quiet)."""
+    with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
+        try:
+            yield
+        except (FloatingPointError, ValueError) as exc:
+            raise ValueError(
+                f"{func}: training diverged, the weighted inputs or parameters are no longer "
+                f"finite ({exc}); argument 'eta' is probably too large for this network and data"
+            ) from None
+
+
+# --------------------------------------------------------------------------- readings
+
+#: How BP1 starts (``output_error``): the cost's own δᴸ; the shortcut δᴸ = aᴸ − y, which is
+#: the cost's δᴸ for (sigmoid, cross-entropy) and for (softmax, log-likelihood) with targets
+#: that sum to 1; or ∂C/∂aᴸ taken for δᴸ, the chain rule's f′(zᴸ) left out (the update rule
+#: of the book's web page for its cross-entropy demo).
+OUTPUT_ERRORS = ("cost", "a_minus_y", "dC_da")
+#: How BP2 carries δ back (``hidden``): ``"bp2"``, δˡ = ((wˡ⁺¹)ᵀ δˡ⁺¹) ⊙ σ′(zˡ); or
+#: ``"as_written"``, the second source's instruction read literally, aˡ⁺¹(1 − aˡ⁺¹) put where
+#: δˡ⁺¹ stands: δˡ = ((wˡ⁺¹)ᵀ (aˡ⁺¹ ⊙ (1 − aˡ⁺¹))) ⊙ σ′(zˡ). Only ``"bp2"`` is backpropagation.
+HIDDEN_RULES = ("bp2", "as_written")
+
+
+def _readings(output_error: Any, hidden: Any, func: str) -> dict[str, str]:
+    """Validate the readings of BP1 and BP2: one of :data:`OUTPUT_ERRORS`, :data:`HIDDEN_RULES`."""
+    for name, value, choices in (("output_error", output_error, OUTPUT_ERRORS),
+                                 ("hidden", hidden, HIDDEN_RULES)):
+        if not isinstance(value, str) or value not in choices:
+            raise ValueError(
+                f"{func}: argument '{name}' must be one of {choices} (got {value!r})")
+    return {"output_error": output_error, "hidden": hidden}
+
+
+class _Pass(NamedTuple):
+    """What :meth:`Network._propagate` computed for one batch."""
+
+    activations: list[np.ndarray]  # [a¹ = X, a², …, aᴸ]
+    zs: list[np.ndarray]  # [z², …, zᴸ]
+    delta: np.ndarray | None  # δᴸ of each example, unscaled; None without targets
+    grad_w: list[np.ndarray]  # scale·∂C_x/∂wˡ summed over the examples (BP4), unless a step
+    grad_b: list[np.ndarray]  # scale·∂C_x/∂bˡ summed over the examples (BP3), unless a step
 
 
 # --------------------------------------------------------------------------- history
@@ -159,7 +199,7 @@ def _diverged(func: str, exc: Exception) -> ValueError:
 
 @dataclass(frozen=True)
 class TrainingHistory:
-    """What :meth:`Network.train` recorded.
+    """What :meth:`Network.train` or :meth:`Network.descend` recorded.
 
     Attributes
     ----------
@@ -168,10 +208,18 @@ class TrainingHistory:
         (entry 0 is the starting cost); ``None`` when monitoring was off.
     accuracy : numpy.ndarray or None
         Same layout for :meth:`Network.accuracy`, when requested.
+    outputs : numpy.ndarray or None
+        :meth:`Network.descend` only: ``outputs[e]`` is aᴸ on the training set after e
+        epochs, shape (epochs + 1, sizes[-1], m), when requested.
+    parameters : numpy.ndarray or None
+        :meth:`Network.descend` only: ``parameters[e]`` is :meth:`Network.flat_parameters`
+        after e epochs, shape (epochs + 1, num_parameters), when requested.
     """
 
     cost: np.ndarray | None
     accuracy: np.ndarray | None = None
+    outputs: np.ndarray | None = None
+    parameters: np.ndarray | None = None
 
 
 # --------------------------------------------------------------------------- network
@@ -186,7 +234,7 @@ class Network:
         Neurons per layer, input first, e.g. ``[784, 30, 10]``; at least two layers.
     output : {"sigmoid", "softmax", "linear"} or OutputActivation
         Activation of the output layer.
-    cost : {"quadratic", "cross_entropy", "log_likelihood"} or Cost subclass
+    cost : {"quadratic", "cross_entropy", "log_likelihood"} or Cost subclass or instance
         Cost; quadratic fits every output, cross-entropy only sigmoid outputs,
         log-likelihood only softmax outputs (other pairs raise ``ValueError``).
     seed : int or numpy.random.Generator
@@ -203,8 +251,15 @@ class Network:
         ``biases[i]`` of shape (sizes[i+1], 1); updated in place by training.
     output : OutputActivation
     cost_function : Cost
-        The cost object (its ``fn`` and ``delta``); :meth:`cost` evaluates it on data.
+        The cost object (its ``fn``, ``grad_a`` and ``delta``); :meth:`cost` evaluates it on
+        data.
     rng : numpy.random.Generator
+
+    Notes
+    -----
+    The forward pass and BP1–BP4 are written once, in :meth:`_propagate`; every method
+    that computes (``forward``, ``cost``, ``backprop``, ``sgd_step``, ``train``,
+    ``descend``, …) validates its arguments once and then calls it.
     """
 
     def __init__(
@@ -245,14 +300,13 @@ class Network:
         """
         func = "Network.from_parameters"
         ws = _weight_list(weights, func)
-        sizes = [ws[0].shape[1], *(w.shape[0] for w in ws)]
         net = cls.__new__(cls)
-        net.sizes = sizes
+        net.sizes = [ws[0].shape[1], *(w.shape[0] for w in ws)]
         net.output = make_output(output, func=func)
         net.cost_function = make_cost(cost, net.output, func=func)
         net.rng = _as_rng(seed, "seed", func)
-        net.weights, net.biases = [], []
-        net._set_parameters(ws, biases, func)
+        net.weights = [np.array(w, dtype=np.float64, order="C") for w in ws]
+        net.biases = _bias_list(biases, net.sizes, func)
         return net
 
     def set_parameters(self, weights: Sequence[Any], biases: Sequence[Any]) -> None:
@@ -261,10 +315,7 @@ class Network:
         Shapes must match ``sizes``: ``weights[i]`` (sizes[i+1], sizes[i]) and
         ``biases[i]`` (sizes[i+1], 1) or (sizes[i+1],).
         """
-        self._set_parameters(weights, biases, "Network.set_parameters")
-
-    def _set_parameters(self, weights: Sequence[Any], biases: Sequence[Any], func: str) -> None:
-        """:meth:`set_parameters`, naming ``func`` in its error messages."""
+        func = "Network.set_parameters"
         ws = _weight_list(weights, func)
         if [w.shape for w in ws] != self._weight_shapes():
             raise ValueError(
@@ -295,8 +346,7 @@ class Network:
 
     def flat_parameters(self) -> np.ndarray:
         """All parameters in one new vector: weights[0] (row-major), biases[0], weights[1], …."""
-        parts = [p.ravel() for w, b in zip(self.weights, self.biases, strict=True) for p in (w, b)]
-        return np.concatenate(parts)
+        return _flatten(self.weights, self.biases)
 
     def set_flat_parameters(self, theta: Any) -> None:
         """Set all parameters from a vector in the order of :meth:`flat_parameters`."""
@@ -307,19 +357,17 @@ class Network:
                 f"{func}: argument 'theta' must have shape ({self.num_parameters},) for sizes "
                 f"{self.sizes} (got {theta.shape})"
             )
-        weights, biases = self._unflatten(theta)
-        self.weights = [w.copy() for w in weights]
-        self.biases = [b.copy() for b in biases]
+        self._unflatten(theta.copy())
 
-    def _unflatten(self, theta: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        """Split a validated parameter vector into weight and bias views."""
+    def _unflatten(self, theta: np.ndarray) -> None:
+        """Make the parameters views into a validated vector ``theta`` (no copy)."""
         weights, biases, start = [], [], 0
         for n_out, n_in in self._weight_shapes():
             weights.append(theta[start : start + n_out * n_in].reshape(n_out, n_in))
             start += n_out * n_in
             biases.append(theta[start : start + n_out].reshape(n_out, 1))
             start += n_out
-        return weights, biases
+        self.weights, self.biases = weights, biases
 
     def __repr__(self) -> str:
         """E.g. ``Network([2, 3, 1], output='sigmoid', cost='quadratic')``."""
@@ -346,20 +394,84 @@ class Network:
         self.cost_function.check_targets(Y, "Y", func)
         return X, Y
 
-    # ----------------------------------------------------------------- forward
+    # ----------------------------------------------------------------- the one pass
 
-    def _forward(self, X: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        """Unchecked forward pass: activations [X, a², …, aᴸ] and weighted inputs [z², …, zᴸ]."""
-        activations, zs = [X], []
+    def _propagate(
+        self,
+        X: np.ndarray,
+        Y: np.ndarray | None = None,
+        scale: float = 0.0,
+        *,
+        step: bool = False,
+        output_error: str = "cost",
+        hidden: str = "bp2",
+    ) -> _Pass:
+        """The forward pass and BP1–BP4, the only ones in the package, on validated arrays.
+
+        Forward: zˡ = wˡ aˡ⁻¹ + bˡ and aˡ = σ(zˡ) for the hidden layers, aᴸ = f(zᴸ) for the
+        output, one column per example.  With targets ``Y``: δᴸ by BP1 (as ``output_error``
+        reads it).  With a ``scale`` s ≠ 0 as well: Δᴸ = s·δᴸ carried back by BP2 (as
+        ``hidden`` reads it), and per layer s·Δˡ (aˡ⁻¹)ᵀ (BP4) and the row sums of s·Δˡ
+        (BP3): the gradient of the mean cost for s = 1/m, the step of gradient descent for
+        s = η/m.  Every step after BP1 is linear in δ, so scaling δᴸ once scales them all.
+        With ``step``, each layer's parameters are moved by −(its scaled gradient) as soon as
+        its weights have carried δ one layer back, so BP2 always sees the weights before the
+        step, and the gradients are not kept.  σ′ of the hidden layers reuses the e^{−|z|} of
+        the forward pass.
+
+        The caller has validated ``X``, ``Y`` and the readings, and runs this with underflow
+        ignored (and, when training, overflow and invalid operations raised).
+        """
+        weights, biases = self.weights, self.biases
+        last = len(weights) - 1
+        activations, zs, parts = [X], [], []
         a = X
-        last = len(self.weights) - 1
-        for layer, (w, b) in enumerate(zip(self.weights, self.biases, strict=True)):
-            z = w @ a
-            z += b  # in place: z is a fresh array, so this saves one temporary
+        for layer in range(last):
+            z = weights[layer] @ a
+            z += biases[layer]  # in place: z is a fresh array, so this saves one temporary
+            a, e, d = sigmoid_parts(z)
             zs.append(z)
-            a = self.output._forward(z) if layer == last else _fast_sigmoid(z)
             activations.append(a)
-        return activations, zs
+            parts.append((e, d))
+        z = weights[last] @ a
+        z += biases[last]
+        a = self.output.forward(z)
+        zs.append(z)
+        activations.append(a)
+        if Y is None:
+            return _Pass(activations, zs, None, [], [])
+        if output_error == "cost":
+            delta = self.cost_function.delta(z, a, Y)  # BP1
+        elif output_error == "a_minus_y":
+            delta = a - Y
+        else:  # "dC_da": ∂C/∂aᴸ where BP1 has ∂C/∂aᴸ pulled back through f′(zᴸ)
+            delta = self.cost_function.grad_a(z, a, Y)
+        if not scale:
+            return _Pass(activations, zs, delta, [], [])
+        grad_w, grad_b = [], []
+        carried = delta * scale
+        for layer in range(last, -1, -1):
+            w = weights[layer]
+            step_w = carried @ activations[layer].T  # BP4
+            step_b = np.add.reduce(carried, axis=1, keepdims=True)  # BP3
+            if layer:  # BP2, with the weights before this step's update
+                if hidden == "bp2":
+                    carried = w.T @ carried
+                else:  # as written: aˡ⁺¹(1 − aˡ⁺¹) where δˡ⁺¹ stands, scaled as δ is
+                    a_next = activations[layer + 1]
+                    carried = w.T @ ((a_next * (1.0 - a_next)) * scale)
+                carried *= sigmoid_prime_from_parts(*parts[layer - 1])
+            if step:  # the step is taken, not kept: its arrays are freed at once
+                w -= step_w
+                biases[layer] -= step_b
+            else:
+                grad_w.append(step_w)
+                grad_b.append(step_b)
+        grad_w.reverse()
+        grad_b.reverse()
+        return _Pass(activations, zs, delta, grad_w, grad_b)
+
+    # ----------------------------------------------------------------- forward
 
     @_underflow_ok
     def forward(self, X: Any) -> tuple[list[np.ndarray], list[np.ndarray]]:
@@ -378,7 +490,8 @@ class Network:
             [z², …, zᴸ], ``zs[l]`` the weighted input of layer l + 1, so
             ``activations[l + 1] = f(zs[l])``.
         """
-        return self._forward(self._check_x(X, "Network.forward"))
+        done = self._propagate(self._check_x(X, "Network.forward"))
+        return done.activations, done.zs
 
     def feedforward(self, X: Any) -> np.ndarray:
         """Return the output activations aᴸ, shape (sizes[-1], m), for inputs X (n_in, m)."""
@@ -392,8 +505,8 @@ class Network:
         stay finite for saturated outputs.
         """
         X, Y = self._check_xy(X, Y, "Network.cost")
-        activations, zs = self._forward(X)
-        return self.cost_function._fn(activations[-1], Y, zs[-1])
+        done = self._propagate(X)
+        return self.cost_function.fn(done.activations[-1], Y, done.zs[-1])
 
     @_underflow_ok
     def accuracy(self, X: Any, Y: Any) -> float:
@@ -404,16 +517,7 @@ class Network:
         lie on the same side of ½.
         """
         X, Y = self._check_xy(X, Y, "Network.accuracy")
-        return self._accuracy(X, Y)
-
-    def _accuracy(self, X: np.ndarray, Y: np.ndarray) -> float:
-        """Unchecked :meth:`accuracy`."""
-        a = self._forward(X)[0][-1]
-        if a.shape[0] == 1:
-            right = (a[0] > 0.5) == (Y[0] > 0.5)
-        else:
-            right = np.argmax(a, axis=0) == np.argmax(Y, axis=0)
-        return float(np.mean(right))
+        return _fraction_right(self._propagate(X).activations[-1], Y)
 
     # ----------------------------------------------------------------- backprop
 
@@ -425,17 +529,23 @@ class Network:
         (softmax, log-likelihood) give aᴸ − y, (sigmoid, quadratic) gives (aᴸ − y)σ′(zᴸ).
         """
         X, Y = self._check_xy(X, Y, "Network.output_error")
-        activations, zs = self._forward(X)
-        return self.cost_function._delta(zs[-1], activations[-1], Y)
+        return self._propagate(X, Y).delta
 
     @_underflow_ok
-    def backprop(self, X: Any, Y: Any) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    def backprop(
+        self, X: Any, Y: Any, *, output_error: str = "cost", hidden: str = "bp2"
+    ) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Gradient of the mini-batch cost C = (1/m) Σₓ Cₓ by backpropagation.
 
         Parameters
         ----------
         X, Y : array_like
             Inputs (sizes[0], m) and targets (sizes[-1], m), one column per example.
+        output_error : {"cost", "a_minus_y", "dC_da"}
+            How BP1 starts (see :data:`OUTPUT_ERRORS`): the cost's δᴸ, or one of the
+            sources' readings that the notebooks test against finite differences.
+        hidden : {"bp2", "as_written"}
+            How BP2 carries δ back (see :data:`HIDDEN_RULES`).
 
         Returns
         -------
@@ -448,89 +558,54 @@ class Network:
         Δᴸ from the cost (BP1); Δˡ = ((wˡ⁺¹)ᵀ Δˡ⁺¹) ⊙ σ′(zˡ) (BP2);
         ∂C/∂bˡ = mean of the columns of Δˡ (BP3); ∂C/∂wˡ = Δˡ (aˡ⁻¹)ᵀ / m (BP4).
         """
-        X, Y = self._check_xy(X, Y, "Network.backprop")
-        return self._backprop(X, Y)
+        func = "Network.backprop"
+        X, Y = self._check_xy(X, Y, func)
+        readings = _readings(output_error, hidden, func)
+        done = self._propagate(X, Y, 1.0 / X.shape[1], **readings)
+        return done.grad_w, done.grad_b
 
-    def _backprop(self, X: np.ndarray, Y: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        """Unchecked :meth:`backprop`."""
-        activations, zs = self._forward(X)
-        inv_m = 1.0 / X.shape[1]
-        n = len(self.weights)
-        grad_w: list[np.ndarray] = [np.empty(0)] * n
-        grad_b: list[np.ndarray] = [np.empty(0)] * n
-        delta = self.cost_function._delta(zs[-1], activations[-1], Y)  # BP1
-        for layer in range(n - 1, -1, -1):
-            grad_w[layer] = (delta @ activations[layer].T) * inv_m  # BP4
-            grad_b[layer] = np.sum(delta, axis=1, keepdims=True) * inv_m  # BP3
-            if layer:
-                delta = (self.weights[layer].T @ delta) * _fast_sigmoid_prime(zs[layer - 1])  # BP2
-        return grad_w, grad_b
-
-    def flat_gradient(self, X: Any, Y: Any) -> np.ndarray:
+    def flat_gradient(
+        self, X: Any, Y: Any, *, output_error: str = "cost", hidden: str = "bp2"
+    ) -> np.ndarray:
         """:meth:`backprop` as one vector, in the order of :meth:`flat_parameters`."""
-        grad_w, grad_b = self.backprop(X, Y)
-        return np.concatenate(
-            [p.ravel() for w, b in zip(grad_w, grad_b, strict=True) for p in (w, b)]
-        )
+        return _flatten(*self.backprop(X, Y, output_error=output_error, hidden=hidden))
 
+    @_underflow_ok
     def gradient_check_functions(
-        self, X: Any, Y: Any
+        self, X: Any, Y: Any, *, output_error: str = "cost", hidden: str = "bp2"
     ) -> tuple[Callable[[np.ndarray], float], Callable[[np.ndarray], np.ndarray]]:
         """Return θ ↦ C(θ) and θ ↦ ∇C(θ) on the batch (X, Y), for ``check_gradient``.
 
-        Both evaluate a private copy of the network, so ``self`` is never changed::
+        The readings go to :meth:`backprop`.  Both functions evaluate a private copy of the
+        network, so ``self`` is never changed::
 
             f, grad = net.gradient_check_functions(X, Y)
             check_gradient(f, grad, net.flat_parameters(), name="backprop")
         """
-        X, Y = self._check_xy(X, Y, "Network.gradient_check_functions")
+        func = "Network.gradient_check_functions"
+        X, Y = self._check_xy(X, Y, func)
+        readings = _readings(output_error, hidden, func)
         scratch = self.copy()
+        scale = 1.0 / X.shape[1]
+        cost = scratch.cost_function
 
         def cost_at(theta: np.ndarray) -> float:
             """Cost of the network with parameters θ."""
-            scratch.set_flat_parameters(theta)
-            return scratch.cost(X, Y)
+            scratch._unflatten(theta)
+            with np.errstate(under="ignore"):
+                done = scratch._propagate(X)
+                return cost.fn(done.activations[-1], Y, done.zs[-1])
 
         def gradient_at(theta: np.ndarray) -> np.ndarray:
             """Backprop gradient of the network with parameters θ."""
-            scratch.set_flat_parameters(theta)
-            return scratch.flat_gradient(X, Y)
+            scratch._unflatten(theta)
+            with np.errstate(under="ignore"):
+                done = scratch._propagate(X, Y, scale, **readings)
+            return _flatten(done.grad_w, done.grad_b)
 
         return cost_at, gradient_at
 
     # ----------------------------------------------------------------- training
-
-    def _sgd_step(self, X: np.ndarray, Y: np.ndarray, eta: float) -> None:
-        """Unchecked gradient step on one mini-batch, updating the parameters in place.
-
-        The same BP1–BP4 as :meth:`_backprop`, arranged for speed: the errors are
-        pre-scaled by η/m (every later step is linear in δ), σ′ of the hidden layers
-        reuses the e^{−|z|} of the forward pass, and each layer is updated as soon as its
-        weights have carried δ one layer back.
-        """
-        weights, biases = self.weights, self.biases
-        last = len(weights) - 1
-        activations, parts = [X], []
-        a = X
-        for layer in range(last):
-            z = weights[layer] @ a
-            z += biases[layer]
-            a, e, d = sigmoid_parts(z)
-            activations.append(a)
-            parts.append((e, d))
-        z = weights[last] @ a
-        z += biases[last]
-        a, cache = self.output._forward_cached(z)
-        delta = self.cost_function._delta(z, a, Y, cache)  # BP1, a new array
-        delta *= eta / X.shape[1]
-        for layer in range(last, -1, -1):
-            w = weights[layer]
-            step_w = delta @ activations[layer].T  # BP4
-            biases[layer] -= np.add.reduce(delta, axis=1, keepdims=True)  # BP3
-            if layer:
-                delta = w.T @ delta  # BP2, with the weights before this step's update
-                delta *= sigmoid_prime_from_parts(*parts[layer - 1])
-            w -= step_w
 
     @_underflow_ok
     def sgd_step(self, X: Any, Y: Any, eta: float) -> None:
@@ -542,11 +617,8 @@ class Network:
         func = "Network.sgd_step"
         X, Y = self._check_xy(X, Y, func)
         eta = _as_eta(eta, func)
-        with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
-            try:
-                self._sgd_step(X, Y, eta)
-            except (FloatingPointError, ValueError) as exc:
-                raise _diverged(func, exc) from None
+        with _training(func):
+            self._propagate(X, Y, eta / X.shape[1], step=True)
 
     def _epoch(
         self,
@@ -555,7 +627,8 @@ class Network:
         eta: float,
         rng: np.random.Generator,
     ) -> None:
-        """Unchecked epoch: shuffle with ``rng.permutation(m)``, one step per mini-batch.
+        """One epoch on validated data: shuffle with ``rng.permutation(m)``, one step per
+        mini-batch.
 
         ``source`` comes from :func:`_batch_source`: the data with examples as rows or as
         columns, whichever makes gathering a mini-batch cheaper.
@@ -563,13 +636,12 @@ class Network:
         X, Y, rows = source
         m = X.shape[0] if rows else X.shape[1]
         order = rng.permutation(m)
-        step = self._sgd_step
         for start in range(0, m, batch_size):
             batch = order[start : start + batch_size]
             if rows:  # contiguous rows, then a transposed view: no second copy
-                step(X[batch].T, Y[batch].T, eta)
+                self._propagate(X[batch].T, Y[batch].T, eta / batch.size, step=True)
             else:
-                step(X[:, batch], Y[:, batch], eta)
+                self._propagate(X[:, batch], Y[:, batch], eta / batch.size, step=True)
 
     @_underflow_ok
     def sgd_epoch(
@@ -590,11 +662,8 @@ class Network:
         batch_size = _positive_int(batch_size, "batch_size", func)
         eta = _as_eta(eta, func)
         rng = self.rng if seed is None else _as_rng(seed, "seed", func)
-        with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
-            try:
-                self._epoch(_batch_source(X, Y, epochs=1), batch_size, eta, rng)
-            except (FloatingPointError, ValueError) as exc:
-                raise _diverged(func, exc) from None
+        with _training(func):
+            self._epoch(_batch_source(X, Y, epochs=1), batch_size, eta, rng)
 
     @_underflow_ok
     def train(
@@ -627,7 +696,7 @@ class Network:
             Record the cost on (X, Y) before training and after every epoch (one extra
             forward pass per epoch).
         accuracy : bool
-            Also record :meth:`accuracy` on (X, Y).
+            Also record :meth:`accuracy` on (X, Y) (from the same forward pass).
         callback : callable, optional
             Called as ``callback(epoch, network)`` after every epoch (epoch = 1..epochs).
 
@@ -649,30 +718,107 @@ class Network:
 
         def record() -> None:
             """Append the current cost (and accuracy) on the training data."""
+            if monitor or accuracy:
+                done = self._propagate(X)
             if monitor:
-                activations, zs = self._forward(X)
-                costs.append(self.cost_function._fn(activations[-1], Y, zs[-1]))
+                costs.append(self.cost_function.fn(done.activations[-1], Y, done.zs[-1]))
             if accuracy:
-                accuracies.append(self._accuracy(X, Y))
+                accuracies.append(_fraction_right(done.activations[-1], Y))
 
         source = _batch_source(X, Y, epochs)
         record()
         for epoch in range(1, epochs + 1):
-            with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
-                try:
-                    self._epoch(source, batch_size, eta, rng)
-                    record()
-                except (FloatingPointError, ValueError) as exc:
-                    raise _diverged(func, exc) from None
-            if callback is not None:  # outside the try: its own errors are not divergence
+            with _training(func):
+                self._epoch(source, batch_size, eta, rng)
+                record()
+            if callback is not None:  # outside: its own errors are not divergence
                 callback(epoch, self)
         return TrainingHistory(
             cost=np.array(costs) if monitor else None,
             accuracy=np.array(accuracies) if accuracy else None,
         )
 
+    @_underflow_ok
+    def descend(
+        self,
+        X: Any,
+        Y: Any,
+        epochs: int,
+        eta: float,
+        *,
+        output_error: str = "cost",
+        hidden: str = "bp2",
+        outputs: bool = False,
+        parameters: bool = False,
+    ) -> TrainingHistory:
+        """Full-batch gradient descent: ``epochs`` steps θ → θ − η ∇C(θ) on all of (X, Y).
+
+        No shuffling and no mini-batches: each epoch is one :meth:`sgd_step` on the whole
+        data, and the cost of every epoch comes from that step's own forward pass (the
+        explorers' learning curves: Problem 2's and the slowdown demo's).
+
+        Parameters
+        ----------
+        X, Y : array_like
+            Training inputs (sizes[0], m) and targets (sizes[-1], m).
+        epochs : int
+            Number of steps, at least 1.
+        eta : float
+            Learning rate, finite and positive.
+        output_error, hidden : str
+            Readings of BP1 and BP2, as in :meth:`backprop` (``output_error="dC_da"``
+            steps by ∂C/∂aᴸ, the update rule of the book's web page).
+        outputs, parameters : bool
+            Also record aᴸ on (X, Y), and the flat parameters, after every epoch.
+
+        Returns
+        -------
+        TrainingHistory
+            ``cost`` of length epochs + 1 (entry e after e epochs), and ``outputs`` and
+            ``parameters`` when requested.
+        """
+        func = "Network.descend"
+        X, Y = self._check_xy(X, Y, func)
+        epochs = _positive_int(epochs, "epochs", func)
+        eta = _as_eta(eta, func)
+        readings = _readings(output_error, hidden, func)
+        scale = eta / X.shape[1]
+        fn = self.cost_function.fn
+        costs, activations, thetas = [], [], []
+        with _training(func):
+            for epoch in range(epochs + 1):
+                if parameters:
+                    thetas.append(self.flat_parameters())
+                # Each pass measures the parameters it then steps from; the last one, after
+                # the last step, only measures.
+                done = (self._propagate(X) if epoch == epochs else
+                        self._propagate(X, Y, scale, step=True, **readings))
+                costs.append(fn(done.activations[-1], Y, done.zs[-1]))
+                if outputs:
+                    activations.append(done.activations[-1])
+        return TrainingHistory(
+            cost=np.array(costs),
+            outputs=np.array(activations) if outputs else None,
+            parameters=np.array(thetas) if parameters else None,
+        )
+
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _fraction_right(a: np.ndarray, Y: np.ndarray) -> float:
+    """Fraction of the columns classified right (see :meth:`Network.accuracy`)."""
+    if a.shape[0] == 1:
+        right = (a[0] > 0.5) == (Y[0] > 0.5)
+    else:
+        right = np.argmax(a, axis=0) == np.argmax(Y, axis=0)
+    return float(np.mean(right))
+
+
+def _flatten(weights: list[np.ndarray], biases: list[np.ndarray]) -> np.ndarray:
+    """Per layer wˡ (row-major) then bˡ, in one new vector."""
+    return np.concatenate([p.ravel() for w, b in zip(weights, biases, strict=True)
+                           for p in (w, b)])
 
 
 def _batch_source(X: np.ndarray, Y: np.ndarray, epochs: int) -> tuple[np.ndarray, np.ndarray, bool]:

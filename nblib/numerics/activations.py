@@ -72,9 +72,11 @@ def sigmoid_prime(z: Any) -> np.ndarray | np.float64:
 
 
 # Unchecked kernels ------------------------------------------------------------------
-# The public functions above validate, then call these. The network's training loop calls
-# them directly on its own finite float64 arrays, where validation would cost more than
-# the arithmetic of one mini-batch. Callers run them with underflow ignored.
+# Each stable formula of this module is written once, here. The public functions of
+# nblib.numerics validate their arguments, then call these; nblib.network calls them
+# directly on its own finite float64 arrays, which it validated at its boundary (and where
+# validating again would cost more than the arithmetic of one mini-batch). Callers run them
+# with underflow ignored.
 
 
 def sigmoid_parts(z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -101,6 +103,18 @@ def sigmoid_prime_from_parts(e: np.ndarray, d: np.ndarray) -> np.ndarray:
     return np.minimum(e, 0.25, out=e)
 
 
+def softplus_parts(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Unchecked (softplus(z), softplus(−z)), softplus(t) = ln(1 + e^t) = −ln σ(−t).
+
+    Both are max(±z, 0) + ln(1 + e^{−|z|}): one exponential of −|z| ≤ 0 serves the two, as in
+    :func:`sigmoid_parts`, so nothing overflows and both keep full relative accuracy.
+    """
+    tail = np.minimum(z, -z, out=np.empty_like(z))  # −|z|, exactly
+    np.exp(tail, out=tail)
+    np.log1p(tail, out=tail)
+    return np.maximum(z, 0.0) + tail, np.maximum(-z, 0.0) + tail
+
+
 def softmax_of_shifted(t: np.ndarray, axis: int) -> np.ndarray:
     """Unchecked e^{t}/Σ e^{t} along ``axis`` for shifted logits t ≤ 0 (one t = 0).
 
@@ -111,8 +125,17 @@ def softmax_of_shifted(t: np.ndarray, axis: int) -> np.ndarray:
     return e
 
 
-def _shifted(z: np.ndarray, c: float, axis: int) -> np.ndarray:
-    """Return t = c·(z − z_ext) along ``axis``: every t ≤ 0, with t = 0 at the extreme.
+def log_softmax_of_shifted(t: np.ndarray, axis: int) -> np.ndarray:
+    """Unchecked t − ln Σ e^{t} along ``axis`` for shifted logits t ≤ 0 (one t = 0).
+
+    The sum lies in [1, n], so its logarithm is finite and ≥ 0. Overwrites ``t``.
+    """
+    t -= np.log(np.exp(t).sum(axis=axis, keepdims=True))
+    return t
+
+
+def shifted(z: np.ndarray, c: float = 1.0, axis: int = -1) -> np.ndarray:
+    """Unchecked t = c·(z − z_ext) along ``axis``: every t ≤ 0, with t = 0 at the extreme.
 
     z_ext is the max of z for c ≥ 0 and the min for c < 0, so that c·z − c·z_ext ≤ 0
     and e^t never overflows.  The shift comes *before* the product: c·z itself may
@@ -172,7 +195,7 @@ def softmax(z: Any, c: float = 1.0, axis: int = -1) -> np.ndarray:
     underflow to exactly 0 (use :func:`log_softmax` when their logarithm is needed).
     """
     z, c, axis = _validate_softmax_args(z, c, axis, "softmax")
-    t = _shifted(z, c, axis)
+    t = shifted(z, c, axis)
     with np.errstate(under="ignore"):
         # At least one e^t equals 1 (t = 0 at the extreme), so the sum is ≥ 1.
         return softmax_of_shifted(t, axis)
@@ -203,8 +226,6 @@ def log_softmax(z: Any, c: float = 1.0, axis: int = -1) -> np.ndarray:
     exact value is not representable either.
     """
     z, c, axis = _validate_softmax_args(z, c, axis, "log_softmax")
-    t = _shifted(z, c, axis)
+    t = shifted(z, c, axis)
     with np.errstate(under="ignore"):
-        # The sum is in [1, n], so its logarithm is finite and ≥ 0.
-        t -= np.log(np.exp(t).sum(axis=axis, keepdims=True))
-        return t
+        return log_softmax_of_shifted(t, axis)

@@ -8,9 +8,10 @@ The neuron computes z = w·x + b and a = σ(z); a cost C(a, y) compares a with t
   :func:`cost_prime`, :func:`cost_second`, :func:`cross_entropy_argmin`;
 * the neuron: :func:`cost_from_z`, :func:`dcost_dz`, :func:`neuron_cost`,
   :func:`weight_gradient`, :func:`input_with_same_z`, and :func:`weight_gradient_size` (the
-  size of ∂C/∂w of one output neuron, for problem 1's explorer);
-* the chapter's opening demo: :func:`descend`, gradient descent on the book's neuron (input
-  1, target 0) under one of :data:`RULES`, giving a :class:`Trajectory`.
+  size of ∂C/∂w of one output neuron, for problem 1's explorer).
+
+The chapter's opening demo trains this neuron by gradient descent; that runs through the
+network's one backprop, in :func:`nblib.network.curves.neuron_descent`.
 
 Costs are named by a string, one of :data:`COSTS`. The same neuron in SymPy lives in
 :mod:`nblib.proof.notation` and :mod:`nblib.proof.claims`; its mpmath oracle in
@@ -19,9 +20,7 @@ Costs are named by a string, one of :data:`COSTS`. The same neuron in SymPy live
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -38,15 +37,12 @@ from nblib.numerics.validation import (
 
 __all__ = [
     "COSTS",
-    "RULES",
-    "Trajectory",
     "cost_from_z",
     "cost_prime",
     "cost_second",
     "cross_entropy_argmin",
     "cross_entropy_grid",
     "dcost_dz",
-    "descend",
     "first_float_where",
     "input_with_same_z",
     "kl_divergence",
@@ -502,87 +498,3 @@ def weight_gradient_size(z: Any, y: float, cost: str, x: float = 1.0) -> np.ndar
     x = as_scalar(x, "x", func=func)
     error = np.abs(sigmoid(z) - y) * abs(x)
     return error * sigmoid_prime(z) if cost == "quadratic" else error
-
-
-# --------------------------------------------------------------------------- the descent
-
-#: The update rules of :func:`descend`.
-RULES = ("quadratic", "cross_entropy", "book_page")
-
-
-def _sigma(z: float) -> float:
-    """σ(z) by the stable formula (no overflow for any finite z)."""
-    if z >= 0:
-        return 1.0 / (1.0 + math.exp(-z))
-    e = math.exp(z)
-    return e / (1.0 + e)
-
-
-def _softplus(z: float) -> float:
-    """ln(1 + e^z) = −ln(1 − σ(z)): the cross-entropy at y = 0, finite where a rounds to 1."""
-    return max(z, 0.0) + math.log1p(math.exp(-abs(z)))
-
-
-@dataclass(frozen=True)
-class Trajectory:
-    """A run of the one-neuron demo: entry e is the state after e epochs (e = 0..epochs)."""
-
-    rule: str
-    eta: float
-    w: np.ndarray
-    b: np.ndarray
-    output: np.ndarray
-    cost: np.ndarray
-
-    @property
-    def epochs(self) -> int:
-        """Number of epochs run."""
-        return len(self.output) - 1
-
-
-def descend(w0: float, b0: float, eta: float, epochs: int = 300,
-            rule: str = "quadratic") -> Trajectory:
-    """Gradient descent on the book's neuron (x = 1, y = 0), one step per epoch.
-
-    ``rule``: ``"quadratic"`` steps by ∂C/∂w = ∂C/∂b = a σ′(z) and records C = a²/2;
-    ``"cross_entropy"`` by the true gradient a (C = −ln(1 − a)); ``"book_page"`` by
-    ∂C/∂a = 1/(1 − a), computed as 1 + e^z (the same number, with no division by a
-    1 − a that rounds to 0), recording the cross-entropy it is meant to lower.
-    """
-    func = "descend"
-    w0, b0 = as_scalar(w0, "w0", func=func), as_scalar(b0, "b0", func=func)
-    eta = as_scalar(eta, "eta", func=func)
-    if eta <= 0:
-        raise ValueError(f"{func}: argument 'eta' must be positive (got {eta})")
-    if isinstance(epochs, bool) or not isinstance(epochs, int | np.integer) or epochs < 1:
-        raise ValueError(f"{func}: argument 'epochs' must be a positive integer (got {epochs!r})")
-    if rule not in RULES:
-        raise ValueError(f"{func}: argument 'rule' must be one of {RULES} (got {rule!r})")
-    n = int(epochs) + 1
-    ws, bs, outs, costs = [0.0] * n, [0.0] * n, [0.0] * n, [0.0] * n
-    wt, bt = w0, b0
-    for epoch in range(n):
-        z = wt + bt  # x = 1
-        a = _sigma(z)
-        ws[epoch], bs[epoch], outs[epoch] = wt, bt, a
-        costs[epoch] = a * a / 2 if rule == "quadratic" else _softplus(z)
-        if epoch == n - 1:
-            break
-        if rule == "quadratic":
-            g = a * a * (1.0 - a)  # a σ′(z), σ′ = a(1 − a)
-        elif rule == "cross_entropy":
-            g = a
-        else:
-            if z > 700:
-                # number(z, 4)'s format: nblib.reports.portable lies above numerics, and an
-                # error message needs no guard against rounding boundaries.
-                raise ValueError(f"{func}: the book page's step 1/(1 − a) = 1 + e^z overflows "
-                                 f"at z = {z:.4g}")
-            g = 1.0 + math.exp(z)
-        wt -= eta * g  # ∂C/∂w = g·x with x = 1
-        bt -= eta * g
-        if not (math.isfinite(wt) and math.isfinite(bt)):
-            raise ValueError(f"{func}: the parameters left float64's range at epoch {epoch + 1}")
-    return Trajectory(rule, eta, np.array(ws), np.array(bs), np.array(outs), np.array(costs))
-
-

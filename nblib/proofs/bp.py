@@ -13,9 +13,9 @@ Follows the second source (``shared/seeds/001_a9bb2ad2fa157a61.txt``) line by li
   ``bp2_instruction`` records it as a source error and the numeric checks show both readings
   against finite differences.
 
-The numeric half uses :class:`nblib.network.network.Network` (one column per example) and a
-reference backprop written here, :func:`reference_backprop`, whose output error and hidden
-rule can be switched between the right forms and the source's readings.
+The numeric half uses :class:`nblib.network.network.Network` (one column per example): its
+one backprop takes the source's readings as arguments (``output_error="a_minus_y"``,
+``hidden="as_written"``), and every variant is measured against central differences.
 
 :data:`EXERCISE` declares the output error δ^L_1 once, for :func:`output_error` and for the
 notebook's "Your turn" box.
@@ -29,9 +29,9 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
+from nblib.network.costs import LogLikelihoodCost
 from nblib.network.network import Network
 from nblib.numerics.activations import log_softmax, sigmoid, sigmoid_prime, softmax
-from nblib.numerics.validation import as_float_array
 from nblib.proof.derivation import Derivation
 from nblib.proof.exercise import Exercise
 from nblib.proof.notation import named, named_symbol
@@ -491,125 +491,22 @@ SEED = 14
 FLOOR = 1e-3
 
 
-def _check_batch(net: Any, X: Any, Y: Any, func: str) -> tuple[np.ndarray, np.ndarray]:
-    """A softmax Network and a batch for it: X (sizes[0], m), Y (sizes[-1], m), any Y ≥ 0."""
-    if not isinstance(net, Network):
-        raise TypeError(f"{func}: argument 'net' must be a Network (got {type(net).__name__})")
-    if net.output.name != "softmax":
-        raise ValueError(f"{func}: argument 'net' must have softmax outputs "
-                         f"(got {net.output.name!r})")
-    X, Y = as_float_array(X, "X", func=func), as_float_array(Y, "Y", func=func)
-    if X.ndim != 2 or X.shape[0] != net.sizes[0]:
-        raise ValueError(f"{func}: argument 'X' must have shape ({net.sizes[0]}, m) "
-                         f"(got {X.shape})")
-    if Y.shape != (net.sizes[-1], X.shape[1]):
-        raise ValueError(f"{func}: argument 'Y' must have shape {(net.sizes[-1], X.shape[1])} "
-                         f"(got {Y.shape})")
-    if (Y < 0).any():
-        raise ValueError(f"{func}: argument 'Y' must be nonnegative")
-    return X, Y
-
-
-def cross_entropy_cost(net: Network, X: Any, Y: Any) -> float:
-    """The source's cost −Σ_i y_i ln a^L_i, averaged over the examples, for ANY y (even Σy ≠ 1).
-
-    Computed from log_softmax(z^L), so it stays finite where a^L_i underflows. nblib's
-    ``LogLikelihoodCost`` gives the same number but only accepts targets that sum to 1.
-    """
-    X, Y = _check_batch(net, X, Y, "cross_entropy_cost")
+def _source_cost(net: Network, X: np.ndarray, Y: np.ndarray) -> float:
+    """The source's cost −Σ_i y_i ln a^L_i, averaged over the examples, written out here from
+    log_softmax(z^L) (finite where a^L_i underflows)."""
     _, zs = net.forward(X)
     return float(np.mean(-np.sum(Y * log_softmax(zs[-1], axis=0), axis=0)))
 
 
-OUTPUT_ERRORS = ("general", "a_minus_y")
-HIDDEN_RULES = ("bp2", "as_written")
-
-
-def reference_backprop(
-    net: Network, X: Any, Y: Any, *, output_error: str = "general", hidden: str = "bp2"
-) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """Gradient of :func:`cross_entropy_cost` by BP1–BP4, with switchable readings.
-
-    Parameters
-    ----------
-    net : Network
-        A network with softmax outputs.
-    X, Y : array_like
-        Inputs (sizes[0], m) and targets (sizes[-1], m); Y need not sum to 1.
-    output_error : {"general", "a_minus_y"}
-        δᴸ = aᴸ Σy − y (right for every y) or δᴸ = aᴸ − y (right only when Σy = 1).
-    hidden : {"bp2", "as_written"}
-        δˡ = ((wˡ⁺¹)ᵀ δˡ⁺¹) ⊙ aˡ(1 − aˡ) (BP2 with σ′ = a(1 − a) as its factor), or the source's
-        instruction taken literally: a^{l+1}(1 − a^{l+1}) put where δ^{l+1} stands,
-        δˡ = ((wˡ⁺¹)ᵀ (aˡ⁺¹(1 − aˡ⁺¹))) ⊙ σ′(zˡ).
-
-    Returns
-    -------
-    grad_w, grad_b : list of numpy.ndarray
-        Shaped like ``net.weights`` and ``net.biases`` (BP4 and BP3, averaged over examples).
-    """
-    func = "reference_backprop"
-    X, Y = _check_batch(net, X, Y, func)
-    if output_error not in OUTPUT_ERRORS:
-        raise ValueError(f"{func}: argument 'output_error' must be one of {OUTPUT_ERRORS} "
-                         f"(got {output_error!r})")
-    if hidden not in HIDDEN_RULES:
-        raise ValueError(f"{func}: argument 'hidden' must be one of {HIDDEN_RULES} "
-                         f"(got {hidden!r})")
-    activations, zs = net.forward(X)
-    a_out = activations[-1]
-    delta = a_out * Y.sum(axis=0) - Y if output_error == "general" else a_out - Y  # BP1
-    m = X.shape[1]
-    count = len(net.weights)
-    grad_w: list[np.ndarray] = [np.empty(0)] * count
-    grad_b: list[np.ndarray] = [np.empty(0)] * count
-    for layer in range(count - 1, -1, -1):
-        grad_w[layer] = delta @ activations[layer].T / m  # BP4
-        grad_b[layer] = delta.sum(axis=1, keepdims=True) / m  # BP3
-        if layer:
-            a_l = activations[layer]
-            if hidden == "bp2":  # BP2, σ′(zˡ) = aˡ(1 − aˡ)
-                delta = (net.weights[layer].T @ delta) * (a_l * (1 - a_l))
-            else:  # the instruction as written: a^{l+1}(1 − a^{l+1}) where δ^{l+1} stands
-                a_next = activations[layer + 1]
-                delta = (net.weights[layer].T @ (a_next * (1 - a_next))) * sigmoid_prime(
-                    zs[layer - 1])
-    return grad_w, grad_b
-
-
-def _flat(grad_w: list[np.ndarray], grad_b: list[np.ndarray]) -> np.ndarray:
-    """Gradients in the order of :meth:`Network.flat_parameters`."""
-    return np.concatenate([p.ravel() for w, b in zip(grad_w, grad_b, strict=True) for p in (w, b)])
-
-
-def gradient_functions(
-    net: Network, X: Any, Y: Any, **readings: str
-) -> tuple[Callable[[np.ndarray], float], Callable[[np.ndarray], np.ndarray]]:
-    """θ ↦ :func:`cross_entropy_cost` and θ ↦ :func:`reference_backprop`, for ``check_gradient``.
-
-    Both work on a private copy of ``net``; ``readings`` go to :func:`reference_backprop`.
-    """
-    scratch = net.copy()
-
-    def cost_at(theta: np.ndarray) -> float:
-        """Cost with parameters θ."""
-        scratch.set_flat_parameters(theta)
-        return cross_entropy_cost(scratch, X, Y)
-
-    def gradient_at(theta: np.ndarray) -> np.ndarray:
-        """Reference backprop gradient with parameters θ."""
-        scratch.set_flat_parameters(theta)
-        return _flat(*reference_backprop(scratch, X, Y, **readings))
-
-    return cost_at, gradient_at
-
-
-def random_network(seed: int = SEED, scale: float = 1.0) -> Network:
+def random_network(seed: int = SEED, scale: float = 1.0,
+                   targets: str = "distributions") -> Network:
     """The checks' network, sizes :data:`SIZES`, softmax outputs, log-likelihood cost.
 
     ``scale`` multiplies every weight and bias: 8 drives hidden neurons into saturation.
+    ``targets="nonnegative"`` lets the cost take any y ≥ 0, as the source's does.
     """
-    net = Network(list(SIZES), output="softmax", cost="log_likelihood", seed=seed)
+    net = Network(list(SIZES), output="softmax",
+                  cost=LogLikelihoodCost("softmax", targets=targets), seed=seed)
     net.set_flat_parameters(net.flat_parameters() * scale)
     return net
 
@@ -738,7 +635,7 @@ def network_gradient_checks(seed: int = SEED) -> CheckReport:
                                       name=f"Network.backprop, {label}, batch of {BATCH}"))
     net = random_network(seed)
     X, Y = random_batch("soft", seed)
-    results.append(check_values(net.cost(X, Y), cross_entropy_cost(net, X, Y), tol=1e-15,
+    results.append(check_values(net.cost(X, Y), _source_cost(net, X, Y), tol=1e-15,
                                 name="LogLikelihoodCost on soft y is −Σ y ln a"))
     per_example = np.mean([net.flat_gradient(X[:, [i]], Y[:, [i]]) for i in range(BATCH)], axis=0)
     results.append(check_values(net.flat_gradient(X, Y), per_example, tol=1e-12,
@@ -748,24 +645,22 @@ def network_gradient_checks(seed: int = SEED) -> CheckReport:
 
 
 def instruction_checks(seed: int = SEED) -> CheckReport:
-    """BP2 with σ′(zˡ) = aˡ(1 − aˡ) as its factor against finite differences and Network.backprop,
-    and why the source's literal reading cannot be right: its hidden gradients ignore y."""
+    """BP2 with σ′(zˡ) = aˡ(1 − aˡ) as its factor (Network.backprop) against finite
+    differences, and why the source's literal reading cannot be right: its hidden gradients
+    ignore y."""
     net = random_network(seed)
     X, Y = random_batch("one_hot", seed)
-    f, grad = gradient_functions(net, X, Y, hidden="bp2")
+    f, grad = net.gradient_check_functions(X, Y)
     theta = net.flat_parameters()
     floor = FLOOR * max(1.0, abs(f(theta)))
-    corrected = _flat(*reference_backprop(net, X, Y))
-    written = reference_backprop(net, X, Y, hidden="as_written")
+    written = net.backprop(X, Y, hidden="as_written")
     _, Y_other = random_batch("one_hot", seed + 1)
-    written_other = reference_backprop(net, X, Y_other, hidden="as_written")
+    written_other = net.backprop(X, Y_other, hidden="as_written")
     hidden_w = np.concatenate([g.ravel() for g in written[0][:-1]])
     hidden_w_other = np.concatenate([g.ravel() for g in written_other[0][:-1]])
     return CheckReport([
         check_gradient(f, grad, theta, tol=1e-6, floor=floor,
                        name="BP2 with σ′ = a(1 − a) as its factor"),
-        check_values(corrected, net.flat_gradient(X, Y), tol=1e-12,
-                     resolution=1e-13, name="the same gradient as Network.backprop"),
         check_values(hidden_w, hidden_w_other, kind="absolute", tol=0.0,
                      name="as written: hidden-layer gradients identical for two different y"),
     ])
@@ -802,9 +697,9 @@ def _comparison(labels: tuple[str, str], layers: tuple[str, ...],
 
 def _layer_errors(net: Network, X: np.ndarray, Y: np.ndarray,
                   variants: dict[str, dict[str, str]]) -> dict[str, tuple[float, ...]]:
-    """Normwise error of every layer's weight gradient, per variant of reference_backprop,
-    against central differences of :func:`cross_entropy_cost` (step 1e-6·max(1, |θ_i|))."""
-    f, _ = gradient_functions(net, X, Y)
+    """Normwise error of every layer's weight gradient, per reading of Network.backprop,
+    against central differences of the network's cost (step 1e-6·max(1, |θ_i|))."""
+    f, _ = net.gradient_check_functions(X, Y)
     theta = net.flat_parameters()
     numeric = np.empty_like(theta)
     for i in range(theta.size):
@@ -817,7 +712,7 @@ def _layer_errors(net: Network, X: np.ndarray, Y: np.ndarray,
     scratch.set_flat_parameters(numeric)
     errors = {}
     for name, readings in variants.items():
-        grad_w, _ = reference_backprop(net, X, Y, **readings)
+        grad_w, _ = net.backprop(X, Y, **readings)
         errors[name] = tuple(
             float(np.abs(g - n).max() / np.abs(n).max())
             for g, n in zip(grad_w, scratch.weights, strict=True))
@@ -846,12 +741,12 @@ def instruction_comparison(seed: int = SEED) -> CheckReport:
 
 def output_error_comparison(seed: int = SEED) -> CheckReport:
     """For targets y = (½, ½, ½), which do not sum to 1: backprop started from δᴸ = aᴸ − y
-    against backprop started from δᴸ = aᴸ Σy − y, every layer against central differences
-    of −Σ y ln a (computed with log_softmax, as nblib's cost refuses such y)."""
-    net = random_network(seed)
+    against backprop started from the cost's δᴸ = aᴸ Σy − y, every layer against central
+    differences of −Σ y ln a (the log-likelihood cost taking any y ≥ 0)."""
+    net = random_network(seed, targets="nonnegative")
     X, Y = random_batch("not_summing_to_1", seed)
     errors = _layer_errors(net, X, Y, {"a - y": {"output_error": "a_minus_y"},
-                                       "general": {"output_error": "general"}})
+                                       "general": {"output_error": "cost"}})
     return _comparison(OUTPUT_ERROR_LABELS, _layer_names(net), errors["a - y"], errors["general"])
 
 

@@ -8,9 +8,10 @@ also check the update the book's own page uses for its cross-entropy half, the d
 ∂C/∂a = 1/(1 − a) (for y = 0) in place of ∂C/∂w: a line recorded as wrong, with the
 chain-rule factor σ′(z) x that turns it into the true gradient a.
 
-The numeric part runs the descent (:func:`nblib.numerics.neuron.descend`, which the
-explorer runs too), reproduces the book's quadratic runs and checks them against
-:class:`nblib.network.network.Network`.
+The numeric part runs the descent (:func:`nblib.network.curves.neuron_descent`, which the
+explorer runs too: the book's neuron as a one-neuron :class:`nblib.network.network.Network`,
+trained by its one backprop), reproduces the book's quadratic runs and checks every step
+against the gradients derived here.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from nblib.network.network import Network
-from nblib.numerics.neuron import Trajectory, _sigma, _softplus, descend
+from nblib.network.curves import Trajectory, neuron_descent
+from nblib.numerics.activations import sigmoid
+from nblib.numerics.neuron import neuron_cost
 from nblib.proof.derivation import Derivation
 from nblib.proof.exercise import Exercise
 from nblib.proof.notation import named
@@ -227,8 +229,8 @@ def _violation(amount: float) -> float:
 
 def book_checks() -> CheckReport:
     """The book's quadratic runs, reproduced and asserted."""
-    fast = descend(*BOOK_FAST, BOOK_ETA, 300)
-    slow = descend(*BOOK_SLOW, BOOK_ETA, 300)
+    fast = neuron_descent(*BOOK_FAST, BOOK_ETA, 300)
+    slow = neuron_descent(*BOOK_SLOW, BOOK_ETA, 300)
     return CheckReport([
         check_values(fast.output[0], 0.82, tol=0.005, kind="absolute",
                      name="w = 0.6, b = 0.9: starting output near 0.82"),
@@ -244,40 +246,35 @@ def book_checks() -> CheckReport:
     ])
 
 
-def _network_run(w0: float, b0: float, eta: float, cost: str, epochs: int = 300) -> np.ndarray:
-    """The same descent by nblib.network.network.Network: the output after each epoch."""
-    net = Network.from_parameters([[[w0]]], [[b0]], cost=cost)
-    X, Y = np.ones((1, 1)), np.zeros((1, 1))
-    outputs = [float(net.feedforward(X)[0, 0])]
-    net.train(X, Y, epochs, 1, eta, seed=0, monitor=False,
-              callback=lambda epoch, n: outputs.append(float(n.feedforward(X)[0, 0])))
-    return np.array(outputs)
-
-
 def network_checks() -> CheckReport:
-    """:func:`descend` against Network.train (quadratic and cross-entropy costs)."""
+    """Every step of the runs against the gradient derived above (quadratic and cross-entropy).
+
+    The run is the network's full-batch descent on the example (x, y) = (1, 0); each epoch
+    moves (w, b) by −η (∂C/∂w, ∂C/∂b) with the derivations' formulas, (55)–(56) and
+    (61)–(62) at x = 1, y = 0, evaluated at that epoch's (w, b).
+    """
     results = []
     for start, eta, rule in ((BOOK_FAST, BOOK_ETA, "quadratic"), (BOOK_SLOW, BOOK_ETA, "quadratic"),
                              (BOOK_SLOW, BOOK_ETA, "cross_entropy"),
                              (BOOK_SLOW, BOOK_PAGE_ETA, "cross_entropy")):
-        ours = descend(*start, eta, 300, rule).output
-        results.append(check_values(ours, _network_run(*start, eta, rule), tol=1e-13,
-                                    resolution=1e-14,
+        t = neuron_descent(*start, eta, 300, rule)
+        steps = np.column_stack([np.diff(t.w), np.diff(t.b)])
+        derived = np.array([-eta * _neuron_gradient(np.array(p), 1.0, 0.0, rule)
+                            for p in zip(t.w[:-1], t.b[:-1], strict=True)])
+        results.append(check_values(steps, derived, tol=1e-11, resolution=1e-12,
                                     name=f"{RULE_NAMES[rule]}, w = {start[0]}, b = {start[1]}, "
-                                         f"η = {eta}: outputs against Network.train"))
+                                         f"η = {eta}: all 300 steps are −η (∂C/∂w, ∂C/∂b)"))
     return CheckReport(results)
 
 
 def _neuron_cost(theta: np.ndarray, xv: float, yv: float, cost: str) -> float:
-    z = theta[0] * xv + theta[1]
-    if cost == "quadratic":
-        return 0.5 * (_sigma(z) - yv) ** 2
-    # −[y ln a + (1 − y) ln(1 − a)] = softplus(z) − y z, finite for every z
-    return _softplus(z) - yv * z
+    """The one-neuron cost C(σ(w x + b), y) at θ = (w, b), by nblib's :func:`neuron_cost`."""
+    return neuron_cost(theta[:1], [xv], theta[1], yv, cost)
 
 
 def _neuron_gradient(theta: np.ndarray, xv: float, yv: float, cost: str) -> np.ndarray:
-    a = _sigma(theta[0] * xv + theta[1])
+    """(∂C/∂w, ∂C/∂b) by the formulas derived above: (a − y) σ′(z) (x, 1) or (a − y) (x, 1)."""
+    a = float(sigmoid(theta[0] * xv + theta[1]))
     error = (a - yv) * a * (1 - a) if cost == "quadratic" else a - yv
     return np.array([error * xv, error])
 
@@ -322,7 +319,7 @@ def book_page_table() -> Table:
     rows = []
     for w0, b0 in (BOOK_FAST, BOOK_SLOW):
         z = w0 + b0
-        a = _sigma(z)
+        a = float(sigmoid(z))
         rows.append((f"{w0:g}", f"{b0:g}", fixed(a, 4), fixed(1 / (1 - a), 2), fixed(a, 4),
                      fixed(1 / (a * (1 - a)), 2)))
     return Table(("w", "b", "a", "book page 1/(1 − a)", "true ∂C/∂w = a", "ratio 1/σ′(z)"),
@@ -340,7 +337,7 @@ def runs_table() -> Table:
     """The output after 0, 50, …, 300 epochs for the book's starts under each rule."""
     rows = []
     for rule, start, eta in RUNS:
-        t = descend(*start, eta, 300, rule)
+        t = neuron_descent(*start, eta, 300, rule)
         rows.append((RULE_NAMES[rule], f"{start[0]:g}, {start[1]:g}", f"{eta:g}",
                      *(fixed(t.output[e], 4) for e in EPOCHS_SHOWN)))
     return Table(("update", "w, b", "η", *(f"a({e})" for e in EPOCHS_SHOWN)), tuple(rows))

@@ -239,11 +239,18 @@ def numerical_jacobian(f: Callable[[np.ndarray], Any], x: Any, h: float = 1e-6) 
 # --------------------------------------------------------------------------- errors
 
 
-def _relative_error(actual: np.ndarray, expected: np.ndarray, floor: float) -> np.ndarray:
-    """Elementwise relative error of validated, same-shaped float arrays."""
-    with np.errstate(over="ignore", under="ignore"):  # only for |values| near 1e308
-        scale = np.maximum(np.maximum(np.abs(actual), np.abs(expected)), floor)
-        return np.abs(actual - expected) / scale
+def _errors(actual: np.ndarray, expected: np.ndarray, kind: str, floor: float) -> np.ndarray:
+    """Elementwise error of one of :data:`KINDS` between validated, same-shaped float arrays.
+
+    |actual − expected|, divided by max(|actual|, |expected|, floor) for ``"relative"``
+    (``"absolute"`` and ``"ulps"`` differ only in what the arrays count).
+    """
+    # A difference beyond 1.8e308 is honestly inf; over/underflow only near 1e308.
+    with np.errstate(over="ignore", under="ignore"):
+        difference = np.abs(actual - expected)
+        if kind != "relative":
+            return difference
+        return difference / np.maximum(np.maximum(np.abs(actual), np.abs(expected)), floor)
 
 
 def relative_error(
@@ -271,7 +278,7 @@ def relative_error(
     actual = as_float_array(actual, "actual", func=func)
     expected = as_float_array(expected, "expected", func=func)
     require_same_shape(actual, expected, ("actual", "expected"), func=func)
-    out = _relative_error(actual, expected, _positive(floor, "floor", func))
+    out = _errors(actual, expected, "relative", _positive(floor, "floor", func))
     return out if out.ndim else out[()]
 
 
@@ -497,7 +504,7 @@ def _check_derivative(
         wanted = "the shape of x" if scalar else "shape f(x).shape + x.shape ="
         raise ValueError(f"{func}: {label}(x) must have {wanted} {numeric.shape}, "
                          f"but has shape {analytic.shape}")
-    worst = float(_relative_error(analytic, numeric, floor).max())
+    worst = float(_errors(analytic, numeric, "relative", floor).max())
     return CheckResult(name, worst, tol, resolution=resolution)
 
 
@@ -620,11 +627,8 @@ def check_values(
     actual = as_float_array(actual, "actual", func=func)
     expected = as_float_array(expected, "expected", func=func)
     require_same_shape(actual, expected, ("actual", "expected"), func=func)
-    if kind == "relative":
-        errors = _relative_error(actual, expected, _positive(floor, "floor", func))
-    else:
-        with np.errstate(over="ignore"):  # a difference beyond 1.8e308 is honestly inf
-            errors = np.abs(actual - expected)
+    floor = _positive(floor, "floor", func) if kind == "relative" else DEFAULT_FLOOR
+    errors = _errors(actual, expected, kind, floor)
     return CheckResult(name, float(errors.max()), tol, kind, resolution)
 
 
