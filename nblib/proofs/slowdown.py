@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from nblib.network.curves import Trajectory, neuron_descent
+from nblib.network.curves import neuron_descent
 from nblib.numerics.activations import sigmoid
 from nblib.numerics.neuron import neuron_cost
 from nblib.proof.derivation import Derivation
@@ -215,12 +215,6 @@ BOOK_FAST = (0.6, 0.9)   # "output 0.82", learns from the start
 BOOK_SLOW = (2.0, 2.0)   # "output 0.98", stuck at first
 BOOK_ETA = 0.15
 BOOK_PAGE_ETA = 0.005
-
-
-def first_epoch_below(trajectory: Trajectory, level: float) -> int | None:
-    """The first epoch after which the output is below ``level`` (None if it never is)."""
-    below = np.flatnonzero(trajectory.output < level)
-    return int(below[0]) if below.size else None
 
 
 def _violation(amount: float) -> float:
