@@ -88,13 +88,12 @@ class Export:
     def region(self) -> str:
         """The module text between (and including) the two marker lines, as it should be."""
         begin = BEGIN.format(notebook=f"{self.notebook.parent.name}/{self.notebook.name}")
-        return "\n\n\n".join([begin + "\n" + c if i == 0 else c
-                              for i, c in enumerate(exported_cells(self.notebook))]) + "\n" + END
+        return begin + "\n" + "\n\n\n".join(exported_cells(self.notebook)) + "\n" + END
 
-    def _bounds(self, text: str) -> tuple[int, int]:
+    def _bounds(self, lines: list[str]) -> tuple[int, int]:
         begin_marker = BEGIN.split("{")[0]
-        starts = [i for i, line in enumerate(text.split("\n")) if line.startswith(begin_marker)]
-        ends = [i for i, line in enumerate(text.split("\n")) if line == END]
+        starts = [i for i, line in enumerate(lines) if line.startswith(begin_marker)]
+        ends = [i for i, line in enumerate(lines) if line == END]
         if len(starts) != 1 or len(ends) != 1 or ends[0] < starts[0]:
             raise ExportError(f"{self.module.name}: needs one begin and one end "
                               f"marker line for the cells of {self.notebook.name}")
@@ -103,7 +102,7 @@ class Export:
     def updated(self) -> str:
         """The module's text with the region replaced by the notebook's current cells."""
         lines = self.module.read_text(encoding="utf-8").split("\n")
-        start, end = self._bounds("\n".join(lines))
+        start, end = self._bounds(lines)
         return "\n".join([*lines[:start], self.region(), *lines[end + 1:]])
 
     def in_sync(self) -> bool:
