@@ -18,8 +18,10 @@ NBVAL_FLAGS := --nbval --nbval-current-env --nbval-cell-timeout=300
 XDIST_FLAGS := -n 2 --dist loadfile --no-loadscope-reorder
 LAB_NOTEBOOK := notebooks/00_index.ipynb
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+# The notebooks `make reset` restores: NB=01, NB="01 12", or empty for all of them.
+NB ?=
 
-.PHONY: venv lab test test-cpus export notebooks bench html lint clean
+.PHONY: venv lab reset test test-cpus export notebooks bench html lint clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -40,6 +42,10 @@ venv: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.open_browser=True \
 		--LabApp.news_url=None $(ROOT_FLAG) $(LAB_NOTEBOOK)
+
+# Replace the learner's copies in work/ with the book's version (theirs go to work/backups/).
+reset:
+	@$(PYTHON) -m tools.workcopy reset $(NB)
 
 test: $(STAMP)
 	$(BIN)/ruff check .

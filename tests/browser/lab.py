@@ -3,6 +3,7 @@
 The server runs on 127.0.0.1 with a fresh token, a fresh workspaces directory and its own
 settings (no news, no update checks, every cell rendered so the page can be inspected),
 and serves a *copy* of the notebooks, so autosave never writes into the repository.
+:func:`fresh_clone` makes what a learner clones, for tests of the commands they run.
 """
 
 from __future__ import annotations
@@ -145,6 +146,32 @@ def running_lab(workdir: Path, timeout: float = 60.0) -> Iterator[Lab]:
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+def fresh_clone(target: Path) -> Path:
+    """A new git repository at ``target`` holding this checkout's files as they stand
+    (tracked and not ignored, edits included), committed: what a learner clones."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT, check=True, capture_output=True,
+    ).stdout.decode().split("\0")
+    for name in filter(None, listed):
+        if (ROOT / name).is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, target / name)  # keeps mtimes: make sees .venv current
+    env = os.environ | {"GIT_AUTHOR_NAME": "learner", "GIT_AUTHOR_EMAIL": "learner@example.org",
+                        "GIT_COMMITTER_NAME": "learner",
+                        "GIT_COMMITTER_EMAIL": "learner@example.org"}
+    for command in (["git", "init", "-q"], ["git", "add", "-A"],
+                    ["git", "commit", "-q", "-m", "the book"]):
+        subprocess.run(command, cwd=target, check=True, env=env)
+    return target
+
+
+def git_status(repo: Path) -> str:
+    """``git status --porcelain`` of ``repo``: empty when nothing tracked has changed."""
+    return subprocess.run(["git", "status", "--porcelain"], cwd=repo, check=True,
+                          capture_output=True, text=True).stdout
 
 
 @contextmanager
