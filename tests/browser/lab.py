@@ -1,8 +1,10 @@
 """A private JupyterLab and a headless Chromium, for tests and benchmarks that act as a user.
 
-The server runs on 127.0.0.1 with a fresh token, a fresh workspaces directory and its own
-settings (no news, no update checks, every cell rendered so the page can be inspected),
-and serves a *copy* of the notebooks, so autosave never writes into the repository.
+:func:`running_lab`: the server runs on 127.0.0.1 with a fresh token, a fresh workspaces
+directory and the settings `make lab` ships (lab/overrides.json5) plus its own (every cell
+rendered so the page can be inspected), and serves a *copy* of the notebooks, so autosave
+never writes into the repository.
+
 :func:`fresh_clone` makes what a learner clones, for tests of the commands they run.
 """
 
@@ -15,6 +17,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,18 +25,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from secrets import token_hex
 
+from tools.lab import settings_options
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_FLAGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
-# JupyterLab settings, keyed by plugin: keep every cell in the DOM, and stay quiet.
+# Settings of the tests' own, keyed by plugin, on top of lab/overrides.json5: keep every
+# cell in the DOM.
 LAB_SETTINGS = {
     "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"},
-    "@jupyterlab/apputils-extension/notification": {
-        "checkForUpdates": False, "fetchNews": "false",
-    },
 }
 
 
@@ -87,16 +90,21 @@ class Lab:
             return json.load(response)
 
     def delete(self, path: str) -> None:
-        """DELETE a resource of the server's REST API (e.g. a kernel)."""
+        """DELETE a resource of the server's REST API (e.g. a kernel); gone already is fine
+        (closing a notebook shuts its kernel down)."""
         request = urllib.request.Request(
             f"http://127.0.0.1:{self.port}{path}", method="DELETE",
             headers={"Authorization": f"token {self.token}"},
         )
-        urllib.request.urlopen(request, timeout=10).close()
+        try:
+            urllib.request.urlopen(request, timeout=10).close()
+        except urllib.error.HTTPError as error:
+            if error.code != 404:
+                raise
 
 
-def _write_settings(directory: Path) -> None:
-    for plugin, values in LAB_SETTINGS.items():
+def _write_settings(directory: Path, settings: dict = LAB_SETTINGS) -> None:
+    for plugin, values in settings.items():
         package, name = plugin.rsplit("/", 1)
         target = directory / package / f"{name}.jupyterlab-settings"
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -116,7 +124,7 @@ def running_lab(workdir: Path, timeout: float = 60.0) -> Iterator[Lab]:
         "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
         "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
         f"--ServerApp.root_dir={book}", f"--LabApp.workspaces_dir={workdir / 'workspaces'}",
-        "--LabApp.news_url=None", "--LabApp.expose_app_in_browser=True",
+        *settings_options(), "--LabApp.expose_app_in_browser=True",
         # Trust decisions stay in this run: the user's signature database is not touched.
         f"--NotebookNotary.db_file={workdir / 'nbsignatures.db'}",
     ]
@@ -127,17 +135,7 @@ def running_lab(workdir: Path, timeout: float = 60.0) -> Iterator[Lab]:
     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
     lab = Lab(port, token, book, process, workdir / "nbsignatures.db")
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"JupyterLab exited early; see {workdir / 'lab.log'}")
-            try:
-                lab.api("/api/status")
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise TimeoutError(f"JupyterLab did not start in {timeout:.0f} s") from None
-                time.sleep(0.2)
+        _wait_until_serving(lab, workdir / "lab.log", timeout)
         yield lab
     finally:
         process.terminate()
@@ -146,6 +144,20 @@ def running_lab(workdir: Path, timeout: float = 60.0) -> Iterator[Lab]:
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+def _wait_until_serving(lab: Lab, log: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        if lab.process.poll() is not None:
+            raise RuntimeError(f"JupyterLab exited early; see {log}")
+        try:
+            lab.api("/api/status")
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"JupyterLab did not start in {timeout:.0f} s") from None
+            time.sleep(0.2)
 
 
 def fresh_clone(target: Path) -> Path:
