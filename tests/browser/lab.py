@@ -5,14 +5,18 @@ directory and the settings `make lab` ships (lab/overrides.json5) plus its own (
 rendered so the page can be inspected), and serves a *copy* of the notebooks, so autosave
 never writes into the repository.
 
-:func:`fresh_clone` makes what a learner clones, for tests of the commands they run.
+:func:`make_lab`: `make lab` itself, run in a fresh clone of the repository as a learner
+runs it (from a terminal, stopped by Ctrl-C), with Jupyter's own directories kept apart.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import pty
+import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -184,6 +188,90 @@ def git_status(repo: Path) -> str:
     """``git status --porcelain`` of ``repo``: empty when nothing tracked has changed."""
     return subprocess.run(["git", "status", "--porcelain"], cwd=repo, check=True,
                           capture_output=True, text=True).stdout
+
+
+@dataclass
+class MakeLab(Lab):
+    """`make lab` running in a learner's clone: what it printed, and how to stop it."""
+
+    log: Path = ROOT
+    address: str = ""
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def interrupt(self, timeout: float = 60.0) -> str:
+        """Press Ctrl-C once (SIGINT to the terminal's process group) and wait for the end."""
+        os.killpg(self.process.pid, signal.SIGINT)
+        self.process.wait(timeout=timeout)
+        return self.output()
+
+
+def kernel_processes(runtime: Path) -> list[int]:
+    """Process ids of the kernels whose connection files lie in ``runtime``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (OSError, ValueError):
+            continue
+        if "ipykernel" in command and str(runtime) in command:
+            found.append(int(entry.name))
+    return found
+
+
+@contextmanager
+def make_lab(repo: Path, home: Path, settings: dict = LAB_SETTINGS,
+             timeout: float = 90.0) -> Iterator[MakeLab]:
+    """Run `make lab` in ``repo`` as from a terminal, Jupyter's directories under ``home``.
+
+    The test's own options go through LAB_ARGS (a free port, no browser, the app exposed
+    to the page's scripts); stdin is a terminal, as when a learner types the command, so
+    that Ctrl-C reaches JupyterLab's own handler. On exit the lab is interrupted if it
+    still runs, and killed if that does not stop it.
+    """
+    dirs = {name: home / name for name in ("config", "data", "runtime", "settings")}
+    for directory in dirs.values():
+        directory.mkdir(parents=True, exist_ok=True)
+    _write_settings(dirs["settings"], settings)
+    env = os.environ | {
+        "JUPYTER_CONFIG_DIR": str(dirs["config"]), "JUPYTER_DATA_DIR": str(dirs["data"]),
+        "JUPYTER_RUNTIME_DIR": str(dirs["runtime"]),
+        "JUPYTERLAB_SETTINGS_DIR": str(dirs["settings"]),
+    }
+    port = _free_port()
+    options = (f"--no-browser --ServerApp.port={port} --ServerApp.port_retries=0 "
+               "--LabApp.expose_app_in_browser=True")
+    venv = Path(sys.prefix)
+    log = home / f"make-lab-{time.monotonic_ns()}.log"
+    terminal, tty = pty.openpty()
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            ["make", "-o", str(venv / ".installed"), "lab", f"VENV={venv}",
+             f"LAB_ARGS={options}"],
+            cwd=repo, stdin=tty, stdout=out, stderr=subprocess.STDOUT, env=env,
+            start_new_session=True,
+        )
+    lab = MakeLab(port, "", repo / "work", process, dirs["data"] / "nbsignatures.db", log)
+    printed = re.compile(rf"http://127\.0\.0\.1:{port}/\S*\?token=(\w+)")
+    try:
+        deadline = time.monotonic() + timeout
+        while not (found := printed.search(lab.output())):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"make lab printed no address; it printed:\n{lab.output()}")
+            time.sleep(0.2)
+        lab.address, lab.token = found[0], found[1]
+        _wait_until_serving(lab, log, timeout)
+        yield lab
+    finally:
+        if process.poll() is None:
+            try:
+                lab.interrupt(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        os.close(terminal)
+        os.close(tty)
 
 
 @contextmanager
