@@ -5,13 +5,16 @@ saying to run their cell."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import copy
+import io
 import json
 import shutil
 
 import nbformat
 import pytest
 from nbformat.sign import NotebookNotary
+from PIL import Image
 from tornado.web import HTTPError
 
 from tests.notebooks import NOTEBOOK_DIR, WIDGET_STATE, WIDGET_VIEW
@@ -73,6 +76,40 @@ def test_a_view_without_its_model_falls_back_to_its_picture():
     assert set(first) == {"image/png", "text/plain"}
     assert WIDGET_VIEW in second  # nothing else to show: left as it is
     assert state_of(nb) == {}
+
+
+def png(*colours: tuple) -> str:
+    """A small PNG, base64-encoded, with one column per colour."""
+    picture = Image.new("RGBA", (len(colours), 2))
+    for x, colour in enumerate(colours):
+        for y in range(2):
+            picture.putpixel((x, y), colour)
+    buffer = io.BytesIO()
+    picture.save(buffer, format="PNG")
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+WHITE, BLUE = (255, 255, 255, 255), (31, 119, 180, 255)
+
+
+@pytest.mark.parametrize("saved, kept", [
+    (png(WHITE, WHITE), False), (None, False), ("data:image/png;base64,", False),
+    (png(WHITE, BLUE), True),
+], ids=["blank", "missing", "empty", "drawn"])
+def test_a_figure_saved_blank_gets_the_picture_its_output_carries(saved, kept):
+    # ipympl copies the picture one frame late: a save right after the first frame holds
+    # an empty canvas, whereas the output's picture is what the figure first showed.
+    canvas = {"_size": [2, 2]}
+    if saved is not None:
+        canvas["_data_url"] = saved if saved.startswith("data:") else \
+            f"data:image/png;base64,{saved}"
+    state = {"box": model("VBoxModel", {"children": ["IPY_MODEL_canvas"]}),
+             "canvas": {**model("MPLCanvasModel", canvas), "model_module": "jupyter-matplotlib"}}
+    first = png(BLUE, BLUE, WHITE)
+    nb = notebook([view("box", **{"image/png": first, "text/plain": "Explorer"})], state)
+    tidy_widget_state(nb)
+    shown = state_of(nb)["canvas"]["state"]["_data_url"]
+    assert shown == (canvas["_data_url"] if kept else f"data:image/png;base64,{first}")
 
 
 def test_a_notebook_without_widgets_is_left_alone():

@@ -9,12 +9,15 @@ wherever JupyterLab has to draw an output from that state (:func:`add_hints`).
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import io
 import json
 import re
 from pathlib import Path
 
 from jupyter_server.services.contents.largefilemanager import AsyncLargeFileManager
+from PIL import Image
 from tornado.web import HTTPError
 
 from tools import workcopy
@@ -162,6 +165,29 @@ def _views(nb: dict) -> list[dict]:
             if WIDGET_VIEW in output.get("data", {})]
 
 
+def _reach(stored: dict[str, dict], roots: list[str]) -> dict[str, dict]:
+    """The models of ``stored`` that ``roots`` name, and those they name in turn."""
+    reached: dict[str, dict] = {}
+    todo = list(roots)
+    while todo:
+        model_id = todo.pop()
+        if model_id in stored and model_id not in reached:
+            reached[model_id] = stored[model_id]
+            todo += [a or b for a, b in _REFERENCE.findall(json.dumps(stored[model_id]))]
+    return reached
+
+
+def _blank(data_url: object) -> bool:
+    """True for a missing picture, or one of a single colour (an empty canvas)."""
+    if not isinstance(data_url, str) or "," not in data_url:
+        return True
+    try:
+        with Image.open(io.BytesIO(base64.b64decode(data_url.split(",", 1)[1]))) as picture:
+            return all(low == high for low, high in picture.getextrema())
+    except (OSError, ValueError):
+        return True
+
+
 def tidy_widget_state(nb: dict) -> None:
     """Keep the stored widget state in step with the outputs, in place.
 
@@ -171,21 +197,25 @@ def tidy_widget_state(nb: dict) -> None:
     model is not in the state (saved without widget state, or with that model closed)
     would show "Error displaying widget: model not found" when the notebook is reopened:
     its widget view is dropped, so JupyterLab shows the output's other form, the picture
-    or the text stored beside it.
+    or the text stored beside it. A figure saved before its page had a picture of it
+    (ipympl copies the picture one frame late) gets its output's picture, which is what
+    it showed first.
     """
     views, stored = _views(nb), _state(nb)
     if not views and not stored:
         return
-    kept: dict[str, dict] = {}
-    todo = [output["data"][WIDGET_VIEW].get("model_id") for output in views]
-    while todo:
-        model_id = todo.pop()
-        if model_id in stored and model_id not in kept:
-            kept[model_id] = stored[model_id]
-            todo += [a or b for a, b in _REFERENCE.findall(json.dumps(stored[model_id]))]
+    kept = _reach(stored, [output["data"][WIDGET_VIEW].get("model_id") for output in views])
     for output in views:
         data = output["data"]
-        if data[WIDGET_VIEW].get("model_id") not in kept and len(data) > 1:
-            del data[WIDGET_VIEW]
+        if data[WIDGET_VIEW].get("model_id") not in kept:
+            if len(data) > 1:
+                del data[WIDGET_VIEW]
+            continue
+        canvases = [m for m in _reach(kept, [data[WIDGET_VIEW]["model_id"]]).values()
+                    if m.get("model_name") == "MPLCanvasModel"]
+        if "image/png" in data and len(canvases) == 1 and \
+                _blank(canvases[0].get("state", {}).get("_data_url")):
+            canvases[0].setdefault("state", {})["_data_url"] = (
+                f"data:image/png;base64,{data['image/png']}")
     if stored:
         nb["metadata"]["widgets"][WIDGET_STATE]["state"] = kept
