@@ -19,6 +19,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from playwright.sync_api import TimeoutError as PageTimeout
 
 from tests.browser.lab import (
     LAB_SETTINGS,
@@ -54,6 +55,8 @@ INDEX = "work/00_index.ipynb"
 EX1 = "work/01_ex1_sigmoid_prime.ipynb"
 EX3 = "work/03_ex3_minimum_at_y.ipynb"
 PB6 = "work/12_pb6_softmax_temperature.ipynb"
+BOOK_EX1 = "notebooks/01_ex1_sigmoid_prime.ipynb"
+WRITABLE = "() => window.jupyterapp.shell.currentWidget.context.contentsModel.writable"
 HINTS = f".{HINT_CLASS}"
 SCREENSHOTS = ROOT / "build" / "screenshots"
 # Autosave every 3 s instead of 2 minutes, so that a test can wait for it.
@@ -164,9 +167,14 @@ def assert_saved_pictures(page, path: str) -> None:
              if WIDGET_VIEW in o.get("data", {})]
     assert hints.count() == len(shown)  # the Explore figure and the Your-turn box
     assert all("run this cell" in text for text in hints.all_inner_texts())
-    drawn = [page.evaluate(CANVAS_STATS, canvas) for canvas in figure_canvases(page)]
-    assert len(drawn) >= explorer_count(NOTEBOOK_DIR / path.removeprefix("work/"))
-    assert all(stats["ink"] > 1000 for stats in drawn), f"{path}: blank figure {drawn}"
+    canvases = figure_canvases(page)
+    assert len(canvases) >= explorer_count(NOTEBOOK_DIR / path.removeprefix("work/"))
+    for canvas in canvases:  # drawn once the saved picture has loaded
+        try:
+            page.wait_for_function(f"(c) => ({CANVAS_STATS})(c).ink > 1000", arg=canvas,
+                                   timeout=20_000)
+        except PageTimeout:
+            pytest.fail(f"{path}: blank figure {page.evaluate(CANVAS_STATS, canvas)}")
     assert_no_widget_errors(page, path)
 
 
@@ -194,6 +202,10 @@ def test_reload_with_the_kernel_running(browser, repo, tmp_path):
         reload_lab(browser)
         browser.evaluate(ACTIVATE, EX3)
         assert_saved_pictures(browser, EX3)
+
+        # The book's own copy opens read-only: JupyterLab never autosaves it.
+        open_and_activate(browser, BOOK_EX1)
+        assert browser.evaluate(WRITABLE) is False
     assert git_status(repo) == ""
 
 
