@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -99,3 +100,13 @@ def test_jupyterlab_reads_overrides_from_where_postbuild_puts_them():
     from jupyterlab.commands import get_app_dir
 
     assert Path(get_app_dir()) == SHARE / "lab"
+
+
+def test_make_lab_runs_this_launcher_and_make_clean_spares_work():
+    makefile = (lab.ROOT / "Makefile").read_text()
+    recipes = dict(re.findall(r"^(\w+):.*\n((?:\t.*\n)+)", makefile, re.M))
+    assert "-m tools.lab $(LAB_ARGS)" in recipes["lab"]
+    assert "-m tools.workcopy reset $(NB)" in recipes["reset"]
+    assert "work" not in recipes["clean"]
+    assert option("ServerApp.port_retries") is None  # Jupyter's default: the next free port
+    assert ServerApp().port_retries > 0

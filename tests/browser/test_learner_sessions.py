@@ -184,6 +184,7 @@ def test_reload_with_the_kernel_running(browser, repo, tmp_path):
         load_lab(browser, lab.address)
         # Saved since the run: the reloaded page gets the live widgets back from the kernel.
         open_and_activate(browser, EX1)
+        browser.wait_for_function(DIRTY)  # its widgets' state counts as a change to save
         browser.evaluate(RUN_ALL)
         browser.evaluate(SAVE)
         reload_lab(browser)
@@ -203,9 +204,15 @@ def test_reload_with_the_kernel_running(browser, repo, tmp_path):
         browser.evaluate(ACTIVATE, EX3)
         assert_saved_pictures(browser, EX3)
 
-        # The book's own copy opens read-only: JupyterLab never autosaves it.
+        # The book's own copy opens read-only: JupyterLab never autosaves it, and Ctrl-S
+        # says to use Save As.
         open_and_activate(browser, BOOK_EX1)
         assert browser.evaluate(WRITABLE) is False
+        browser.locator(".jp-NotebookPanel:visible .jp-Notebook").first.click()
+        browser.keyboard.press("Control+s")
+        toast = browser.locator(".Toastify__toast").filter(has_text="is read-only")
+        toast.wait_for(timeout=10_000)
+        assert f'{BOOK_EX1} is read-only. Use "Save as…" instead.' in toast.inner_text()
     assert git_status(repo) == ""
 
 
