@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from tests.browser.lab import fresh_clone, git_status
+from tests.browser.lab import fresh_clone, git_status, terminal_env
 from tools import workcopy
 
 NAMES = ("00_index.ipynb", "01_ex1_a.ipynb", "12_pb6_b.ipynb")
@@ -106,9 +106,9 @@ def test_make_reset_says_what_it_did(tmp_path):
     # The README's lines, printed by the command itself in a fresh clone.
     repo = fresh_clone(tmp_path / "repo")
     def reset(*args):
-        return subprocess.run(["make", "--no-print-directory", "reset", *args,
+        return subprocess.run(["make", "reset", *args,
                                f"PYTHON={sys.executable}"], cwd=repo, check=True,
-                              capture_output=True, text=True).stdout
+                              capture_output=True, text=True, env=terminal_env()).stdout
     nb = "work/01_ex1_sigmoid_prime.ipynb"
     assert reset("NB=01") == f"{nb}: copied from the book.\n"
     assert reset("NB=01") == f"{nb}: already the book's version.\n"
@@ -117,7 +117,7 @@ def test_make_reset_says_what_it_did(tmp_path):
                         rf"work/backups/[\d-]+_\d{{6}}/01_ex1_sigmoid_prime\.ipynb\.\n",
                         reset("NB=01"))
     failed = subprocess.run(["make", "reset", "NB=ex9", f"PYTHON={sys.executable}"],
-                            cwd=repo, capture_output=True, text=True)
+                            cwd=repo, capture_output=True, text=True, env=terminal_env())
     assert failed.returncode != 0
     assert "error: no notebook of the book matches 'ex9'" in failed.stderr
     assert git_status(repo) == ""

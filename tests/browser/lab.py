@@ -184,6 +184,13 @@ def fresh_clone(target: Path) -> Path:
     return target
 
 
+def terminal_env(**values: str) -> dict[str, str]:
+    """The environment of a command typed in a terminal: this one, less what an enclosing
+    `make test` passes to the makes it runs (their jobserver, their level), plus ``values``."""
+    outer = {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"}
+    return {k: v for k, v in os.environ.items() if k not in outer} | values
+
+
 def git_status(repo: Path) -> str:
     """``git status --porcelain`` of ``repo``: empty when nothing tracked has changed."""
     return subprocess.run(["git", "status", "--porcelain"], cwd=repo, check=True,
@@ -234,11 +241,10 @@ def make_lab(repo: Path, home: Path, settings: dict = LAB_SETTINGS,
     for directory in dirs.values():
         directory.mkdir(parents=True, exist_ok=True)
     _write_settings(dirs["settings"], settings)
-    env = os.environ | {
-        "JUPYTER_CONFIG_DIR": str(dirs["config"]), "JUPYTER_DATA_DIR": str(dirs["data"]),
-        "JUPYTER_RUNTIME_DIR": str(dirs["runtime"]),
-        "JUPYTERLAB_SETTINGS_DIR": str(dirs["settings"]),
-    }
+    env = terminal_env(
+        JUPYTER_CONFIG_DIR=str(dirs["config"]), JUPYTER_DATA_DIR=str(dirs["data"]),
+        JUPYTER_RUNTIME_DIR=str(dirs["runtime"]), JUPYTERLAB_SETTINGS_DIR=str(dirs["settings"]),
+    )
     port = _free_port()
     options = (f"--no-browser --ServerApp.port={port} --ServerApp.port_retries=0 "
                "--LabApp.expose_app_in_browser=True")
