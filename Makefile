@@ -16,10 +16,12 @@ export OPENBLAS_NUM_THREADS := 1
 
 NBVAL_FLAGS := --nbval --nbval-current-env --nbval-cell-timeout=300
 XDIST_FLAGS := -n 2 --dist loadfile --no-loadscope-reorder
-LAB_NOTEBOOK := notebooks/00_index.ipynb
-ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+# Extra JupyterLab options for `make lab`, e.g. LAB_ARGS="--ServerApp.port=9999 --no-browser".
+LAB_ARGS ?=
+# The notebooks `make reset` restores: NB=01, NB="01 12", or empty for all of them.
+NB ?=
 
-.PHONY: venv lab test test-cpus export notebooks bench html lint clean
+.PHONY: venv lab reset test test-cpus export notebooks bench html lint clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -37,9 +39,14 @@ $(STAMP): requirements.txt pyproject.toml
 
 venv: $(STAMP)
 
+# JupyterLab on the learner's copies in work/ (made from notebooks/ when missing); the book
+# itself is read-only there. See tools/lab.py and the README's "Your work and the book".
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.open_browser=True \
-		--LabApp.news_url=None $(ROOT_FLAG) $(LAB_NOTEBOOK)
+	@$(BIN)/python -m tools.lab $(LAB_ARGS)
+
+# Replace the learner's copies in work/ with the book's version (theirs go to work/backups/).
+reset:
+	@$(PYTHON) -m tools.workcopy reset $(NB)
 
 test: $(STAMP)
 	$(BIN)/ruff check .

@@ -32,6 +32,7 @@ LONGEST_FIRST = (
     "tests/test_cpu_avx2.py",
     "tests/browser/test_run_all.py",
     "tests/test_cpu_baseline.py",
+    "tests/browser/test_learner_sessions.py",
     "tests/browser/test_trusted_widgets.py",
     "tests/browser/test_pictures_before_running.py",
     "tests/browser/test_temperature.py",

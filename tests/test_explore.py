@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import warnings
 
@@ -105,3 +106,42 @@ def test_explorers_finds_the_explorer_of_every_notebook():
         cells = [c.source for c in read(path).cells if c.cell_type == "code"]
         shown.add(cells[-1].split("(")[0].strip())
     assert {cls.__name__ for cls in explorers()} == shown
+
+
+def count_frames(explorer) -> list:
+    """Make the canvas record the frames it would send instead of sending them."""
+    frames = []
+    explorer.canvas.draw = lambda: frames.append(explorer.value("z0"))
+    explorer.canvas.syncing_data_url = False  # as once a page shows the figure
+    return frames
+
+
+def test_a_settled_figure_sends_one_more_frame(explorer):
+    # ipympl's page saves the picture one frame late: after the last change, one more.
+    frames = count_frames(explorer)
+
+    async def drag():
+        for z0 in (1.5, 2.0, 2.5):
+            explorer.controls["z0"].value = z0
+            await asyncio.sleep(explorer.settle / 10)
+        await asyncio.sleep(explorer.settle * 3)
+
+    asyncio.run(drag())
+    assert frames == [1.5, 2.0, 2.5, 2.5]
+
+
+def test_a_page_showing_the_figure_gets_a_second_frame(explorer):
+    frames = count_frames(explorer)
+
+    async def shown():
+        explorer._on_canvas_message(explorer.canvas, {"type": "initialized"}, [])
+        await asyncio.sleep(explorer.settle * 3)
+
+    asyncio.run(shown())
+    assert frames == [1.0]
+
+
+def test_without_an_event_loop_no_frame_is_scheduled(explorer):
+    frames = count_frames(explorer)
+    explorer.controls["z0"].value = 2.0
+    assert frames == [2.0]

@@ -12,11 +12,15 @@ Displayed in a notebook it is a single output whose MIME bundle carries
 * a one-line text description that is the same on every run (nbval compares it).
 
 The canvas's ``_data_url`` is set to the same PNG, so the widget state that nbclient stores
-in the notebook lets JupyterLab draw the picture before any cell has run.
+in the notebook lets JupyterLab draw the picture before any cell has run. In a browser,
+ipympl's page copies the picture it shows into ``_data_url`` one frame late (the widget
+state JupyterLab saves with a notebook keeps that copy): once the figure has settled, one
+more frame brings the copy up to date, so a saved notebook reopens on the picture last seen.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import io
 import itertools
@@ -44,6 +48,8 @@ class Explorer:
     title = "Explorer"
     figsize = (7.5, 4.0)
     dpi = 100
+    # Seconds without a change after which the browser's copy of the picture is refreshed.
+    settle = 0.3
 
     def __init__(self, **initial: Any) -> None:
         self.controls: dict[str, widgets.ValueWidget] = self.make_controls()
@@ -72,6 +78,8 @@ class Explorer:
         self.figure.set_layout_engine("none")
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
+        self._refresh = None
+        self.canvas.on_msg(self._on_canvas_message)
         self.widget = widgets.VBox(
             [widgets.HBox(list(self.controls.values())), self.canvas],
             layout=widgets.Layout(width="auto"),
@@ -118,6 +126,26 @@ class Explorer:
             # A browser is attached: render now and push the image. draw_idle would ask the
             # browser to ask the kernel to draw, a round trip on every control step.
             self.canvas.draw()
+            self._refresh_saved_picture()
+
+    def _on_canvas_message(self, _canvas, content: Mapping[str, Any], _buffers) -> None:
+        if content.get("type") == "initialized":  # a page shows the figure: its first frame
+            self._refresh_saved_picture()
+
+    def _refresh_saved_picture(self) -> None:
+        """One more frame once the figure has settled (no change for ``settle`` seconds).
+
+        ipympl's page sets ``_data_url`` to the picture it showed *before* each frame it
+        receives, so after the last frame the copy is one frame behind (blank after the
+        first). The extra frame, identical to the last, makes the copy the picture shown.
+        """
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no event loop to wait on (not in a kernel)
+            return
+        if self._refresh is not None:
+            self._refresh.cancel()
+        self._refresh = loop.call_later(self.settle, self.canvas.draw)
 
     def png(self) -> bytes:
         """The figure as it stands, rendered to PNG bytes (no timestamp metadata)."""

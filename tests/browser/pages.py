@@ -103,3 +103,47 @@ def assert_no_widget_errors(page, name: str) -> None:
         assert error not in text, f"{name}: the page shows {error!r}"
 
 
+
+
+# The paths of the documents open in the lab, and the current one's.
+OPEN_DOCUMENTS = """() => Array.from(window.jupyterapp.shell.widgets('main'))
+  .filter(w => w.context).map(w => w.context.path)"""
+CURRENT_PATH = "() => window.jupyterapp.shell.currentWidget.context.path"
+
+# Brings an open notebook to the front; resolves when its file is loaded and its kernel
+# has started (answered its first request).
+ACTIVATE = """async (path) => {
+  const widget = Array.from(window.jupyterapp.shell.widgets('main'))
+    .find(w => w.context && w.context.path === path);
+  window.jupyterapp.shell.activateById(widget.id);
+  await widget.context.ready;
+  await widget.sessionContext.ready;
+  await widget.sessionContext.session.kernel.info;
+}"""
+
+# Closes one document (no question asked), as its tab's close button does.
+CLOSE = """(path) => Array.from(window.jupyterapp.shell.widgets('main'))
+  .find(w => w.context && w.context.path === path).dispose()"""
+
+# Saves the current notebook, as Ctrl-S does; resolves when the server has written it.
+SAVE = "async () => { await window.jupyterapp.shell.currentWidget.context.save(); }"
+DIRTY = "() => window.jupyterapp.shell.currentWidget.context.model.dirty"
+
+
+def load_lab(page, address: str) -> None:
+    """Go to a lab's address; wait until its notebook is loaded and its kernel started."""
+    page.goto(address)
+    page.wait_for_function(READY, timeout=60_000)
+    page.evaluate(ACTIVATE, page.evaluate(CURRENT_PATH))
+
+
+def reload_lab(page) -> None:
+    """Reload the page (leaving unsaved changes behind) and wait for the lab to be back."""
+    page.reload()
+    page.wait_for_function(READY, timeout=60_000)
+
+
+def leave_without_asking(page) -> None:
+    """Accept the browser's "leave this page?" question (JupyterLab asks when a notebook
+    has unsaved changes), as a learner reloading the page does."""
+    page.on("dialog", lambda dialog: dialog.accept())

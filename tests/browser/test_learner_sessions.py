@@ -1,0 +1,254 @@
+"""A learner's sessions with `make lab`, from a fresh clone, in headless Chromium.
+
+Each test clones the repository as it stands (tools/… and the Makefile included), runs
+`make lab` there as from a terminal, opens the address it prints, and stops it with one
+Ctrl-C:
+
+* the first minute: the printed address opens the index of the learner's copy and nothing
+  else, with no news pop-up and one kernel; a closed notebook's kernel stops; Ctrl-C stops
+  the server and every kernel; the next start comes back to the index alone;
+* reload with the kernel running: after a save the controls come back live and respond;
+  without one, the picture comes back with a line saying to run the cell;
+* run, autosave, stop, start, reopen: the figures and the Your-turn box are drawn from the
+  saved widget state with that line, never "model not found", and the book's files are as
+  they were cloned (`git status` clean).
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from playwright.sync_api import TimeoutError as PageTimeout
+
+from tests.browser.lab import (
+    LAB_SETTINGS,
+    ROOT,
+    fresh_clone,
+    git_status,
+    kernel_processes,
+    make_lab,
+)
+from tests.browser.pages import (
+    ACTIVATE,
+    CANVAS_STATS,
+    CLOSE,
+    CURRENT_PATH,
+    DIRTY,
+    OPEN_DOCUMENTS,
+    OPEN_IN_APP,
+    RUN_ALL,
+    SAVE,
+    assert_no_widget_errors,
+    explorer_count,
+    figure_canvases,
+    leave_without_asking,
+    load_lab,
+    reload_lab,
+)
+from tests.notebooks import NOTEBOOK_DIR, notebook_paths, read
+from tools.labserver import HINT_CLASS, WIDGET_STATE, WIDGET_VIEW
+
+pytestmark = pytest.mark.browser
+
+INDEX = "work/00_index.ipynb"
+EX1 = "work/01_ex1_sigmoid_prime.ipynb"
+EX3 = "work/03_ex3_minimum_at_y.ipynb"
+PB6 = "work/12_pb6_softmax_temperature.ipynb"
+BOOK_EX1 = "notebooks/01_ex1_sigmoid_prime.ipynb"
+WRITABLE = "() => window.jupyterapp.shell.currentWidget.context.contentsModel.writable"
+HINTS = f".{HINT_CLASS}"
+SCREENSHOTS = ROOT / "build" / "screenshots"
+# Autosave every 3 s instead of 2 minutes, so that a test can wait for it.
+QUICK_AUTOSAVE = LAB_SETTINGS | {"@jupyterlab/docmanager-extension/plugin": {"autosaveInterval": 3}}
+
+
+@pytest.fixture(scope="module")
+def browser(page):
+    leave_without_asking(page)
+    return page
+
+
+@pytest.fixture
+def repo(tmp_path):
+    return fresh_clone(tmp_path / "repo")
+
+
+def kernel_count(lab, expected: int, timeout: float = 15.0) -> int:
+    """The number of running kernels, once it is ``expected`` (or the timeout is over)."""
+    deadline = time.monotonic() + timeout
+    while (count := len(lab.api("/api/kernels"))) != expected and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return count
+
+
+def open_and_activate(page, path: str) -> None:
+    page.evaluate(OPEN_IN_APP, path)
+    page.evaluate(ACTIVATE, path)
+
+
+def assert_stopped_cleanly(lab, home, kernels: int) -> None:
+    """One Ctrl-C: the server stops, shutting its kernels down, and no kernel is left."""
+    output = lab.interrupt(timeout=60)
+    assert "Shutting down..." in output, output[-2000:]
+    after = output[output.index("Shutting down..."):]
+    assert f"Shutting down {kernels} kernel" in after, after
+    assert "Traceback" not in after and "[E " not in after, after
+    deadline = time.monotonic() + 10
+    while kernel_processes(home / "runtime") and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not kernel_processes(home / "runtime"), "kernels outlived the server"
+
+
+def test_first_minute(browser, repo, tmp_path):
+    home = tmp_path / "home"
+    with make_lab(repo, home) as lab:
+        printed = lab.output()
+        assert f"Copied the book's {len(notebook_paths())} notebooks into work/." in printed
+        assert "Your notebooks are in work/" in printed
+        assert lab.address.startswith(f"http://127.0.0.1:{lab.port}/lab/tree/{INDEX}?token=")
+        load_lab(browser, lab.address)
+        assert browser.evaluate(OPEN_DOCUMENTS) == [INDEX]
+        assert browser.evaluate(CURRENT_PATH) == INDEX
+        assert browser.locator(".jp-Launcher").count() == 0
+        # The news question comes within a second of the page when it is asked at all.
+        browser.wait_for_timeout(5_000)
+        toasts = browser.locator(".Toastify__toast").all_inner_texts()
+        assert not toasts, f"a pop-up appeared: {toasts}"
+        assert kernel_count(lab, 1) == 1
+        open_and_activate(browser, EX1)
+        open_and_activate(browser, EX3)
+        assert kernel_count(lab, 3) == 3
+        browser.evaluate(CLOSE, EX3)  # a closed notebook's kernel stops with it
+        assert kernel_count(lab, 2) == 2
+        assert_stopped_cleanly(lab, home, kernels=2)
+
+    with make_lab(repo, home) as lab:
+        assert "Copied" not in lab.output()  # the copies are there already
+        load_lab(browser, lab.address)
+        assert browser.evaluate(OPEN_DOCUMENTS) == [INDEX]  # a fresh workspace
+        assert kernel_count(lab, 1) == 1
+        assert_stopped_cleanly(lab, home, kernels=1)
+    assert git_status(repo) == ""
+
+
+def type_a_line(page) -> str:
+    """Type the first line of Exercise 1's derivation into the Your-turn box; the answer."""
+    box = page.locator(".jp-Notebook .widget-text input")
+    box.fill("exp(-z)/(1+exp(-z))**2")
+    box.press("Enter")
+    answer = page.locator(".jp-Notebook .widget-htmlmath").filter(has_text="equals the line")
+    answer.wait_for(timeout=30_000)
+    return answer.inner_text()
+
+
+def move_slider(page) -> None:
+    """Two key presses on the first slider: the readout and the figure's pixels change."""
+    canvas = figure_canvases(page)[-1]
+    canvas.scroll_into_view_if_needed()
+    readout = page.locator(".widget-slider .widget-readout").first
+    text, pixels = readout.inner_text(), page.evaluate(CANVAS_STATS, canvas)["hash"]
+    page.locator(".widget-slider .noUi-handle").first.focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("([el, t]) => el.innerText !== t",
+                           arg=[readout.element_handle(), text], timeout=10_000)
+    page.wait_for_function(f"(c) => ({CANVAS_STATS})(c).hash !== {pixels}",
+                           arg=canvas, timeout=15_000)
+
+
+def assert_saved_pictures(page, path: str) -> None:
+    """The notebook's widgets drawn from saved state: every figure drawn, a line per output
+    saying to run its cell, no widget error."""
+    hints = page.locator(HINTS)
+    hints.first.wait_for(timeout=30_000)
+    book = read(NOTEBOOK_DIR / path.removeprefix("work/"))
+    shown = [o for c in book.cells if c.cell_type == "code" for o in c.outputs
+             if WIDGET_VIEW in o.get("data", {})]
+    assert hints.count() == len(shown)  # the Explore figure and the Your-turn box
+    assert all("run this cell" in text for text in hints.all_inner_texts())
+    canvases = figure_canvases(page)
+    assert len(canvases) >= explorer_count(NOTEBOOK_DIR / path.removeprefix("work/"))
+    for canvas in canvases:  # drawn once the saved picture has loaded
+        try:
+            page.wait_for_function(f"(c) => ({CANVAS_STATS})(c).ink > 1000", arg=canvas,
+                                   timeout=20_000)
+        except PageTimeout:
+            pytest.fail(f"{path}: blank figure {page.evaluate(CANVAS_STATS, canvas)}")
+    assert_no_widget_errors(page, path)
+
+
+def test_reload_with_the_kernel_running(browser, repo, tmp_path):
+    home = tmp_path / "home"
+    with make_lab(repo, home) as lab:
+        load_lab(browser, lab.address)
+        # Saved since the run: the reloaded page gets the live widgets back from the kernel.
+        open_and_activate(browser, EX1)
+        browser.wait_for_function(DIRTY)  # its widgets' state counts as a change to save
+        browser.evaluate(RUN_ALL)
+        browser.evaluate(SAVE)
+        reload_lab(browser)
+        browser.evaluate(ACTIVATE, EX1)
+        assert "✓" in type_a_line(browser)
+        move_slider(browser)
+        assert browser.locator(HINTS).count() == 0
+        assert browser.locator(".jupyter-widgets-disconnected").count() == 0
+        assert_no_widget_errors(browser, EX1)
+        browser.evaluate(CLOSE, EX1)
+
+        # Not saved since the run: the file holds the book's outputs, whose widgets the
+        # kernel never made. The page shows their pictures, each with a line to run it.
+        open_and_activate(browser, EX3)
+        browser.evaluate(RUN_ALL)
+        reload_lab(browser)
+        browser.evaluate(ACTIVATE, EX3)
+        assert_saved_pictures(browser, EX3)
+
+        # The book's own copy opens read-only: JupyterLab never autosaves it, and Ctrl-S
+        # says to use Save As.
+        open_and_activate(browser, BOOK_EX1)
+        assert browser.evaluate(WRITABLE) is False
+        browser.locator(".jp-NotebookPanel:visible .jp-Notebook").first.click()
+        browser.keyboard.press("Control+s")
+        toast = browser.locator(".Toastify__toast").filter(has_text="is read-only")
+        toast.wait_for(timeout=10_000)
+        assert f'{BOOK_EX1} is read-only. Use "Save as…" instead.' in toast.inner_text()
+    assert git_status(repo) == ""
+
+
+def test_saved_work_survives_a_restart_and_the_book_stays_pristine(browser, repo, tmp_path):
+    home = tmp_path / "home"
+    saved = repo / PB6
+    with make_lab(repo, home, settings=QUICK_AUTOSAVE) as lab:
+        load_lab(browser, lab.address)
+        open_and_activate(browser, PB6)
+        browser.evaluate(RUN_ALL)
+        ran = time.time()
+        deadline = time.monotonic() + 60
+        while (saved.stat().st_mtime < ran or browser.evaluate(DIRTY)) and \
+                time.monotonic() < deadline:
+            browser.wait_for_timeout(250)
+        assert saved.stat().st_mtime >= ran, "autosave did not save the notebook"
+        assert_stopped_cleanly(lab, home, kernels=2)
+
+    # What the learner's file holds: this run's outputs, and the state of every widget
+    # they show (and no more).
+    nb = read(saved)
+    state = nb.metadata["widgets"][WIDGET_STATE]["state"]
+    views = [o.data[WIDGET_VIEW]["model_id"] for c in nb.cells if c.cell_type == "code"
+             for o in c.outputs if WIDGET_VIEW in o.get("data", {})]
+    assert views and all(view in state for view in views)
+    assert not any(HINT_CLASS in str(model) for model in state.values())
+    book = read(NOTEBOOK_DIR / saved.name)
+    assert not set(views) & set(book.metadata["widgets"][WIDGET_STATE]["state"])
+
+    with make_lab(repo, home) as lab:
+        load_lab(browser, lab.address)
+        open_and_activate(browser, PB6)
+        assert_saved_pictures(browser, PB6)
+        assert browser.locator(".jp-Notebook .widget-text input").count() == 1
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        browser.locator(".jp-OutputArea-output").filter(
+            has=browser.locator(".jupyter-matplotlib")).last.screenshot(
+            path=SCREENSHOTS / "pb6_reopened_after_restart.png")
+    assert git_status(repo) == ""
