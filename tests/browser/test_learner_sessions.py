@@ -161,11 +161,14 @@ def assert_saved_pictures(page, path: str) -> None:
     """The notebook's widgets drawn from saved state: every figure drawn, a line per output
     saying to run its cell, no widget error."""
     hints = page.locator(HINTS)
-    hints.first.wait_for(timeout=30_000)
     book = read(NOTEBOOK_DIR / path.removeprefix("work/"))
     shown = [o for c in book.cells if c.cell_type == "code" for o in c.outputs
              if WIDGET_VIEW in o.get("data", {})]
-    assert hints.count() == len(shown)  # the Explore figure and the Your-turn box
+    # The outputs are drawn one after another: wait for all of them, then check there are
+    # no more (the Explore figure and the Your-turn box).
+    page.wait_for_function("([selector, n]) => document.querySelectorAll(selector).length >= n",
+                           arg=[HINTS, len(shown)], timeout=30_000)
+    assert hints.count() == len(shown)
     assert all("run this cell" in text for text in hints.all_inner_texts())
     canvases = figure_canvases(page)
     assert len(canvases) >= explorer_count(NOTEBOOK_DIR / path.removeprefix("work/"))
