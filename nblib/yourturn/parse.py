@@ -44,6 +44,12 @@ from nblib.proof.exercise import Exercise
 MAX_LENGTH = 500
 MAX_DIGITS = 12
 MAX_EXPONENT = 10
+# Derivatives of a higher order than this are not part of any exercise (and the 10**12-th
+# derivative would never finish).
+MAX_DERIVATIVE_ORDER = 3
+# A constant argument of exp, log or σ larger than this in size is refused: e^1000 is
+# already 10^434, and exp(exp(1000)) could not be evaluated in any precision.
+MAX_CONSTANT_ARGUMENT = 1000
 LATEX_BACKEND = "antlr"
 
 # LaTeX commands every exercise understands; its Greek names (\sigma, \eta) are added.
@@ -97,12 +103,15 @@ def parse_line(text: str, exercise: Exercise) -> sp.Expr:
         raise InputError(f"that line has {len(text)} characters; the box takes at most "
                          f"{MAX_LENGTH}")
     line = text.strip().translate(TYPOGRAPHY)
+    _check_characters(line)
     if line.startswith("="):
         line = line[1:].strip()
     if not line:
         raise InputError("the box is empty: type the next line of the derivation")
     _check_brackets(line)
-    latex = any(c in line for c in "\\{}")
+    if "!" in line:  # the LaTeX reader would evaluate (10^{10})! before anything is checked
+        raise InputError("'!' (a factorial) is not part of any exercise")
+    latex = looks_like_latex(line)
     raw = _parse_latex(line, exercise) if latex else _parse_sympy(line, exercise)
     _check_size(raw)
     expr = _bind(raw, exercise, latex)
@@ -111,6 +120,20 @@ def parse_line(text: str, exercise: Exercise) -> sp.Expr:
     if expr.has(sp.zoo, sp.oo, -sp.oo, sp.nan):
         raise InputError("this line divides by zero or is infinite")
     return expr
+
+
+def _check_characters(line: str) -> None:
+    """Refuse several lines at once, and characters that cannot be seen (named, since a
+    message could not show them)."""
+    lines = line.splitlines()
+    if len(lines) > 1:
+        raise InputError(f"the box takes one line at a time; this has {len(lines)} lines: "
+                         "type each line of the derivation on its own")
+    for i, char in enumerate(line, 1):
+        if char != "\t" and unicodedata.category(char).startswith("C"):
+            name = unicodedata.name(char, "a control character")
+            raise InputError(f"character {i} is the invisible U+{ord(char):04X} ({name}), "
+                             "which is not allowed: retype the line")
 
 
 def _check_brackets(line: str) -> None:
@@ -242,15 +265,47 @@ def _first_line(err: BaseException) -> str:
 
 
 def _check_size(expr: Any) -> None:
-    """Refuse numbers and powers too large to evaluate (checked bottom-up, unevaluated)."""
+    """Refuse numbers, powers, derivatives and function arguments too large to evaluate.
+
+    Checked bottom-up, so that every part below a node is known to be small when the node
+    is looked at (the size of a constant argument is computed from bounded parts only).
+    """
     if not isinstance(expr, sp.Basic):
         return
     for arg in expr.args:
         _check_size(arg)
     if isinstance(expr, sp.Rational) and max(abs(expr.p), expr.q) >= 10**MAX_DIGITS:
         raise InputError(f"the number {expr} is too large: at most {MAX_DIGITS} digits")
+    if isinstance(expr, sp.Float) and not abs(expr) < 10**MAX_DIGITS:
+        raise InputError(f"the number {sp.N(expr, 3)} is too large: at most {MAX_DIGITS} "
+                         "digits before the decimal point")
     if isinstance(expr, sp.Pow):
         _check_exponent(expr.exp)
+        if _has_variable_power(expr.exp):
+            raise InputError(f"the tower of powers {sp.sstr(expr)} is not part of any "
+                             "exercise: an exponent may not itself hold a power of a symbol "
+                             "to a variable exponent")
+    if isinstance(expr, sp.Derivative) and not expr.derivative_count <= MAX_DERIVATIVE_ORDER:
+        raise InputError(f"a derivative of order {expr.derivative_count} is not part of any "
+                         f"exercise: at most {MAX_DERIVATIVE_ORDER}")
+    if isinstance(expr, sp.Function) and len(expr.args) == 1 and not expr.free_symbols:
+        _check_argument(expr)
+
+
+def _has_variable_power(exponent: sp.Basic) -> bool:
+    """Whether an exponent holds a power whose own exponent varies (z**z, exp(z)): a tower."""
+    return any(p.exp.free_symbols for p in exponent.atoms(sp.Pow, sp.exp))
+
+
+def _check_argument(applied: sp.Function) -> None:
+    """Refuse a function of a constant larger than MAX_CONSTANT_ARGUMENT in size."""
+    try:
+        size = abs(complex(sp.N(applied.args[0], 15)))
+    except (TypeError, ValueError, ArithmeticError):
+        return  # not a number (e.g. zoo): parse_line refuses it later with its own message
+    if not size <= MAX_CONSTANT_ARGUMENT:
+        raise InputError(f"the argument of {sp.sstr(applied)} is too large: at most "
+                         f"{MAX_CONSTANT_ARGUMENT} in size")
 
 
 def _check_exponent(exponent: sp.Basic) -> None:
@@ -341,30 +396,48 @@ def _check_functions(expr: sp.Expr, exercise: Exercise) -> None:
 
 # Warming the LaTeX parser --------------------------------------------------------------
 _warm_lock = threading.Lock()
+_load_lock = threading.Lock()
 _warmed = False
+_loaded = False
 # Seconds after the first YourTurn is shown before the LaTeX parser loads in the background:
 # later than the rest of a notebook run (nbval, execute_notebooks), sooner than a learner types.
 WARM_DELAY = 5.0
 
 
-def _warm_latex_parser() -> None:
-    """Load the LaTeX parser in the background (about 0.7 s, once per kernel), so the first
-    LaTeX line a learner types is answered at once. Nothing happens if it is not installed."""
-    global _warmed
-    with _warm_lock:
-        if _warmed or importlib.util.find_spec("antlr4") is None:
-            return
-        _warmed = True
+def looks_like_latex(text: str) -> bool:
+    """Whether :func:`parse_line` will read ``text`` as LaTeX (``\\``, ``{`` or ``}`` in it)."""
+    return any(c in text for c in "\\{}")
 
-    def warm() -> None:
+
+def load_latex_parser() -> None:
+    """Load SymPy's LaTeX parser and parse one line with it (about 0.7 s, once per kernel).
+
+    Called before a LaTeX line is checked, outside the time limit of a check: loading is
+    not the learner's line being large, and an import must never be interrupted halfway.
+    Nothing happens if the parser is not installed (the line then gets a message).
+    """
+    global _loaded
+    with _load_lock:
+        if _loaded or importlib.util.find_spec("antlr4") is None:
+            return
         try:
             from sympy.parsing.latex import parse_latex
 
             parse_latex("z", strict=True, backend=LATEX_BACKEND)
         except Exception:  # a failure shows, in words, when a LaTeX line is submitted
             pass
+        _loaded = True
 
-    timer = threading.Timer(WARM_DELAY, warm)
+
+def _warm_latex_parser() -> None:
+    """Load the LaTeX parser in the background, WARM_DELAY seconds from now, so that the
+    first LaTeX line a learner types is answered at once."""
+    global _warmed
+    with _warm_lock:
+        if _warmed:
+            return
+        _warmed = True
+    timer = threading.Timer(WARM_DELAY, load_latex_parser)
     timer.name = "latex-parser-warmup"
     timer.daemon = True
     timer.start()

@@ -26,7 +26,15 @@ from nblib.proof.equality import (
     worst_numeric_gap,
 )
 from nblib.proof.exercise import Exercise
-from nblib.yourturn.parse import InputError, _first_line, _warm_latex_parser, parse_line
+from nblib.yourturn.limits import CHECK_SECONDS, TooLarge, time_limit
+from nblib.yourturn.parse import (
+    InputError,
+    _first_line,
+    _warm_latex_parser,
+    load_latex_parser,
+    looks_like_latex,
+    parse_line,
+)
 
 # A relative gap this large at 30 digits is no rounding: the line is wrong (see _check).
 CLEARLY_DIFFERENT = 1e-12
@@ -149,13 +157,24 @@ class YourTurn:
         if not isinstance(text, str):
             raise TypeError(f"YourTurn.submit: argument 'text' must be a string, got "
                             f"{type(text).__name__}")
+        if looks_like_latex(text):
+            load_latex_parser()  # once per kernel, and not counted against the line
         try:
-            expr = parse_line(text, self.exercise)
+            with time_limit(CHECK_SECONDS):
+                feedback = self._check(parse_line(text, self.exercise), own=True)
         except InputError as err:
-            message = f"Cannot check this line: {err}."
-            return self._show(Feedback("invalid", message, reached_target=self._reached_target,
-                                       html=_plain("⚠ " + message)))
-        return self._show(self._check(expr, own=True))
+            feedback = self._cannot_check(str(err))
+        except TooLarge:
+            feedback = self._cannot_check(
+                f"it is too large to check here (more than {CHECK_SECONDS:g} s); break the step "
+                "into smaller ones, or write it more simply")
+        return self._show(feedback)
+
+    def _cannot_check(self, problem: str) -> Feedback:
+        """The answer to a line that could not be read or checked, saying why."""
+        message = f"Cannot check this line: {problem}."
+        return Feedback("invalid", message, reached_target=self._reached_target,
+                        html=_plain("⚠ " + message))
 
     def reveal_next(self) -> Feedback:
         """Add the worked proof's next line to the chain (checked like any other line)."""

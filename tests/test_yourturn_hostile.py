@@ -1,0 +1,113 @@
+"""Hostile lines in a "Your turn" box: each gets a message within the time limit, never a
+freeze, a traceback or a line executed as code."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from nblib.book.catalogue import BOOK
+from nblib.proofs import load
+from nblib.yourturn import YourTurn
+from nblib.yourturn import widget as yourturn_widget
+from nblib.yourturn.limits import TooLarge, time_limit
+
+# Lines that froze the kernel or ran for seconds before the limits (issue 14), and more of
+# the same kinds: towers, huge numbers, derivative orders, factorials, nesting, code.
+HOSTILE = (
+    "exp(exp(exp(100)))",
+    "z**z**z**z**z",
+    "exp(1e999)",
+    "1e308*1e308*z",
+    "(10^{10})!",
+    "z!",
+    "10**10**10",
+    "2**(z**0*10**12)",
+    "10^{10^{10}}",
+    "e^{e^{e^{100}}}",
+    "\\frac{1}{\\frac{1}{\\frac{1}{\\frac{1}{\\frac{1}{\\frac{1}{z}}}}}}",
+    "Derivative(exp(z), z, 999999999999)",
+    "(" * 40 + "z" + ")" * 40,
+    "(" * 300 + "z" + ")" * 300,
+    "+".join(["z"] * 240),
+    "__import__('os').getcwd()",
+    "lambda: 0",
+    "z.__class__",
+    "exp(z)[0]",
+    "z\x00+1",
+    "z\n+1",
+    "ℯ**z",
+    "exp(-z)/(1+exp(-z))**2" * 30,
+)
+LIMIT_WITH_MARGIN = 5.0  # the box's limit is 1 s; a loaded test machine gets slack
+
+
+def exercises():
+    """Every notebook's Your-turn exercise, by notebook id."""
+    return [(e.id, load(e.id).EXERCISE) for e in BOOK]
+
+
+@pytest.mark.parametrize(("notebook", "exercise"), exercises(), ids=lambda x: x
+                         if isinstance(x, str) else "")
+def test_every_hostile_line_gets_a_message_in_time(notebook, exercise):
+    box = YourTurn(exercise)
+    for line in HOSTILE:
+        start = time.perf_counter()
+        feedback = box.submit(line)
+        elapsed = time.perf_counter() - start
+        assert elapsed < LIMIT_WITH_MARGIN, (notebook, line, elapsed)
+        assert feedback.status in ("invalid", "refused"), (notebook, line, feedback)
+        assert feedback.message and "Traceback" not in feedback.message
+    assert len(box.chain) == 1  # nothing hostile joined the chain
+
+
+def test_the_box_still_works_after_hostile_lines():
+    box = YourTurn(load("ex1").EXERCISE)
+    for line in HOSTILE:
+        box.submit(line)
+    assert box.submit("exp(-z)/(1+exp(-z))**2").status == "accepted"
+
+
+def test_a_check_over_the_limit_says_so(monkeypatch):
+    monkeypatch.setattr(yourturn_widget, "CHECK_SECONDS", 1e-3)
+    feedback = YourTurn(load("ex1").EXERCISE).submit("exp(-z)/(1+exp(-z))**2")
+    assert feedback.status == "invalid"
+    assert "too large to check here" in feedback.message
+
+
+@pytest.mark.parametrize("line", ["Derivative((w*x+b-y)**2/2, w, 999999999999)",
+                                  "Derivative((w*x+b-y)**2/2, w, 4)"])
+def test_derivative_orders_are_bounded(line):
+    feedback = YourTurn(load("pb2").EXERCISE).submit(line)
+    assert feedback.status == "invalid"
+    assert "derivative of order" in feedback.message
+
+
+def test_time_limit_stops_a_runaway_loop():
+    start = time.perf_counter()
+    with pytest.raises(TooLarge):
+        with time_limit(0.2):
+            while True:
+                pass
+    assert time.perf_counter() - start < LIMIT_WITH_MARGIN
+
+
+def test_time_limit_is_silent_once_the_block_has_ended():
+    with time_limit(0.05):
+        pass
+    time.sleep(0.2)  # the timer would have fired by now: nothing may arrive late
+    event = threading.Event()
+    event.wait(0.05)
+
+
+@pytest.mark.parametrize(("line", "named"), [
+    ("z\x00+1", "U+0000"), ("z\u200b+1", "U+200B (ZERO WIDTH SPACE)"), ("z\n+1", "one line"),
+    ("exp(1e999)", "1.00E+999"), ("z**z**z", "tower"), ("exp(exp(exp(100)))", "argument"),
+    ("(10^{10})!", "factorial"),
+])
+def test_the_message_names_what_is_wrong(line, named):
+    feedback = YourTurn(load("ex1").EXERCISE).submit(line)
+    assert feedback.status == "invalid"
+    assert named in feedback.message
