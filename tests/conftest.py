@@ -36,6 +36,7 @@ LONGEST_FIRST = (
     "tests/browser/test_trusted_widgets.py",
     "tests/browser/test_pictures_before_running.py",
     "tests/browser/test_temperature.py",
+    "tests/browser/test_static_site.py",
 )
 
 

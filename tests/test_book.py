@@ -10,6 +10,7 @@ import sympy as sp
 from nblib.book import catalogue, errata
 from nblib.proof.derivation import Derivation, Remark
 from nblib.reports.checks import CheckReport, check_values
+from tests.notebooks import NOTEBOOK_DIR, read
 
 z = sp.symbols("z", real=True)
 SIG = 1 / (1 + sp.exp(-z))
@@ -95,3 +96,10 @@ def test_errata_gather_the_wrong_line_with_its_neighbours(only_fake):
 def test_remarks_are_collected_with_their_evidence(only_fake):
     (remark,) = errata.remarks()
     assert remark.what_holds == "C″ > 0." and remark.evidence[0].checked_steps == 1
+
+
+@pytest.mark.parametrize("e", catalogue.BOOK, ids=lambda e: e.id)
+def test_each_notebook_cites_the_book_and_the_text_it_follows(e):
+    opening = read(NOTEBOOK_DIR / e.filename).cells[0].source
+    assert e.citation in opening
+    assert f"]({e.book_url})" in opening

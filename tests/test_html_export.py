@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from html import escape as html_escape
 
 import pytest
 
 from tests.notebooks import exercise_paths, notebook_paths
 from tests.test_notebook_structure import explore_outputs
 from tools.export_html import main as export_book
+from tools.export_html import pages
 
 PICTURE = re.compile(r'<img[^>]*src="data:image/png;base64,')
 ERROR = re.compile(r'data-mime-type="application/vnd\.jupyter\.(stderr|error)"')
@@ -45,3 +47,40 @@ def test_links_between_notebooks_point_at_pages(html):
     index = (html / "index.html").read_text(encoding="utf-8")
     assert 'href="01_ex1_sigmoid_prime.html"' in index
     assert not re.search(r'href="[^"/:]+\.ipynb"', index)
+
+
+def test_every_link_inside_the_site_opens_a_page(html):
+    for page in html.glob("*.html"):
+        for target in re.findall(r'href="([^"#:]+\.html)', page.read_text(encoding="utf-8")):
+            assert (html / target).is_file(), f"{page.name} links to a missing {target}"
+
+
+def test_mathematics_is_typeset_from_the_site_itself(html):
+    page = (html / "01_ex1_sigmoid_prime.html").read_text(encoding="utf-8")
+    assert re.search(r'<script[^>]*src="mathjax/tex-svg-full.js"', page)
+    assert (html / "mathjax" / "tex-svg-full.js").stat().st_size > 1_000_000
+    # Nothing is fetched from elsewhere (links to the book are fine: a reader follows them).
+    assert not re.search(r'src="(https?:)?//|<link[^>]*href="(https?:)?//', page)
+
+
+def test_previous_and_next_walk_the_book_in_order(html):
+    def link(page: str, rel: str) -> str | None:
+        text = (html / page).read_text(encoding="utf-8")
+        nav = re.search(r'<nav[^>]*class="book-nav top".*?</nav>', text, re.S).group()
+        found = re.search(rf'<a href="([^"]+)" rel="{rel}"', nav)
+        return found.group(1) if found else None
+
+    forward = ["index.html"]
+    while (following := link(forward[-1], "next")) is not None:
+        forward.append(following)
+    assert forward[1:] == [p.href for p in pages()][1:]
+    backward = [forward[-1]]
+    while (preceding := link(backward[-1], "prev")) is not None:
+        backward.append(preceding)
+    assert backward == [p.href for p in reversed(pages())]
+
+
+@pytest.mark.parametrize("page", pages(), ids=lambda p: p.notebook.stem)
+def test_each_page_is_titled_with_its_claim(html, page):
+    text = (html / page.href).read_text(encoding="utf-8")
+    assert f"<title>{html_escape(page.title, quote=False)}</title>" in text

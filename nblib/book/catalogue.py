@@ -20,6 +20,18 @@ SOURCES = {
 }
 
 
+CHAPTER_URL = "http://neuralnetworksanddeeplearning.com/chap3.html"
+# The book's own anchors: an exercise or problem block of Chapter 3 (several exercises can
+# share one block), or the section a notebook follows.
+ANCHORS = {
+    "ex1": "exercise_35813", "ex2": "exercises_824189", "ex3": "exercises_824189",
+    "pb1": "problems_382219", "pb2": "problems_382219", "pb3": "problem_507295",
+    "ex4": "exercise_332838", "ex5": "exercises_193619", "ex6": "exercises_193619",
+    "pb4": "problem_905066", "pb5": "problems_919607", "pb6": "problems_919607",
+    "slowdown": "the_cross-entropy_cost_function", "bp": "softmax",
+}
+
+
 @dataclass(frozen=True)
 class Entry:
     """One notebook of the book: its number, catalogue id, file, title and one-line claim."""
@@ -35,6 +47,26 @@ class Entry:
     def filename(self) -> str:
         """The notebook's file name, e.g. ``01_ex1_sigmoid_prime.ipynb``."""
         return f"{self.number:02d}_{self.id}_{self.topic}.ipynb"
+
+    @property
+    def book_url(self) -> str:
+        """The address of the place in Nielsen's Chapter 3 that this notebook answers."""
+        return f"{CHAPTER_URL}#{ANCHORS[self.id]}"
+
+    @property
+    def citation(self) -> str:
+        """The notebook's sources as one Markdown line: the book's place, linked, and the
+        worked text it follows and checks line by line."""
+        if self.source == "chapter 3":
+            place = f"[{self.title} in the book]({self.book_url})"
+            followed = f"the {SOURCES['chapter 3']}, {self.title}"
+        elif self.source == "book page":
+            place = f"[the chapter's opening section in the book]({self.book_url})"
+            followed = SOURCES["book page"]
+        else:
+            place = f"[the book's section on softmax]({self.book_url})"
+            followed = "the post “Backpropagation with softmax outputs and cross-entropy cost”"
+        return f"**Sources:** {place}; follows and checks {followed}."
 
 
 BOOK: tuple[Entry, ...] = (

@@ -23,6 +23,7 @@ from nblib.proof.derivation import (
     counterexample_text,
     latex_text,
 )
+from nblib.proof.equality import Verdict
 from nblib.proofs import derivations
 
 
@@ -51,7 +52,7 @@ class Erratum:
             rf"&& {CHECK}",
         ]
         title = latex_text(self.where)
-        counter = latex_text("counterexample: " + counterexample_text(self.wrong.verdict))
+        counter = _counterexample_latex(self.wrong.verdict)
         return (rf"$\textbf{{{self.entry.title}}}\quad {title}$" + "\n\n"
                 + r"$$\begin{aligned}" + r"\\ ".join(rows) + r"\end{aligned}$$" + "\n\n"
                 + f"${counter}$")
@@ -68,6 +69,18 @@ class Erratum:
 
     def _repr_pretty_(self, printer, cycle: bool) -> None:
         printer.text(str(self))
+
+
+def _counterexample_latex(verdict: Verdict) -> str:
+    """The counterexample as mathematics: symbols as LaTeX (``\\delta^{l+1}_{1}``), not as
+    the code-like text of :func:`counterexample_text`, which ``\\text{}`` would garble."""
+    where = ", ".join(f"{sp.latex(k)} = {v:g}" for k, v in verdict.counterexample.items())
+    text = latex_text("counterexample: ") + " " + where
+    if verdict.values is not None:
+        before, after = verdict.values
+        text += (" " + latex_text(" gives ") + f" {before:.6g} " + latex_text(" before, ")
+                 + f" {after:.6g} " + latex_text(" after"))
+    return text
 
 
 def errata_of(e: Entry) -> list[Erratum]:
