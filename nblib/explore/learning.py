@@ -73,24 +73,26 @@ class GradientSizeExplorer(Explorer):
         self.z_grid = np.linspace(-self.z_range, self.z_range, 321)
         self.curves, self.points = {}, {}
         for cost, color, label in COST_STYLE:
-            (self.curves[cost],) = self.ax_curve.plot(self.z_grid, np.ones_like(self.z_grid),
-                                                      color=color, label=label)
-            (self.points[cost],) = self.ax_curve.plot([], [], "o", color=color)
-        self.z_line = self.ax_curve.axvline(0.0, color="0.5", lw=0.8, ls=":")
+            (self.curves[cost],) = self.animate(self.ax_curve.plot(
+                self.z_grid, np.ones_like(self.z_grid), color=color, label=label))
+            (self.points[cost],) = self.animate(self.ax_curve.plot([], [], "o", color=color))
+        self.z_line = self.animate(self.ax_curve.axvline(0.0, color="0.5", lw=0.8, ls=":"))
         self.ax_curve.set(yscale="log", ylim=(1e-4, 2.0), xlim=(-self.z_range, self.z_range),
                           xlabel="weighted input z of the output neuron",
                           ylabel="|∂C/∂w|  (input activation 1)")
         self.ax_curve.legend(loc="lower center", fontsize="small")
         _few_log_ticks(self.ax_curve, [1e-4, 1e-3, 1e-2, 1e-1, 1.0])
         self.ax_curve.set_xticks([-8, -4, 0, 4, 8])
-        self.bars = self.ax_bars.barh([1, 0], [0.0, 0.0], color=["C3", "C0"], height=0.6)
+        self.bars = self.animate(self.ax_bars.barh([1, 0], [0.0, 0.0], color=["C3", "C0"],
+                                                   height=0.6))
         self.ax_bars.set(xlim=(0.0, 1.15), yticks=[1, 0],
                          yticklabels=["quadratic", "cross-entropy"], xlabel="|∂C/∂w|",
                          xticks=[0.0, 0.5, 1.0])
-        self.bar_text = [self.ax_bars.text(0.0, pos, "", va="center", fontsize="small")
-                         for pos in (1, 0)]
-        self.readout = self.ax_bars.text(0.5, 1.02, "", transform=self.ax_bars.transAxes,
-                                         ha="center", va="bottom", fontsize="small")
+        self.bar_text = self.animate([self.ax_bars.text(0.0, pos, "", va="center",
+                                                        fontsize="small") for pos in (1, 0)])
+        self.readout = self.animate(self.ax_bars.text(0.5, 1.02, "", ha="center", va="bottom",
+                                                      transform=self.ax_bars.transAxes,
+                                                      fontsize="small"))
 
     def sizes(self) -> dict[str, float]:
         """|∂C/∂w| at the current z and y, by cost."""
@@ -141,10 +143,10 @@ class LinearOutputExplorer(Explorer):
         styles = {"linear": ("C2", "linear output"), "sigmoid": ("C3", "sigmoid output")}
         self.cost_lines, self.fit_lines = {}, {}
         for output, (color, label) in styles.items():
-            (self.cost_lines[output],) = self.ax_cost.plot([0, 1], [1, 1], color=color,
-                                                           label=label)
-            (self.fit_lines[output],) = self.ax_fit.plot(self.x_fine[0], self.x_fine[0],
-                                                         color=color, label=label)
+            (self.cost_lines[output],) = self.animate(self.ax_cost.plot(
+                [0, 1], [1, 1], color=color, label=label))
+            (self.fit_lines[output],) = self.animate(self.ax_fit.plot(
+                self.x_fine[0], self.x_fine[0], color=color, label=label))
         self.ax_cost.set(yscale="log", xlabel="epoch", ylabel="quadratic cost C")
         self.ax_cost.legend(loc="upper right", fontsize="small")
         self.ax_fit.plot(curves.DATA_X[0], curves.DATA_Y[0], "o", color="0.3", ms=4, label="data")
@@ -153,8 +155,9 @@ class LinearOutputExplorer(Explorer):
         self.ax_fit.legend(loc="lower left", fontsize="small")
         self.ax_fit.set(xticks=[0.0, 0.5, 1.0], yticks=[0.0, 0.5, 1.0])
         self.ax_cost.xaxis.set_major_locator(MaxNLocator(5))
-        self.readout = self.ax_cost.text(0.02, 0.03, "", transform=self.ax_cost.transAxes,
-                                         fontsize="small", va="bottom")
+        self.readout = self.animate(self.ax_cost.text(0.02, 0.03, "", fontsize="small",
+                                                      transform=self.ax_cost.transAxes,
+                                                      va="bottom"))
 
     def runs(self) -> dict[str, curves.Run]:
         """Train both networks for the current controls."""
@@ -217,13 +220,14 @@ class SlowdownExplorer(Explorer):
     def build(self, fig: Figure) -> None:
         """Output against epoch (left) and cost against epoch (right)."""
         self.ax_out, self.ax_cost = fig.subplots(1, 2)
-        (self.output_line,) = self.ax_out.plot([0, 1], [0, 0], color="C0")
+        (self.output_line,) = self.animate(self.ax_out.plot([0, 1], [0, 0], color="C0"))
         self.ax_out.set(ylim=(0.0, 1.0), xlabel="epoch", ylabel="output a")
-        (self.cost_line,) = self.ax_cost.plot([0, 1], [0, 0], color="C3")
+        (self.cost_line,) = self.animate(self.ax_cost.plot([0, 1], [0, 0], color="C3"))
         self.ax_cost.set(xlabel="epoch", ylabel="cost")
-        self.readout = self.ax_out.text(0.97, 0.97, "", transform=self.ax_out.transAxes,
-                                        ha="right", va="top", fontsize="small")
-        self.cost_title = self.ax_cost.set_title("", fontsize="small")
+        self.readout = self.animate(self.ax_out.text(0.97, 0.97, "", ha="right", va="top",
+                                                     transform=self.ax_out.transAxes,
+                                                     fontsize="small"))
+        self.cost_title = self.animate(self.ax_cost.set_title("", fontsize="small"))
         self.ax_out.set_yticks([0.0, 0.25, 0.5, 0.75, 1.0])
         _few_ticks(self.ax_cost)
         self.ax_out.xaxis.set_major_locator(MaxNLocator(5))

@@ -69,31 +69,33 @@ class InverseExplorer(Explorer):
         self.ax_z, self.ax_a = fig.subplots(1, 2)
 
         ax = self.ax_z
-        self.z_bars = ax.bar(self.positions, np.zeros(n), width=0.6, color="C1",
-                             label="$z_j = \\ln a_j + C$")
-        (self.ln_a,) = ax.plot(self.positions, np.zeros(n), "_", color="k", markersize=22,
-                               markeredgewidth=2, label="$\\ln a_j$  (C = 0)")
-        ax.axhline(0, color="0.4", linewidth=0.8)
+        self.z_bars = self.animate(ax.bar(self.positions, np.zeros(n), width=0.6, color="C1",
+                                          label="$z_j = \\ln a_j + C$"))
+        (self.ln_a,) = self.animate(ax.plot(self.positions, np.zeros(n), "_", color="k",
+                                            markersize=22, markeredgewidth=2,
+                                            label="$\\ln a_j$  (C = 0)"))
+        self.animate(ax.axhline(0, color="0.4", linewidth=0.8))  # stays over the bars
         # Every z_j sits C above ln a_j: this line marks the common shift.
-        self.shift_line = ax.axhline(0, color="C1", linestyle="--", linewidth=1,
-                                     label="the shift $C$")
-        self.z_labels = _labels(ax, self.positions)
+        self.shift_line = self.animate(ax.axhline(0, color="C1", linestyle="--", linewidth=1,
+                                                  label="the shift $C$"))
+        self.z_labels = self.animate(_labels(ax, self.positions))
         ax.set_xticks(self.positions, [f"$z_{j}$" for j in self.positions])
         ax.set_ylim(-C_RANGE - 4.5, C_RANGE + 1.5)
         ax.set_ylabel("weighted input")
         ax.legend(loc="upper left", fontsize=8)
 
         ax = self.ax_a
-        self.a_bars = ax.bar(self.positions, np.zeros(n), width=0.6, color="C0",
-                             label="softmax$(\\ln a + C)_j$")
-        self.target_bars = ax.bar(self.positions, np.zeros(n), width=0.8, fill=False,
-                                  edgecolor="k", linestyle="--", label="$a_j$")
-        self.a_labels = _labels(ax, self.positions)
+        self.a_bars = self.animate(ax.bar(self.positions, np.zeros(n), width=0.6, color="C0",
+                                          label="softmax$(\\ln a + C)_j$"))
+        self.target_bars = self.animate(ax.bar(self.positions, np.zeros(n), width=0.8,
+                                               fill=False, edgecolor="k", linestyle="--",
+                                               label="$a_j$"))
+        self.a_labels = self.animate(_labels(ax, self.positions))
         ax.set_xticks(self.positions, [f"$a_{j}$" for j in self.positions])
         ax.set_ylim(0, 1.0)
         ax.set_ylabel("softmax output")
         ax.legend(loc="upper left", fontsize=8)
-        self.readout = ax.set_title("", fontsize=10)
+        self.readout = self.animate(ax.set_title("", fontsize=10))
 
     def update(self) -> None:
         """Move the weighted-input bars; recompute softmax of them for the right panel."""
@@ -149,21 +151,23 @@ class GradientExplorer(Explorer):
         self.ax_a, self.ax_grad = fig.subplots(1, 2)
 
         ax = self.ax_a
-        self.a_bars = ax.bar(self.positions, np.zeros(n), width=0.6, color="C0",
-                             label="$a_j$ = softmax$(z)_j$")
-        self.y_bars = ax.bar(self.positions, np.zeros(n), width=0.8, fill=False,
-                             edgecolor="k", linestyle="--", label="$y_j$ (one-hot)")
-        self.a_labels = _labels(ax, self.positions)
+        self.a_bars = self.animate(ax.bar(self.positions, np.zeros(n), width=0.6, color="C0",
+                                          label="$a_j$ = softmax$(z)_j$"))
+        self.y_bars = self.animate(ax.bar(self.positions, np.zeros(n), width=0.8, fill=False,
+                                          edgecolor="k", linestyle="--",
+                                          label="$y_j$ (one-hot)"))
+        self.a_labels = self.animate(_labels(ax, self.positions))
         ax.set_xticks(self.positions, [f"$a_{j}$" for j in self.positions])
         ax.set_ylim(0, 1.3)
         ax.legend(loc="upper left", fontsize=8)
-        self.readout = ax.set_title("", fontsize=10)
+        self.readout = self.animate(ax.set_title("", fontsize=10))
 
         ax = self.ax_grad
-        self.grad_bars = ax.bar(self.positions, np.zeros(n), width=0.6, color="C2",
-                                label="$\\partial C / \\partial b_j = a_j - y_j$  (81)")
-        ax.axhline(0, color="0.4", linewidth=0.8)
-        self.grad_labels = _labels(ax, self.positions)
+        self.grad_bars = self.animate(ax.bar(
+            self.positions, np.zeros(n), width=0.6, color="C2",
+            label="$\\partial C / \\partial b_j = a_j - y_j$  (81)"))
+        self.animate(ax.axhline(0, color="0.4", linewidth=0.8))  # stays over the bars
+        self.grad_labels = self.animate(_labels(ax, self.positions))
         ax.set_xticks(self.positions, [f"$j = {j}$" for j in self.positions])
         ax.set_ylim(-1.15, 1.3)
         ax.legend(loc="upper left", fontsize=8)

@@ -87,15 +87,17 @@ class SumsExplorer(Explorer):
     def build(self, fig: Figure) -> None:
         """Two bar panels side by side, each with its sum written in the corner."""
         self.ax_sigmoid, self.ax_softmax = fig.subplots(1, 2, sharey=True)
-        self.sigmoid_bars, self.sigmoid_labels = _bar_panel(
-            self.ax_sigmoid, r"sigmoid layer: $a_j = \sigma(z_j)$", "C0")
-        self.softmax_bars, self.softmax_labels = _bar_panel(
-            self.ax_softmax, r"softmax layer: $a_j = e^{z_j}\,/\,\Sigma_k\, e^{z_k}$", "C1")
+        self.sigmoid_bars, self.sigmoid_labels = self.animate(_bar_panel(
+            self.ax_sigmoid, r"sigmoid layer: $a_j = \sigma(z_j)$", "C0"))
+        self.softmax_bars, self.softmax_labels = self.animate(_bar_panel(
+            self.ax_softmax, r"softmax layer: $a_j = e^{z_j}\,/\,\Sigma_k\, e^{z_k}$", "C1"))
         self.ax_sigmoid.set_ylabel(r"activation $a_j$")
-        self.sigmoid_sum = self.ax_sigmoid.text(0.02, 0.97, "", transform=self.ax_sigmoid.transAxes,
-                                                va="top", fontsize=10, color="C3")
-        self.softmax_sum = self.ax_softmax.text(0.02, 0.97, "", transform=self.ax_softmax.transAxes,
-                                                va="top", fontsize=10, color="C2")
+        self.sigmoid_sum = self.animate(self.ax_sigmoid.text(
+            0.02, 0.97, "", transform=self.ax_sigmoid.transAxes, va="top", fontsize=10,
+            color="C3"))
+        self.softmax_sum = self.animate(self.ax_softmax.text(
+            0.02, 0.97, "", transform=self.ax_softmax.transAxes, va="top", fontsize=10,
+            color="C2"))
 
     def update(self) -> None:
         """Recompute both layers from the sliders and move bars, labels and sums."""
@@ -123,26 +125,29 @@ class JacobianExplorer(Explorer):
         base = softmax(np.array(BOOK_LOGITS))
         self.ax_bars.bar(LABELS, base, width=0.6, fill=False, edgecolor="0.5", ls="--",
                          label="at the book's z")
-        self.bars, self.labels = _bar_panel(self.ax_bars, r"softmax outputs $a_j$", "C1")
+        self.bars, self.labels = self.animate(_bar_panel(self.ax_bars, r"softmax outputs $a_j$",
+                                                         "C1"))
         self.ax_bars.legend(loc="upper left", fontsize=8)
         self.ax_bars.set_ylabel(r"$a_j$")
-        self.image = self.ax_jac.imshow(
+        self.image = self.animate(self.ax_jac.imshow(
             np.zeros((NEURONS, NEURONS)), cmap="RdBu_r", vmin=-JACOBIAN_LIMIT,
-            vmax=JACOBIAN_LIMIT, extent=(0.5, NEURONS + 0.5, NEURONS + 0.5, 0.5))
+            vmax=JACOBIAN_LIMIT, extent=(0.5, NEURONS + 0.5, NEURONS + 0.5, 0.5)))
         fig.colorbar(self.image, ax=self.ax_jac, shrink=0.85)
         # Numbers only in the chosen column: the rates at which the bars move. Sixteen labels
         # would double the text drawn on every step.
-        self.column_values = [self.ax_jac.text(1, j + 1, "", ha="center", va="center",
-                                               fontsize=9) for j in range(NEURONS)]
-        self.column = self.ax_jac.add_patch(_column_box())
+        self.column_values = self.animate([self.ax_jac.text(1, j + 1, "", ha="center",
+                                                            va="center", fontsize=9)
+                                           for j in range(NEURONS)])
+        self.column = self.animate(self.ax_jac.add_patch(_column_box()))
         self.ax_jac.set_xticks(range(1, NEURONS + 1))
         self.ax_jac.set_yticks(range(1, NEURONS + 1))
         self.ax_jac.set_xlabel(r"$k$ (input $z_k$)")
         self.ax_jac.set_ylabel(r"$j$ (output $a_j$)")
         self.ax_jac.set_title(r"$\partial a_j / \partial z_k = a_j(\delta_{jk} - a_k)$",
                               fontsize=10)
-        self.readout = self.ax_bars.text(0.98, 0.97, "", transform=self.ax_bars.transAxes,
-                                         ha="right", va="top", fontsize=9)
+        self.readout = self.animate(self.ax_bars.text(0.98, 0.97, "", ha="right", va="top",
+                                                      transform=self.ax_bars.transAxes,
+                                                      fontsize=9))
 
     def logits(self) -> np.ndarray:
         """The book's z with z_k shifted."""
@@ -187,16 +192,18 @@ class LocalityExplorer(Explorer):
         for ax, key in ((self.ax_sigmoid, "sigmoid"), (self.ax_softmax, "softmax")):
             ax.bar(LABELS, self.base[key], width=0.6, fill=False, edgecolor="0.5", ls="--",
                    label="at the book's z")
-        self.sigmoid_bars, self.sigmoid_labels = _bar_panel(
-            self.ax_sigmoid, r"sigmoid layer: $a_j = \sigma(z_j)$", "C0")
-        self.softmax_bars, self.softmax_labels = _bar_panel(
-            self.ax_softmax, r"softmax layer: $a_j = e^{z_j}\,/\,\Sigma_k\, e^{z_k}$", "C1")
+        self.sigmoid_bars, self.sigmoid_labels = self.animate(_bar_panel(
+            self.ax_sigmoid, r"sigmoid layer: $a_j = \sigma(z_j)$", "C0"))
+        self.softmax_bars, self.softmax_labels = self.animate(_bar_panel(
+            self.ax_softmax, r"softmax layer: $a_j = e^{z_j}\,/\,\Sigma_k\, e^{z_k}$", "C1"))
         self.ax_sigmoid.legend(loc="upper left", fontsize=8)
         self.ax_sigmoid.set_ylabel(r"activation $a_j$")
-        self.sigmoid_moved = self.ax_sigmoid.text(0.98, 0.97, "", ha="right", va="top",
-                                                  transform=self.ax_sigmoid.transAxes, fontsize=9)
-        self.softmax_moved = self.ax_softmax.text(0.98, 0.97, "", ha="right", va="top",
-                                                  transform=self.ax_softmax.transAxes, fontsize=9)
+        self.sigmoid_moved = self.animate(self.ax_sigmoid.text(
+            0.98, 0.97, "", ha="right", va="top", transform=self.ax_sigmoid.transAxes,
+            fontsize=9))
+        self.softmax_moved = self.animate(self.ax_softmax.text(
+            0.98, 0.97, "", ha="right", va="top", transform=self.ax_softmax.transAxes,
+            fontsize=9))
 
     def logits(self) -> np.ndarray:
         """The book's z with z_k shifted."""

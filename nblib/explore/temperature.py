@@ -102,30 +102,32 @@ class TemperatureExplorer(Explorer):
         self.ax_bars, self.ax_entropy = fig.subplots(1, 2, width_ratios=[3, 2])
 
         ax = self.ax_bars
-        self.bars = ax.bar(self.positions, np.zeros(n), width=0.6, color="C0",
-                           label="$a_j = e^{c z_j} / \\sum_k e^{c z_k}$")
-        self.limit_bars = ax.bar(self.positions, np.zeros(n), width=0.8, fill=False,
+        self.bars = self.animate(ax.bar(self.positions, np.zeros(n), width=0.6, color="C0",
+                           label="$a_j = e^{c z_j} / \\sum_k e^{c z_k}$"))
+        self.limit_bars = self.animate(ax.bar(self.positions, np.zeros(n), width=0.8, fill=False,
                                  edgecolor="C3", linestyle="--", linewidth=1.3,
-                                 label="limit $c \\to \\infty$: $1/m$ on the maxima")
-        ax.axhline(1 / n, color="0.5", linestyle=":", linewidth=1,
-                   label=f"limit $c \\to 0$: uniform $1/{n}$")
-        self.bar_labels = [ax.text(x, 0, "", ha="center", va="bottom", fontsize=8)
-                           for x in self.positions]
+                                 label="limit $c \\to \\infty$: $1/m$ on the maxima"))
+        # Moves with the bars so that it stays visible over them.
+        self.animate(ax.axhline(1 / n, color="0.5", linestyle=":", linewidth=1,
+                                label=f"limit $c \\to 0$: uniform $1/{n}$"))
+        self.bar_labels = self.animate([ax.text(x, 0, "", ha="center", va="bottom", fontsize=8)
+                                        for x in self.positions])
         ax.set_xticks(self.positions, [f"$a_{j}$" for j in self.positions])
         ax.set_ylim(0, 1.25)
         ax.set_ylabel("probability")
         ax.legend(loc="upper left", fontsize=8)
-        self.readout = ax.set_title("", fontsize=10)
+        self.readout = self.animate(ax.set_title("", fontsize=10))
 
         ax = self.ax_entropy
         self.log_c = np.linspace(LOG_C_MIN, LOG_C_MAX, CURVE_POINTS)
-        (self.entropy_curve,) = ax.plot(self.log_c, np.zeros(CURVE_POINTS), color="C0")
-        (self.entropy_marker,) = ax.plot([], [], "o", color="C3")
+        (self.entropy_curve,) = self.animate(ax.plot(self.log_c, np.zeros(CURVE_POINTS),
+                                                     color="C0"))
+        (self.entropy_marker,) = self.animate(ax.plot([], [], "o", color="C3"))
         ax.axhline(np.log(n), color="0.5", linestyle=":", linewidth=1)
         ax.text(LOG_C_MIN, np.log(n), f" ln {n}  (uniform, c → 0)", va="bottom", fontsize=8)
-        self.tie_line = ax.axhline(0.0, color="C3", linestyle="--", linewidth=1)
-        self.tie_label = ax.text(LOG_C_MAX, 0.0, "", ha="right", va="bottom", fontsize=8,
-                                 color="C3")
+        self.tie_line = self.animate(ax.axhline(0.0, color="C3", linestyle="--", linewidth=1))
+        self.tie_label = self.animate(ax.text(LOG_C_MAX, 0.0, "", ha="right", va="bottom",
+                                              fontsize=8, color="C3"))
         ax.set_xlim(LOG_C_MIN, LOG_C_MAX)
         ax.set_ylim(-0.05, np.log(n) * 1.12)
         ax.set_xlabel("$\\log_{10} c$")
