@@ -252,6 +252,21 @@ class Explorer:
                 self.canvas.moving.append(artist)
         return artists
 
+    @staticmethod
+    def set_limits(ax: Axes, xlim: tuple[float, float] | None = None,
+                   ylim: tuple[float, float] | None = None) -> bool:
+        """Set the limits that differ from the current ones; True if any changed.
+
+        Setting a limit, even to its current value, marks the figure stale and costs the
+        next step a full redraw; unchanged limits are left alone so that the step blits.
+        """
+        changed = False
+        for new, get, set_ in ((xlim, ax.get_xlim, ax.set_xlim), (ylim, ax.get_ylim, ax.set_ylim)):
+            if new is not None and tuple(map(float, get())) != tuple(map(float, new)):
+                set_(*new)
+                changed = True
+        return changed
+
     def _check_layers(self) -> None:
         """Refuse a static artist above the moving layer: a step would paint under it."""
         for artist in self.figure.findobj(include_self=False):
@@ -332,6 +347,20 @@ class Explorer:
                 "model_id": self.widget.model_id,
             },
         }
+
+
+def label_height(top: float, outlines: Any = (), pad: float = 0.0,
+                 clearance: float = 0.06) -> float:
+    """Where a value label goes above a bar of height ``top``: ``pad`` above the bar, or
+    ``pad`` above an outline edge (dashed limit box) that would otherwise run through it.
+
+    A label is taken to be ``clearance`` tall (in data units).
+    """
+    y = top + pad
+    for edge in sorted(float(e) for e in outlines):
+        if top - pad < edge < y + clearance:
+            y = edge + pad
+    return y
 
 
 def _require_binary_grid(kind: str, description: str, value: float, lo: float, hi: float,

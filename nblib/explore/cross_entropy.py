@@ -129,13 +129,13 @@ class MinimumExplorer(Explorer):
             A_GRID, blank, color="C0", label="C(a) = −[y ln a + (1−y) ln(1−a)]"))
         self.entropy_line = self.animate(self.ax_cost.axhline(
             0.0, color="C2", ls="--", lw=1, label="H(y), the binary entropy"))
-        self.at_y = self.animate(self.ax_cost.axvline(0.0, color="0.6", ls=":", lw=1))
+        # Stops below the legend, which sits where C(a) never reaches (a near ½, C ≥ 2).
+        self.at_y = self.animate(self.ax_cost.axvline(0.0, ymax=0.55, color="0.6", ls=":", lw=1))
         (self.minimum,) = self.animate(self.ax_cost.plot([], [], "o", color="C3",
                                                          label="minimum at a = y"))
-        self.readout = self.animate(self.ax_cost.text(0.98, 0.92, "", ha="right", va="top",
-                                                      transform=self.ax_cost.transAxes))
+        self.readout = self.animate(self.ax_cost.set_title("", fontsize="medium"))
         self.ax_cost.set(xlim=(0, 1), ylim=(0, 3.5), ylabel="cost")
-        self.ax_cost.legend(loc="upper left", fontsize="small")
+        self.ax_cost.legend(loc="upper center", fontsize="small")
         (self.kl_line,) = self.animate(self.ax_kl.plot(A_GRID, blank.copy(), color="C4",
                                                        label="C(a) − H(y) = KL(y‖a) ≥ 0"))
         (self.kl_zero,) = self.animate(self.ax_kl.plot([], [], "o", color="C3"))
@@ -157,7 +157,7 @@ class MinimumExplorer(Explorer):
         self.at_y.set_xdata([y, y])
         self.minimum.set_data([y], [entropy])
         self.kl_zero.set_data([y], [0.0])
-        self.readout.set_text(f"minimum at a = y = {y:.5f}\nC(y) = H(y) = {entropy:.4f}")
+        self.readout.set_text(f"minimum at a = y = {y:.5f}:  C(y) = H(y) = {entropy:.4f}")
 
 
 class InputFactorExplorer(Explorer):
