@@ -63,6 +63,7 @@ class Clock:
     def wrap(self, name: str, function: Callable) -> Callable:
         """``function``, timed into ``parts[name]`` while the clock runs."""
         def timed(*args, **kwargs):
+            """``function``, its time added to the clock."""
             start = time.perf_counter()
             try:
                 return function(*args, **kwargs)
@@ -130,6 +131,7 @@ def measure(cls: type[Explorer]) -> Result:
             continue
 
         def step(value, forced: bool, name=name) -> float:
+            """Milliseconds to set the control to ``value``; ``forced``: as a full redraw."""
             if forced:
                 explorer.figure.stale = True
             start = time.perf_counter()

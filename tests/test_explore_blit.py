@@ -53,6 +53,7 @@ def count_full_redraws(explorer: Explorer) -> list[None]:
     render = explorer.canvas.render
 
     def counted() -> None:
+        """The canvas's full redraw, recorded."""
         calls.append(None)
         render()
 

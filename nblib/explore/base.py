@@ -63,6 +63,7 @@ class BlitCanvas(Canvas):
     """
 
     def __init__(self, figure: Figure) -> None:
+        """A canvas for ``figure`` with no moving artists and no cached background yet."""
         super().__init__(figure)
         self.moving: list[Artist] = []
         self._background = None
@@ -101,6 +102,7 @@ class BlitCanvas(Canvas):
         self.blit(self.figure.bbox)  # marks the image new and sends the changed pixels
 
     def _draw_moving(self) -> None:
+        """Paint the moving layer over what the renderer holds, in a full draw's order."""
         renderer = self.get_renderer()
         for artist in self._order:
             artist.draw(renderer)
@@ -138,6 +140,7 @@ def png_rgba(pixels: np.ndarray) -> bytes:
     rows[:, 1:] = pixels.reshape(height, -1)
 
     def chunk(kind: bytes, data: bytes) -> bytes:
+        """One PNG chunk: length, type, data, CRC."""
         return struct.pack(">I", len(data)) + kind + data + struct.pack(
             ">I", zlib.crc32(kind + data))
 
@@ -190,6 +193,7 @@ class Explorer:
     settle = 0.3
 
     def __init__(self, **initial: Any) -> None:
+        """Controls (``initial`` values applied), the figure built, laid out and cached."""
         self.controls: dict[str, widgets.ValueWidget] = self.make_controls()
         unknown = set(initial) - set(self.controls)
         if unknown:
@@ -294,6 +298,7 @@ class Explorer:
         return self
 
     def _on_change(self, change: Mapping[str, Any]) -> None:
+        """A control moved: update the artists, then show the step (or mark it for later)."""
         self.update()
         if self.canvas.syncing_data_url:
             # No browser attached (tests, nbclient): drawing can wait until someone looks.
@@ -305,6 +310,7 @@ class Explorer:
             self._refresh_saved_picture()
 
     def _on_canvas_message(self, _canvas, content: Mapping[str, Any], _buffers) -> None:
+        """A page began showing the figure: refresh its saved picture once it settles."""
         if content.get("type") == "initialized":  # a page shows the figure: its first frame
             self._refresh_saved_picture()
 
@@ -333,6 +339,7 @@ class Explorer:
         return buffer.getvalue()
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:
+        """The live widget, a PNG of the current state and the one-line description."""
         picture = base64.b64encode(self.png()).decode("ascii")
         # Stored in the widget state, so JupyterLab shows the picture before the kernel runs.
         self.canvas._data_url = f"data:image/png;base64,{picture}"

@@ -115,6 +115,7 @@ def train_run(hidden: int, eta: float, epochs: int = MAX_EPOCHS) -> TrainedRun:
     snapshots = [net.flat_parameters()]
 
     def keep(epoch: int, network: Network) -> None:
+        """Store the parameters after each epoch."""
         snapshots.append(network.flat_parameters())
 
     start = time.perf_counter()

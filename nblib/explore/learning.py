@@ -60,6 +60,7 @@ def _first_at_least(ladder: tuple[float, ...], value: float) -> float:
 
 
 def _target_toggle() -> widgets.ToggleButtons:
+    """The target y of the output neuron: 0 or 1."""
     return widgets.ToggleButtons(options=[("y = 0", 0.0), ("y = 1", 1.0)], value=0.0,
                                  description="target")
 
@@ -212,6 +213,7 @@ class SlowdownExplorer(Explorer):
     def make_controls(self):
         """w, b (bounded text boxes), η (dropdown), the update rule, epochs."""
         def box(description: str, value: float) -> widgets.BoundedFloatText:
+            """A text box for a number in [−8, 8]."""
             return widgets.BoundedFloatText(value=value, min=-8.0, max=8.0,
                                             description=description,
                                             layout=widgets.Layout(width="140px"),

@@ -131,6 +131,7 @@ class GradientExplorer(Explorer):
     figsize = (8.5, 4.0)
 
     def __init__(self, **initial) -> None:
+        """The explorer, its controls laid out in two rows."""
         super().__init__(**initial)
         # Two rows: the target class above, the four logits below.
         logits = widgets.HBox([self.controls[name] for name in Z_NAMES])

@@ -42,6 +42,7 @@ class TemperatureExplorer(Explorer):
     figsize = (8.5, 4.2)
 
     def __init__(self, **initial: Any) -> None:
+        """The explorer; a preset given by name sets the four logits it stands for."""
         # A preset given by name stands for its four logits (explicit logits win).
         preset = initial.get("preset", DEFAULT_PRESET)
         if preset != CUSTOM:
@@ -75,10 +76,12 @@ class TemperatureExplorer(Explorer):
         return np.array([self.value(name) for name in Z_NAMES], dtype=float)
 
     def _matching_preset(self) -> str:
+        """The preset whose logits the sliders hold, or ``custom``."""
         z = tuple(self.logits())
         return next((name for name, values in PRESETS.items() if values == z), CUSTOM)
 
     def _on_change(self, change: Mapping[str, Any]) -> None:
+        """Keep the preset menu and the logit sliders in step, then update once."""
         if self._syncing:
             return  # one update, after the preset has moved all four sliders
         self._syncing = True
