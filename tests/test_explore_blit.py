@@ -142,6 +142,7 @@ def test_the_static_picture_is_a_full_render_of_the_current_state():
 def test_a_static_artist_above_the_moving_layer_is_refused():
     class Covered(SigmoidExplorer):
         def build(self, fig):
+            """The sigmoid figure with a static text above the moving layer."""
             super().build(fig)
             self.ax_sigma.text(0, 0, "over", zorder=LIFT + 1)
 
