@@ -21,6 +21,7 @@ import os
 import statistics
 import time
 import warnings
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -83,6 +84,7 @@ class Result:
     full_fallbacks: int
     parts: dict[str, float]
     frame_bytes: list[int]
+    layer: str = ""
 
     @property
     def ratio(self) -> float:
@@ -99,8 +101,8 @@ class Result:
         shares = sorted(self.parts.items(), key=lambda item: -item[1])
         text = ", ".join(f"{name} {100 * ms / total:.0f} %" for name, ms in shares)
         fallbacks = (f"; {self.full_fallbacks} of {len(self.blitted)} steps redrew in full "
-                     f"(a limit moved)" if self.full_fallbacks else "")
-        return f"time per step: {text}{fallbacks}"
+                     f"(the static background changed)" if self.full_fallbacks else "")
+        return f"time per step: {text}{fallbacks}; moving layer: {self.layer}"
 
 
 def attach(explorer: Explorer) -> tuple[Clock, list[int]]:
@@ -147,7 +149,9 @@ def measure(cls: type[Explorer]) -> Result:
         fallbacks += clock.parts.get("full redraw", 0.0) != rendered
         step(before, forced=False)
         full.append(step(v, forced=True))
-    return Result(blitted, full, fallbacks, clock.parts, sizes)
+    kinds = Counter(type(artist).__name__ for artist in explorer.canvas.moving)
+    layer = ", ".join(f"{count} {kind}" for kind, count in kinds.most_common())
+    return Result(blitted, full, fallbacks, clock.parts, sizes, layer)
 
 
 def main() -> bool:
