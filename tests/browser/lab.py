@@ -84,14 +84,25 @@ class Lab:
         """
         return f"http://127.0.0.1:{self.port}/lab/tree/{notebook}?reset&token={self.token}"
 
-    def api(self, path: str) -> object:
-        """GET a JSON endpoint of the server's REST API."""
+    def api(self, path: str, attempts: int = 5) -> object:
+        """GET a JSON endpoint of the server's REST API.
+
+        A server error is asked again a few times: listing the kernels while one is being
+        stopped (a notebook just closed stops its kernel) can fail with a 500 on the server.
+        """
         request = urllib.request.Request(
             f"http://127.0.0.1:{self.port}{path}",
             headers={"Authorization": f"token {self.token}"},
         )
-        with urllib.request.urlopen(request, timeout=5) as response:
-            return json.load(response)
+        for attempt in range(attempts):
+            try:
+                with urllib.request.urlopen(request, timeout=5) as response:
+                    return json.load(response)
+            except urllib.error.HTTPError as error:
+                if error.code < 500 or attempt == attempts - 1:
+                    raise
+                time.sleep(0.5)
+        raise AssertionError("unreachable")
 
     def delete(self, path: str) -> None:
         """DELETE a resource of the server's REST API (e.g. a kernel); gone already is fine
