@@ -169,8 +169,14 @@ def _domain_of(atom: sp.Basic, domains: Mapping[sp.Basic, Domain]) -> Domain:
     return default_domain(atom)
 
 
-def _evaluate(expr: sp.Expr, point: Mapping[sp.Basic, float]) -> mpmath.mpf | None:
-    """Value of ``expr`` at ``point`` with 30 digits, or None if it is not a finite real."""
+def _evaluate(expr: sp.Expr, point: Mapping[sp.Basic, float]) -> mpmath.mpf | mpmath.mpc | None:
+    """Value of ``expr`` at ``point`` with 30 digits, or None if it is not a finite number.
+
+    A value with an imaginary part is returned as a complex number (an ``mpc``): the
+    caller compares it with the other side's value, so a line that leaves the real numbers
+    where the line before it does not (``2 log z`` for ``log z²`` at z < 0) differs from it.
+    An imaginary part below :data:`NUMERIC_ZERO` of the real part is rounding: a real value.
+    """
     try:
         value = sp.N(expr.xreplace({k: sp.Float(v, DIGITS) for k, v in point.items()}), DIGITS)
     except (ZeroDivisionError, ValueError, TypeError, OverflowError):
@@ -178,9 +184,21 @@ def _evaluate(expr: sp.Expr, point: Mapping[sp.Basic, float]) -> mpmath.mpf | No
     if not value.is_number or value.has(sp.zoo, sp.oo, -sp.oo, sp.nan):
         return None
     re, im = value.as_real_imag()
-    if abs(float(im)) > NUMERIC_ZERO * max(1.0, abs(float(re))):
+    try:
+        real = mpmath.mpf(str(sp.Float(re, DIGITS)))
+        imag = mpmath.mpf(str(sp.Float(im, DIGITS)))
+    except (TypeError, ValueError):  # a part that is not a number (unevaluated)
         return None
-    return mpmath.mpf(str(sp.Float(re, DIGITS)))
+    if not (mpmath.isfinite(real) and mpmath.isfinite(imag)):
+        return None
+    if abs(imag) <= NUMERIC_ZERO * max(1, abs(real)):
+        return real
+    return mpmath.mpc(real, imag)
+
+
+def _plain_number(value: mpmath.mpf | mpmath.mpc) -> float | complex:
+    """An mpmath value as a Python float, or a complex if it has an imaginary part."""
+    return complex(value) if isinstance(value, mpmath.mpc) else float(value)
 
 
 def numeric_difference(
@@ -193,8 +211,12 @@ def numeric_difference(
 ) -> tuple[float, dict, tuple[float, float] | None]:
     """Largest relative gap between ``old`` and ``new`` over random points.
 
-    Returns (worst gap, the point where it occurs, the two values there). Points where
-    either side is undefined are skipped; if too few points are usable, ValueError.
+    Returns (worst gap, the point where it occurs, the two values there). The points are
+    drawn from the whole of each symbol's domain. A point where either side is undefined
+    (a division by zero, an infinity) is skipped; one where a side is complex is not: a
+    complex value where the other side is real, or two complex values that differ, are a
+    gap like any other (the values are then Python complex numbers). If too few points
+    are usable, ValueError.
     """
     unknowns = sorted(set(_unknowns(old)) | set(_unknowns(new)), key=sp.default_sort_key)
     worst, worst_point, worst_values, used = -1.0, {}, None, 0
@@ -212,10 +234,10 @@ def numeric_difference(
         used += 1
         gap = float(abs(a - b) / max(mpmath.mpf(1), abs(a), abs(b)))
         if gap > worst:
-            worst, worst_point, worst_values = gap, point, (float(a), float(b))
+            worst, worst_point, worst_values = gap, point, (_plain_number(a), _plain_number(b))
     if used < samples:
         raise ValueError(
-            f"numeric check: only {used} of {samples} random points gave finite real values "
+            f"numeric check: only {used} of {samples} random points gave finite values "
             f"for both sides; give the symbols sampling domains where both are defined"
         )
     return worst, worst_point, worst_values

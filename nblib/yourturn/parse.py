@@ -47,6 +47,8 @@ MAX_EXPONENT = 10
 # Derivatives of a higher order than this are not part of any exercise (and the 10**12-th
 # derivative would never finish).
 MAX_DERIVATIVE_ORDER = 3
+# Brackets of every kind nested deeper than this are refused (the worked proofs use 5).
+MAX_NESTING = 12
 # A constant argument of exp, log or σ larger than this in size is refused: e^1000 is
 # already 10^434, and exp(exp(1000)) could not be evaluated in any precision.
 MAX_CONSTANT_ARGUMENT = 1000
@@ -142,6 +144,9 @@ def _check_brackets(line: str) -> None:
     for i, char in enumerate(line, 1):
         if char in "([{":
             stack.append((char, i))
+            if len(stack) > MAX_NESTING:  # before a parser recurses into them
+                raise InputError(f"brackets nested more than {MAX_NESTING} deep (at character "
+                                 f"{i}): write the line in smaller pieces")
         elif char in BRACKETS:
             if not stack:
                 raise InputError(f"unbalanced brackets: '{char}' at character {i} closes "

@@ -46,7 +46,8 @@ class Feedback:
     """What the notebook says about one action.
 
     ``status`` is ``"accepted"`` (✓, the line joined the chain), ``"refused"`` (✗, with
-    ``counterexample`` and ``values``: the previous line's value and the learner's there),
+    ``counterexample`` and ``values``: the previous line's value and the learner's there,
+    a complex number where a line is not real),
     ``"undecided"`` (the numbers agree but SymPy could not prove it), ``"invalid"``
     (unreadable input), ``"revealed"`` (a line of the worked proof was shown) or
     ``"done"`` (nothing left to reveal) or ``"cleared"``. ``expr`` is the line read, if
@@ -57,7 +58,7 @@ class Feedback:
     message: str
     expr: sp.Expr | None = None
     counterexample: Mapping[str, float] = field(default_factory=dict)
-    values: tuple[float, float] | None = None
+    values: tuple[float | complex, float | complex] | None = None
     reached_target: bool = False
     html: str = ""
 
@@ -77,6 +78,17 @@ def _math(expr: sp.Basic | str) -> str:
     """Inline mathematics for an HTMLMath widget (escaped so the browser leaves it alone)."""
     latex = expr if isinstance(expr, str) else sp.latex(expr)
     return r"$\displaystyle " + html.escape(latex, quote=False) + "$"
+
+
+def _number(value: float | complex, *, html: bool = False) -> str:
+    """A value of a line, six digits; a complex one as ``a + bi (not a real number)``."""
+    if isinstance(value, complex) and value.imag != 0:
+        sign = "+" if value.imag >= 0 else "-"
+        text = f"{value.real:.6g} {sign} {abs(value.imag):.6g}i"
+        note = " (not a real number)"
+        return _math(text.replace("i", r"\,i")) + note if html else text + note
+    real = value.real if isinstance(value, complex) else value
+    return _math(f"{real:.6g}") if html else f"{real:.6g}"
 
 
 class YourTurn:
@@ -256,10 +268,10 @@ class YourTurn:
         before, after = values
         where = ", ".join(f"{k} = {v:g}" for k, v in point.items())
         message = (f"✗ {sp.sstr(expr)} is not equal to the line before it: at {where} the "
-                   f"line before is {before:.6g} and yours is {after:.6g}.")
+                   f"line before is {_number(before)} and yours is {_number(after)}.")
         shown = (f"✗ {_math(expr)} is not equal to the line before it: at "
-                 f"{_math(where)} the line before is {_math(f'{before:.6g}')} and "
-                 f"yours is {_math(f'{after:.6g}')}.")
+                 f"{_math(where)} the line before is {_number(before, html=True)} and "
+                 f"yours is {_number(after, html=True)}.")
         return Feedback("refused", message, expr, point, (before, after),
                         reached_target=self._reached_target, html=shown)
 
