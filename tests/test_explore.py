@@ -109,9 +109,9 @@ def test_explorers_finds_the_explorer_of_every_notebook():
 
 
 def count_frames(explorer) -> list:
-    """Make the canvas record the frames it would send instead of sending them."""
+    """Make the canvas record the frames it sends (the slider's value at each) instead."""
     frames = []
-    explorer.canvas.draw = lambda: frames.append(explorer.value("z0"))
+    explorer.canvas.send_binary = lambda png: frames.append(explorer.value("z0"))
     explorer.canvas.syncing_data_url = False  # as once a page shows the figure
     return frames
 

@@ -71,10 +71,24 @@ def test_the_box_still_works_after_hostile_lines():
 
 
 def test_a_check_over_the_limit_says_so(monkeypatch):
-    monkeypatch.setattr(yourturn_widget, "CHECK_SECONDS", 1e-3)
-    feedback = YourTurn(load("ex1").EXERCISE).submit("exp(-z)/(1+exp(-z))**2")
+    def endless(text, exercise):  # a check that would never end on its own
+        while True:
+            pass
+
+    monkeypatch.setattr(yourturn_widget, "CHECK_SECONDS", 0.2)
+    monkeypatch.setattr(yourturn_widget, "parse_line", endless)
+    box = YourTurn(load("ex1").EXERCISE)
+    start = time.perf_counter()
+    feedback = box.submit("exp(-z)/(1+exp(-z))**2")
+    assert time.perf_counter() - start < LIMIT_WITH_MARGIN
     assert feedback.status == "invalid"
     assert "too large to check here" in feedback.message
+    assert len(box.chain) == 1
+
+
+def test_the_limit_counts_the_checking_threads_cpu_time_not_waiting():
+    with time_limit(0.2):
+        time.sleep(0.5)  # waiting, not computing: within the limit (the backstop is 1 s)
 
 
 @pytest.mark.parametrize("line", ["Derivative((w*x+b-y)**2/2, w, 999999999999)",

@@ -115,6 +115,7 @@ def train_run(hidden: int, eta: float, epochs: int = MAX_EPOCHS) -> TrainedRun:
     snapshots = [net.flat_parameters()]
 
     def keep(epoch: int, network: Network) -> None:
+        """Store the parameters after each epoch."""
         snapshots.append(network.flat_parameters())
 
     start = time.perf_counter()
@@ -151,22 +152,24 @@ class ClassifierExplorer(Explorer):
         self.data = data()
         self.points = grid_points()
         self.ax_regions, self.ax_cost = fig.subplots(1, 2, width_ratios=(1, 1.25))
-        self.image = self.ax_regions.imshow(
+        self.image = self.animate(self.ax_regions.imshow(
             np.ones((GRID, GRID, 3)), origin="lower", extent=(-LIMIT, LIMIT, -LIMIT, LIMIT),
-            interpolation="nearest")  # smooth enough at this grid, and cheap to draw and send
+            interpolation="nearest"))  # smooth enough at this grid, cheap to draw and send
+        # The data points lie over the moving image, so they are drawn with it.
         for k in range(len(CLASS_COLOURS)):
             x, y = self.data.X[:, self.data.labels == k]
-            self.ax_regions.scatter(x, y, s=9, color=CLASS_COLOURS[k], edgecolors="black",
-                                    linewidths=0.3, label=f"class {k + 1}")
+            self.animate(self.ax_regions.scatter(x, y, s=9, color=CLASS_COLOURS[k],
+                                                 edgecolors="black", linewidths=0.3,
+                                                 label=f"class {k + 1}"))
         self.ax_regions.set_xticks([])
         self.ax_regions.set_yticks([])
         epochs = np.arange(MAX_EPOCHS + 1)
         # Grey: the whole run; red: up to the chosen epoch. No legend (the notebook says so):
         # it would cost a tenth of every redraw.
-        (self.cost_full,) = self.ax_cost.plot(epochs, np.full(epochs.size, np.nan), color="0.75",
-                                              lw=1)
-        (self.cost_line,) = self.ax_cost.plot([], [], color="C3", lw=1.5)
-        (self.cost_point,) = self.ax_cost.plot([], [], "o", color="C3")
+        (self.cost_full,) = self.animate(self.ax_cost.plot(epochs, np.full(epochs.size, np.nan),
+                                                           color="0.75", lw=1))
+        (self.cost_line,) = self.animate(self.ax_cost.plot([], [], color="C3", lw=1.5))
+        (self.cost_point,) = self.animate(self.ax_cost.plot([], [], "o", color="C3"))
         self.ax_cost.set_xlim(0, MAX_EPOCHS)
         self.ax_cost.set_ylim(0, 1.8)
         # Few fixed ticks: tick labels are most of a redraw's cost.
@@ -174,7 +177,7 @@ class ClassifierExplorer(Explorer):
         self.ax_cost.set_yticks([0.0, 0.5, 1.0, 1.5])
         self.ax_cost.set_xlabel("epoch")
         self.ax_cost.set_ylabel("cost on the training data")
-        self.readout = self.ax_cost.set_title(" ", fontsize=8.5)
+        self.readout = self.animate(self.ax_cost.set_title(" ", fontsize=8.5))
 
     def run(self, hidden: int | None = None, eta: float | None = None) -> TrainedRun:
         """The trained run for (hidden, η), the controls' values by default; trained once."""

@@ -54,14 +54,17 @@ class CostRolesExplorer(Explorer):
         """Two axes: costs against a (moving), costs against y at a = ⅞ (fixed curves)."""
         self.ax_a, self.ax_y = fig.subplots(1, 2, sharey=True)
         blank = np.full_like(A_GRID, np.nan)
-        (self.right_line,) = self.ax_a.plot(A_GRID, blank, color="C0",
-                                            label="right: −[y ln a + (1−y) ln(1−a)]")
-        (self.swapped_line,) = self.ax_a.plot(A_GRID, blank.copy(), color="C3", ls="--",
-                                              label="swapped: −[a ln y + (1−a) ln(1−y)]")
-        (self.minimum,) = self.ax_a.plot([], [], "o", color="C0", label="minimum, at a = y")
-        (self.infinite_band,) = self.ax_a.plot([0, 1], [self.top * 0.97] * 2, color="C3",
-                                               lw=6, alpha=0.35, solid_capstyle="butt")
-        self.note = self.ax_a.set_title(" ", fontsize="medium")
+        (self.right_line,) = self.animate(self.ax_a.plot(
+            A_GRID, blank, color="C0", label="right: −[y ln a + (1−y) ln(1−a)]"))
+        (self.swapped_line,) = self.animate(self.ax_a.plot(
+            A_GRID, blank.copy(), color="C3", ls="--",
+            label="swapped: −[a ln y + (1−a) ln(1−y)]"))
+        (self.minimum,) = self.animate(self.ax_a.plot([], [], "o", color="C0",
+                                                      label="minimum, at a = y"))
+        (self.infinite_band,) = self.animate(self.ax_a.plot(
+            [0, 1], [self.top * 0.97] * 2, color="C3", lw=6, alpha=0.35,
+            solid_capstyle="butt"))
+        self.note = self.animate(self.ax_a.set_title(" ", fontsize="medium"))
         self.ax_a.set(xlim=(0, 1), ylim=(0, self.top), xlabel="activation a", ylabel="cost")
         self.ax_a.legend(loc="upper center", bbox_to_anchor=(0.5, 0.92), fontsize="small")
 
@@ -70,10 +73,11 @@ class CostRolesExplorer(Explorer):
         self.ax_y.plot(y_grid, cross_entropy(fixed, y_grid), color="C0")
         self.ax_y.plot(y_grid, _finite_or_nan(swapped_cross_entropy(fixed, y_grid)),
                        color="C3", ls="--")
-        self.y_marker = self.ax_y.axvline(0.0, color="0.6", lw=1, ls=":")
-        (self.right_point,) = self.ax_y.plot([], [], "o", color="C0")
-        (self.swapped_point,) = self.ax_y.plot([], [], "o", color="C3", clip_on=False)
-        self.readout = self.ax_y.set_title(" ", fontsize="medium")
+        self.y_marker = self.animate(self.ax_y.axvline(0.0, color="0.6", lw=1, ls=":"))
+        (self.right_point,) = self.animate(self.ax_y.plot([], [], "o", color="C0"))
+        (self.swapped_point,) = self.animate(self.ax_y.plot([], [], "o", color="C3",
+                                                            clip_on=False))
+        self.readout = self.animate(self.ax_y.set_title(" ", fontsize="medium"))
         self.ax_y.set(xlim=(0, 1), xlabel=f"target y (activation fixed at a = {self.fixed_a})")
         for ax in (self.ax_a, self.ax_y):  # few tick labels: text is most of a frame's cost
             ax.set_xticks([0.0, 0.25, 0.5, 0.75, 1.0])
@@ -121,19 +125,20 @@ class MinimumExplorer(Explorer):
         """C(a) with its minimum and the level H(y) above; KL(y‖a) below."""
         self.ax_cost, self.ax_kl = fig.subplots(2, 1, sharex=True)
         blank = np.full_like(A_GRID, np.nan)
-        (self.cost_line,) = self.ax_cost.plot(A_GRID, blank, color="C0",
-                                              label="C(a) = −[y ln a + (1−y) ln(1−a)]")
-        self.entropy_line = self.ax_cost.axhline(0.0, color="C2", ls="--", lw=1,
-                                                 label="H(y), the binary entropy")
-        self.at_y = self.ax_cost.axvline(0.0, color="0.6", ls=":", lw=1)
-        (self.minimum,) = self.ax_cost.plot([], [], "o", color="C3", label="minimum at a = y")
-        self.readout = self.ax_cost.text(0.98, 0.92, "", transform=self.ax_cost.transAxes,
-                                         ha="right", va="top")
+        (self.cost_line,) = self.animate(self.ax_cost.plot(
+            A_GRID, blank, color="C0", label="C(a) = −[y ln a + (1−y) ln(1−a)]"))
+        self.entropy_line = self.animate(self.ax_cost.axhline(
+            0.0, color="C2", ls="--", lw=1, label="H(y), the binary entropy"))
+        # Stops below the legend, which sits where C(a) never reaches (a near ½, C ≥ 2).
+        self.at_y = self.animate(self.ax_cost.axvline(0.0, ymax=0.55, color="0.6", ls=":", lw=1))
+        (self.minimum,) = self.animate(self.ax_cost.plot([], [], "o", color="C3",
+                                                         label="minimum at a = y"))
+        self.readout = self.animate(self.ax_cost.set_title("", fontsize="medium"))
         self.ax_cost.set(xlim=(0, 1), ylim=(0, 3.5), ylabel="cost")
-        self.ax_cost.legend(loc="upper left", fontsize="small")
-        (self.kl_line,) = self.ax_kl.plot(A_GRID, blank.copy(), color="C4",
-                                          label="C(a) − H(y) = KL(y‖a) ≥ 0")
-        (self.kl_zero,) = self.ax_kl.plot([], [], "o", color="C3")
+        self.ax_cost.legend(loc="upper center", fontsize="small")
+        (self.kl_line,) = self.animate(self.ax_kl.plot(A_GRID, blank.copy(), color="C4",
+                                                       label="C(a) − H(y) = KL(y‖a) ≥ 0"))
+        (self.kl_zero,) = self.animate(self.ax_kl.plot([], [], "o", color="C3"))
         self.ax_kl.set(ylim=(0, 2.5), xlabel="activation a", ylabel="gap")
         # Few tick labels: drawing text is most of a frame's cost.
         self.ax_cost.set_yticks([0, 1, 2, 3])
@@ -152,7 +157,7 @@ class MinimumExplorer(Explorer):
         self.at_y.set_xdata([y, y])
         self.minimum.set_data([y], [entropy])
         self.kl_zero.set_data([y], [0.0])
-        self.readout.set_text(f"minimum at a = y = {y:.5f}\nC(y) = H(y) = {entropy:.4f}")
+        self.readout.set_text(f"minimum at a = y = {y:.5f}:  C(y) = H(y) = {entropy:.4f}")
 
 
 class InputFactorExplorer(Explorer):
@@ -186,21 +191,23 @@ class InputFactorExplorer(Explorer):
         self.x1_grid = np.array([-2.0, 2.0])
         self.lines, self.points = {}, {}
         for cost, color, label in self.costs:
-            (self.lines[cost],) = self.ax_grad.plot(self.x1_grid, [np.nan, np.nan], color=color,
-                                                    label=f"{label}: (∂C/∂z) · x₁")
-            (self.points[cost],) = self.ax_grad.plot([], [], "o", color=color)
+            (self.lines[cost],) = self.animate(self.ax_grad.plot(
+                self.x1_grid, [np.nan, np.nan], color=color, label=f"{label}: (∂C/∂z) · x₁"))
+            (self.points[cost],) = self.animate(self.ax_grad.plot([], [], "o", color=color))
         self.ax_grad.axhline(0.0, color="0.6", lw=0.8)
         self.ax_grad.axvline(0.0, color="0.6", lw=0.8)
-        self.readout = self.ax_grad.text(0.02, 0.03, "", transform=self.ax_grad.transAxes,
-                                         fontsize="small", va="bottom")
+        self.readout = self.animate(self.ax_grad.text(0.02, 0.03, "", fontsize="small",
+                                                      transform=self.ax_grad.transAxes,
+                                                      va="bottom"))
         self.ax_grad.set(xlim=(-2.0, 2.0), ylim=(-2.1, 2.1), xlabel="input x₁",
                          ylabel="∂C/∂w₁")
         self.ax_grad.legend(loc="upper left", fontsize="small")
-        self.bars = self.ax_x.bar(["x₁", "x₂", "x₃"], [0.0, 0.0, 0.0],
-                                  color=["C3", "0.6", "0.6"])
-        self.ax_x.axhline(0.0, color="0.3", lw=0.8)
-        self.z_text = self.ax_x.text(0.5, 0.95, "", transform=self.ax_x.transAxes,
-                                     ha="center", va="top", fontsize="small")
+        self.bars = self.animate(self.ax_x.bar(["x₁", "x₂", "x₃"], [0.0, 0.0, 0.0],
+                                               color=["C3", "0.6", "0.6"]))
+        self.animate(self.ax_x.axhline(0.0, color="0.3", lw=0.8))  # stays over the bars
+        self.z_text = self.animate(self.ax_x.text(0.5, 0.95, "", ha="center", va="top",
+                                                  transform=self.ax_x.transAxes,
+                                                  fontsize="small"))
         self.ax_x.set(ylim=(-10.0, 10.0), title="the input (x₂ compensates)")
         # Few tick labels: drawing text is most of a frame's cost.
         self.ax_grad.set_xticks([-2, -1, 0, 1, 2])

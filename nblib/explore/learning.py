@@ -26,6 +26,13 @@ from nblib.numerics.neuron import weight_gradient_size
 
 __all__ = ["GradientSizeExplorer", "LinearOutputExplorer", "SlowdownExplorer"]
 
+#: The cost axis of pb2: fixed, wide enough for every setting of the controls.
+COST_LIMITS = (1e-4, 1e2)
+#: Right ends the slowdown axes may take: a limit changes (a full redraw) only when the
+#: curve outgrows one of them, so most steps leave the axes alone and are blitted.
+EPOCH_LIMITS = (50, 100, 200, 300, 400, 600)
+COST_TOPS = (0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
+
 COST_STYLE = (("quadratic", "C3", "quadratic: |a − y| σ′(z)"),
               ("cross_entropy", "C0", "cross-entropy: |a − y|"))
 
@@ -47,7 +54,13 @@ def _few_ticks(ax: Axes) -> None:
     ax.yaxis.set_major_locator(MaxNLocator(5))
 
 
+def _first_at_least(ladder: tuple[float, ...], value: float) -> float:
+    """The first rung of ``ladder`` at or above ``value`` (the last rung if none is)."""
+    return next((rung for rung in ladder if rung >= value), ladder[-1])
+
+
 def _target_toggle() -> widgets.ToggleButtons:
+    """The target y of the output neuron: 0 or 1."""
     return widgets.ToggleButtons(options=[("y = 0", 0.0), ("y = 1", 1.0)], value=0.0,
                                  description="target")
 
@@ -73,24 +86,28 @@ class GradientSizeExplorer(Explorer):
         self.z_grid = np.linspace(-self.z_range, self.z_range, 321)
         self.curves, self.points = {}, {}
         for cost, color, label in COST_STYLE:
-            (self.curves[cost],) = self.ax_curve.plot(self.z_grid, np.ones_like(self.z_grid),
-                                                      color=color, label=label)
-            (self.points[cost],) = self.ax_curve.plot([], [], "o", color=color)
-        self.z_line = self.ax_curve.axvline(0.0, color="0.5", lw=0.8, ls=":")
+            (self.curves[cost],) = self.animate(self.ax_curve.plot(
+                self.z_grid, np.ones_like(self.z_grid), color=color, label=label))
+            (self.points[cost],) = self.animate(self.ax_curve.plot([], [], "o", color=color))
+        # Starts above the legend (lower centre), so it never runs through its text.
+        self.z_line = self.animate(self.ax_curve.axvline(0.0, ymin=0.17, color="0.5", lw=0.8,
+                                                         ls=":"))
         self.ax_curve.set(yscale="log", ylim=(1e-4, 2.0), xlim=(-self.z_range, self.z_range),
                           xlabel="weighted input z of the output neuron",
                           ylabel="|∂C/∂w|  (input activation 1)")
         self.ax_curve.legend(loc="lower center", fontsize="small")
         _few_log_ticks(self.ax_curve, [1e-4, 1e-3, 1e-2, 1e-1, 1.0])
         self.ax_curve.set_xticks([-8, -4, 0, 4, 8])
-        self.bars = self.ax_bars.barh([1, 0], [0.0, 0.0], color=["C3", "C0"], height=0.6)
+        self.bars = self.animate(self.ax_bars.barh([1, 0], [0.0, 0.0], color=["C3", "C0"],
+                                                   height=0.6))
         self.ax_bars.set(xlim=(0.0, 1.15), yticks=[1, 0],
                          yticklabels=["quadratic", "cross-entropy"], xlabel="|∂C/∂w|",
                          xticks=[0.0, 0.5, 1.0])
-        self.bar_text = [self.ax_bars.text(0.0, pos, "", va="center", fontsize="small")
-                         for pos in (1, 0)]
-        self.readout = self.ax_bars.text(0.5, 1.02, "", transform=self.ax_bars.transAxes,
-                                         ha="center", va="bottom", fontsize="small")
+        self.bar_text = self.animate([self.ax_bars.text(0.0, pos, "", va="center",
+                                                        fontsize="small") for pos in (1, 0)])
+        self.readout = self.animate(self.ax_bars.text(0.5, 1.02, "", ha="center", va="bottom",
+                                                      transform=self.ax_bars.transAxes,
+                                                      fontsize="small"))
 
     def sizes(self) -> dict[str, float]:
         """|∂C/∂w| at the current z and y, by cost."""
@@ -141,11 +158,15 @@ class LinearOutputExplorer(Explorer):
         styles = {"linear": ("C2", "linear output"), "sigmoid": ("C3", "sigmoid output")}
         self.cost_lines, self.fit_lines = {}, {}
         for output, (color, label) in styles.items():
-            (self.cost_lines[output],) = self.ax_cost.plot([0, 1], [1, 1], color=color,
-                                                           label=label)
-            (self.fit_lines[output],) = self.ax_fit.plot(self.x_fine[0], self.x_fine[0],
-                                                         color=color, label=label)
-        self.ax_cost.set(yscale="log", xlabel="epoch", ylabel="quadratic cost C")
+            (self.cost_lines[output],) = self.animate(self.ax_cost.plot(
+                [0, 1], [1, 1], color=color, label=label))
+            (self.fit_lines[output],) = self.animate(self.ax_fit.plot(
+                self.x_fine[0], self.x_fine[0], color=color, label=label))
+        # Fixed limits: every (z0, η, epochs) keeps the cost within [10⁻³, 10²] (checked in
+        # the tests), and a step that leaves the axes alone is blitted.
+        self.ax_cost.set(yscale="log", xlabel="epoch", ylabel="quadratic cost C",
+                         xlim=(0, self.controls["epochs"].max), ylim=COST_LIMITS)
+        _few_log_ticks(self.ax_cost, [10.0**k for k in range(-4, 3)])
         self.ax_cost.legend(loc="upper right", fontsize="small")
         self.ax_fit.plot(curves.DATA_X[0], curves.DATA_Y[0], "o", color="0.3", ms=4, label="data")
         self.ax_fit.set(xlim=(0, 1), ylim=(-0.25, 1.25), xlabel="input x",
@@ -153,8 +174,9 @@ class LinearOutputExplorer(Explorer):
         self.ax_fit.legend(loc="lower left", fontsize="small")
         self.ax_fit.set(xticks=[0.0, 0.5, 1.0], yticks=[0.0, 0.5, 1.0])
         self.ax_cost.xaxis.set_major_locator(MaxNLocator(5))
-        self.readout = self.ax_cost.text(0.02, 0.03, "", transform=self.ax_cost.transAxes,
-                                         fontsize="small", va="bottom")
+        self.readout = self.animate(self.ax_cost.text(0.02, 0.03, "", fontsize="small",
+                                                      transform=self.ax_cost.transAxes,
+                                                      va="bottom"))
 
     def runs(self) -> dict[str, curves.Run]:
         """Train both networks for the current controls."""
@@ -166,16 +188,9 @@ class LinearOutputExplorer(Explorer):
         runs = self.runs()
         epochs = int(self.value("epochs"))
         epoch_axis = np.arange(epochs + 1)
-        lows, highs = [], []
         for output, run in runs.items():
             self.cost_lines[output].set_data(epoch_axis, run.cost)
             self.fit_lines[output].set_ydata(run.predict(self.x_fine)[0])
-            lows.append(run.cost.min())
-            highs.append(run.cost.max())
-        self.ax_cost.set_xlim(0, epochs)
-        low, high = np.floor(np.log10(min(lows) / 2)), np.ceil(np.log10(max(highs) * 2))
-        self.ax_cost.set_ylim(10.0**low, 10.0**high)
-        _few_log_ticks(self.ax_cost, [10.0**k for k in range(int(low), int(high) + 1)])
         self.readout.set_text(
             f"after {epochs} epochs: C = {runs['linear'].cost[-1]:.4f} (linear), "
             f"{runs['sigmoid'].cost[-1]:.4f} (sigmoid)")
@@ -198,6 +213,7 @@ class SlowdownExplorer(Explorer):
     def make_controls(self):
         """w, b (bounded text boxes), η (dropdown), the update rule, epochs."""
         def box(description: str, value: float) -> widgets.BoundedFloatText:
+            """A text box for a number in [−8, 8]."""
             return widgets.BoundedFloatText(value=value, min=-8.0, max=8.0,
                                             description=description,
                                             layout=widgets.Layout(width="140px"),
@@ -217,13 +233,12 @@ class SlowdownExplorer(Explorer):
     def build(self, fig: Figure) -> None:
         """Output against epoch (left) and cost against epoch (right)."""
         self.ax_out, self.ax_cost = fig.subplots(1, 2)
-        (self.output_line,) = self.ax_out.plot([0, 1], [0, 0], color="C0")
+        (self.output_line,) = self.animate(self.ax_out.plot([0, 1], [0, 0], color="C0"))
         self.ax_out.set(ylim=(0.0, 1.0), xlabel="epoch", ylabel="output a")
-        (self.cost_line,) = self.ax_cost.plot([0, 1], [0, 0], color="C3")
+        (self.cost_line,) = self.animate(self.ax_cost.plot([0, 1], [0, 0], color="C3"))
         self.ax_cost.set(xlabel="epoch", ylabel="cost")
-        self.readout = self.ax_out.text(0.97, 0.97, "", transform=self.ax_out.transAxes,
-                                        ha="right", va="top", fontsize="small")
-        self.cost_title = self.ax_cost.set_title("", fontsize="small")
+        self.readout = self.animate(self.ax_out.set_title("", fontsize="small"))
+        self.cost_title = self.animate(self.ax_cost.set_title("", fontsize="small"))
         self.ax_out.set_yticks([0.0, 0.25, 0.5, 0.75, 1.0])
         _few_ticks(self.ax_cost)
         self.ax_out.xaxis.set_major_locator(MaxNLocator(5))
@@ -240,10 +255,11 @@ class SlowdownExplorer(Explorer):
         epochs = np.arange(t.epochs + 1)
         self.output_line.set_data(epochs, t.output)
         self.cost_line.set_data(epochs, t.cost)
-        self.ax_out.set_xlim(0, t.epochs)
-        self.ax_cost.set_xlim(0, t.epochs)
-        self.ax_cost.set_ylim(0.0, max(float(t.cost.max()), 1e-3) * 1.05)
+        right = _first_at_least(EPOCH_LIMITS, t.epochs)
+        top = _first_at_least(COST_TOPS, float(t.cost.max()) * 1.02)
+        self.set_limits(self.ax_out, xlim=(0, right))
+        self.set_limits(self.ax_cost, xlim=(0, right), ylim=(0.0, top))
         quadratic = t.rule == "quadratic"
         self.cost_title.set_text("C = a²/2" if quadratic else "C = −ln(1 − a)")
-        self.readout.set_text(f"a({t.epochs}) = {t.output[-1]:.4f}\n"
+        self.readout.set_text(f"a({t.epochs}) = {t.output[-1]:.4f};  "
                               f"first step: Δw = Δb = {t.w[1] - t.w[0]:+.4g}")

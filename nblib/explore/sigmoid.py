@@ -26,20 +26,22 @@ class SigmoidExplorer(Explorer):
         z = np.linspace(-Z_RANGE, Z_RANGE, 401)
         self.ax_sigma, self.ax_prime = fig.subplots(2, 1, sharex=True)
         self.ax_sigma.plot(z, sigmoid(z), color="C0", label="σ(z)")
-        (self.tangent,) = self.ax_sigma.plot([], [], color="C3", lw=1.2, label="tangent at z₀")
-        (self.point,) = self.ax_sigma.plot([], [], "o", color="C3")
+        (self.tangent,) = self.animate(self.ax_sigma.plot([], [], color="C3", lw=1.2,
+                                                          label="tangent at z₀"))
+        (self.point,) = self.animate(self.ax_sigma.plot([], [], "o", color="C3"))
         self.ax_sigma.set_ylim(-0.15, 1.15)
         self.ax_sigma.set_ylabel("σ(z)")
         self.ax_sigma.legend(loc="upper left")
         self.ax_prime.plot(z, sigmoid_prime(z), color="C2", label="σ′(z) = σ(z)(1 − σ(z))")
         self.ax_prime.axhline(0.25, color="0.6", ls=":", lw=1, label="maximum ¼ at z = 0")
-        (self.slope_point,) = self.ax_prime.plot([], [], "o", color="C3")
+        (self.slope_point,) = self.animate(self.ax_prime.plot([], [], "o", color="C3"))
         self.ax_prime.set_ylim(0, 0.3)
         self.ax_prime.set_xlabel("z")
         self.ax_prime.set_ylabel("σ′(z)")
-        self.ax_prime.legend(loc="upper left")
-        self.readout = self.ax_sigma.text(0.98, 0.05, "", transform=self.ax_sigma.transAxes,
-                                          ha="right", va="bottom")
+        # Left of the middle, σ′ is near 0 and the ¼ line runs clear above the legend.
+        self.ax_prime.legend(loc="center left")
+        self.readout = self.animate(self.ax_sigma.text(0.98, 0.05, "", ha="right", va="bottom",
+                                                       transform=self.ax_sigma.transAxes))
         self.tangent_z = np.array([-Z_RANGE, Z_RANGE])
 
     def update(self) -> None:

@@ -12,7 +12,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
-from nblib.explore.base import Explorer, slider
+from nblib.explore.base import Explorer, label_height, slider
 from nblib.numerics.activations import log_softmax, softmax
 from nblib.numerics.layer import inverse_softmax, one_hot
 
@@ -33,13 +33,19 @@ Z_NAMES = ("z1", "z2", "z3", "z4")
 
 def _labels(ax, positions: np.ndarray) -> list:
     """One value label per bar, moved by ``update``."""
-    return [ax.text(x, 0, "", ha="center", va="bottom", fontsize=8) for x in positions]
+    return [ax.text(x, 0, "", ha="center", va="bottom", fontsize=9) for x in positions]
 
 
-def _move_labels(labels: list, values: np.ndarray, pad: float = 0.0) -> None:
-    """Put each label ``pad`` beyond the end of its bar (below a negative bar), with its value."""
-    for label, value in zip(labels, values, strict=True):
-        label.set_y(value + (pad if value >= 0 else -pad))
+def _move_labels(labels: list, values: np.ndarray, pad: float = 0.0,
+                 marks: np.ndarray | None = None, clearance: float = 0.06) -> None:
+    """Put each label ``pad`` beyond the end of its bar (below a negative bar), with its value.
+
+    ``marks`` (one per bar: a dashed outline's edge, a tick) are kept clear of the labels.
+    """
+    for j, (label, value) in enumerate(zip(labels, values, strict=True)):
+        sign = 1.0 if value >= 0 else -1.0
+        edges = [] if marks is None else [sign * marks[j]]
+        label.set_y(sign * label_height(sign * value, edges, pad, clearance))
         label.set_va("bottom" if value >= 0 else "top")
         label.set_text(f"{value:.3f}")
 
@@ -69,31 +75,35 @@ class InverseExplorer(Explorer):
         self.ax_z, self.ax_a = fig.subplots(1, 2)
 
         ax = self.ax_z
-        self.z_bars = ax.bar(self.positions, np.zeros(n), width=0.6, color="C1",
-                             label="$z_j = \\ln a_j + C$")
-        (self.ln_a,) = ax.plot(self.positions, np.zeros(n), "_", color="k", markersize=22,
-                               markeredgewidth=2, label="$\\ln a_j$  (C = 0)")
-        ax.axhline(0, color="0.4", linewidth=0.8)
+        self.z_bars = self.animate(ax.bar(self.positions, np.zeros(n), width=0.6, color="C1",
+                                          label="$z_j = \\ln a_j + C$"))
+        (self.ln_a,) = self.animate(ax.plot(self.positions, np.zeros(n), "_", color="k",
+                                            markersize=22, markeredgewidth=2,
+                                            label="$\\ln a_j$  (C = 0)"))
+        self.animate(ax.axhline(0, color="0.4", linewidth=0.8))  # stays over the bars
         # Every z_j sits C above ln a_j: this line marks the common shift.
-        self.shift_line = ax.axhline(0, color="C1", linestyle="--", linewidth=1,
-                                     label="the shift $C$")
-        self.z_labels = _labels(ax, self.positions)
+        self.shift_line = self.animate(ax.axhline(0, color="C1", linestyle="--", linewidth=1,
+                                                  label="the shift $C$"))
+        self.z_labels = self.animate(_labels(ax, self.positions))
         ax.set_xticks(self.positions, [f"$z_{j}$" for j in self.positions])
-        ax.set_ylim(-C_RANGE - 4.5, C_RANGE + 1.5)
+        # The band above the ticks is the legend's: the bars and the shift line stay below it.
+        ax.set_ylim(-C_RANGE - 5.5, C_RANGE + 3.5)
+        ax.set_yticks(np.arange(-8.0, C_RANGE + 1, 2.0))
         ax.set_ylabel("weighted input")
-        ax.legend(loc="upper left", fontsize=8)
+        ax.legend(loc="upper left", fontsize=9)
 
         ax = self.ax_a
-        self.a_bars = ax.bar(self.positions, np.zeros(n), width=0.6, color="C0",
-                             label="softmax$(\\ln a + C)_j$")
-        self.target_bars = ax.bar(self.positions, np.zeros(n), width=0.8, fill=False,
-                                  edgecolor="k", linestyle="--", label="$a_j$")
-        self.a_labels = _labels(ax, self.positions)
+        self.a_bars = self.animate(ax.bar(self.positions, np.zeros(n), width=0.6, color="C0",
+                                          label="softmax$(\\ln a + C)_j$"))
+        self.target_bars = self.animate(ax.bar(self.positions, np.zeros(n), width=0.8,
+                                               fill=False, edgecolor="k", linestyle="--",
+                                               label="$a_j$"))
+        self.a_labels = self.animate(_labels(ax, self.positions))
         ax.set_xticks(self.positions, [f"$a_{j}$" for j in self.positions])
         ax.set_ylim(0, 1.0)
         ax.set_ylabel("softmax output")
-        ax.legend(loc="upper left", fontsize=8)
-        self.readout = ax.set_title("", fontsize=10)
+        ax.legend(loc="upper left", fontsize=9)
+        self.readout = self.animate(ax.set_title("", fontsize=10))
 
     def update(self) -> None:
         """Move the weighted-input bars; recompute softmax of them for the right panel."""
@@ -108,8 +118,8 @@ class InverseExplorer(Explorer):
             outline.set_height(a_j)
         self.ln_a.set_ydata(np.log(a))
         self.shift_line.set_ydata([constant])
-        _move_labels(self.z_labels, z, pad=0.3)  # clear of the ln a_j ticks at C = 0
-        _move_labels(self.a_labels, outputs)
+        _move_labels(self.z_labels, z, pad=0.3, marks=np.log(a), clearance=0.7)
+        _move_labels(self.a_labels, outputs, pad=0.01, marks=a)
         gap = float(np.abs(outputs - a).max())
         self.readout.set_text(f"C = {constant:+.2f}    max |softmax − a| = {gap:.1e}")
 
@@ -121,6 +131,7 @@ class GradientExplorer(Explorer):
     figsize = (8.5, 4.0)
 
     def __init__(self, **initial) -> None:
+        """The explorer, its controls laid out in two rows."""
         super().__init__(**initial)
         # Two rows: the target class above, the four logits below.
         logits = widgets.HBox([self.controls[name] for name in Z_NAMES])
@@ -149,24 +160,28 @@ class GradientExplorer(Explorer):
         self.ax_a, self.ax_grad = fig.subplots(1, 2)
 
         ax = self.ax_a
-        self.a_bars = ax.bar(self.positions, np.zeros(n), width=0.6, color="C0",
-                             label="$a_j$ = softmax$(z)_j$")
-        self.y_bars = ax.bar(self.positions, np.zeros(n), width=0.8, fill=False,
-                             edgecolor="k", linestyle="--", label="$y_j$ (one-hot)")
-        self.a_labels = _labels(ax, self.positions)
+        self.a_bars = self.animate(ax.bar(self.positions, np.zeros(n), width=0.6, color="C0",
+                                          label="$a_j$ = softmax$(z)_j$"))
+        self.y_bars = self.animate(ax.bar(self.positions, np.zeros(n), width=0.8, fill=False,
+                                          edgecolor="k", linestyle="--",
+                                          label="$y_j$ (one-hot)"))
+        self.a_labels = self.animate(_labels(ax, self.positions))
         ax.set_xticks(self.positions, [f"$a_{j}$" for j in self.positions])
-        ax.set_ylim(0, 1.3)
-        ax.legend(loc="upper left", fontsize=8)
-        self.readout = ax.set_title("", fontsize=10)
+        ax.set_ylim(0, 1.45)  # the legend's band lies above 1, out of the bars' way
+        ax.set_yticks([0.0, 0.25, 0.5, 0.75, 1.0])
+        ax.legend(loc="upper left", fontsize=9)
+        self.readout = self.animate(ax.set_title("", fontsize=10))
 
         ax = self.ax_grad
-        self.grad_bars = ax.bar(self.positions, np.zeros(n), width=0.6, color="C2",
-                                label="$\\partial C / \\partial b_j = a_j - y_j$  (81)")
-        ax.axhline(0, color="0.4", linewidth=0.8)
-        self.grad_labels = _labels(ax, self.positions)
+        self.grad_bars = self.animate(ax.bar(
+            self.positions, np.zeros(n), width=0.6, color="C2",
+            label="$\\partial C / \\partial b_j = a_j - y_j$  (81)"))
+        self.animate(ax.axhline(0, color="0.4", linewidth=0.8))  # stays over the bars
+        self.grad_labels = self.animate(_labels(ax, self.positions))
         ax.set_xticks(self.positions, [f"$j = {j}$" for j in self.positions])
-        ax.set_ylim(-1.15, 1.3)
-        ax.legend(loc="upper left", fontsize=8)
+        ax.set_ylim(-1.15, 1.45)
+        ax.set_yticks([-1.0, -0.5, 0.0, 0.5, 1.0])
+        ax.legend(loc="upper left", fontsize=9)
         ax.set_title("gradient step moves $b$ by $-\\eta\\,(a - y)$", fontsize=10)
 
     def update(self) -> None:
@@ -180,9 +195,10 @@ class GradientExplorer(Explorer):
         ):
             bar.set_height(value)
             outline.set_height(hot)
+            outline.set_visible(hot > 0)  # no flat dashes along the axis
             grad_bar.set_height(g)
             grad_bar.set_color("C3" if hot else "C2")
-        _move_labels(self.a_labels, a)
-        _move_labels(self.grad_labels, gradient)
+        _move_labels(self.a_labels, a, pad=0.01, marks=y, clearance=0.08)
+        _move_labels(self.grad_labels, gradient, pad=0.01, clearance=0.08)
         cost = -float(log_softmax(z)[target])
         self.readout.set_text(f"$C = -\\ln a_{{{target + 1}}}$ = {cost:.4f}")

@@ -18,7 +18,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from nblib.explore.base import Explorer, slider
+from nblib.explore.base import Explorer, label_height, slider
 from nblib.numerics.activations import sigmoid, softmax
 from nblib.numerics.jacobians import softmax_jacobian
 
@@ -55,17 +55,19 @@ def _bar_panel(ax, title: str, color: str):
     """Four bars at height 0 with value labels above them, on a [0, 1] scale."""
     bars = ax.bar(LABELS, np.zeros(NEURONS), color=color, width=0.6)
     labels = [ax.text(j, 0.0, "", ha="center", va="bottom", fontsize=9) for j in range(NEURONS)]
-    ax.set_ylim(0, 1.12)
+    ax.set_ylim(0, 1.25)  # room above a bar of 1 for its label, clear of the corner texts
     ax.set_title(title, fontsize=10)
     ax.set_xlabel(r"neuron $j$")
     return bars, labels
 
 
-def _set_bars(bars, labels, values: np.ndarray) -> None:
-    """Move bars and their value labels to ``values``."""
-    for bar, label, v in zip(bars, labels, values, strict=True):
+def _set_bars(bars, labels, values: np.ndarray, outlines: np.ndarray | None = None) -> None:
+    """Move bars and their value labels to ``values``; labels keep clear of ``outlines``."""
+    for j, (bar, label, v) in enumerate(zip(bars, labels, values, strict=True)):
         bar.set_height(v)
-        label.set_position((bar.get_x() + bar.get_width() / 2, v + 0.01))
+        edges = [] if outlines is None else [outlines[j]]
+        label.set_position((bar.get_x() + bar.get_width() / 2,
+                            label_height(v, edges, pad=0.01, clearance=0.07)))
         label.set_text(f"{v:.3f}")
 
 
@@ -87,15 +89,17 @@ class SumsExplorer(Explorer):
     def build(self, fig: Figure) -> None:
         """Two bar panels side by side, each with its sum written in the corner."""
         self.ax_sigmoid, self.ax_softmax = fig.subplots(1, 2, sharey=True)
-        self.sigmoid_bars, self.sigmoid_labels = _bar_panel(
-            self.ax_sigmoid, r"sigmoid layer: $a_j = \sigma(z_j)$", "C0")
-        self.softmax_bars, self.softmax_labels = _bar_panel(
-            self.ax_softmax, r"softmax layer: $a_j = e^{z_j}\,/\,\Sigma_k\, e^{z_k}$", "C1")
+        self.sigmoid_bars, self.sigmoid_labels = self.animate(_bar_panel(
+            self.ax_sigmoid, r"sigmoid layer: $a_j = \sigma(z_j)$", "C0"))
+        self.softmax_bars, self.softmax_labels = self.animate(_bar_panel(
+            self.ax_softmax, r"softmax layer: $a_j = e^{z_j}\,/\,\Sigma_k\, e^{z_k}$", "C1"))
         self.ax_sigmoid.set_ylabel(r"activation $a_j$")
-        self.sigmoid_sum = self.ax_sigmoid.text(0.02, 0.97, "", transform=self.ax_sigmoid.transAxes,
-                                                va="top", fontsize=10, color="C3")
-        self.softmax_sum = self.ax_softmax.text(0.02, 0.97, "", transform=self.ax_softmax.transAxes,
-                                                va="top", fontsize=10, color="C2")
+        self.sigmoid_sum = self.animate(self.ax_sigmoid.text(
+            0.02, 0.97, "", transform=self.ax_sigmoid.transAxes, va="top", fontsize=10,
+            color="C3"))
+        self.softmax_sum = self.animate(self.ax_softmax.text(
+            0.02, 0.97, "", transform=self.ax_softmax.transAxes, va="top", fontsize=10,
+            color="C2"))
 
     def update(self) -> None:
         """Recompute both layers from the sliders and move bars, labels and sums."""
@@ -120,29 +124,32 @@ class JacobianExplorer(Explorer):
     def build(self, fig: Figure) -> None:
         """Bars with the unshifted layer as outlines; a 4×4 heat map with a marked column."""
         self.ax_bars, self.ax_jac = fig.subplots(1, 2, width_ratios=(1, 1.15))
-        base = softmax(np.array(BOOK_LOGITS))
+        base = self.base = softmax(np.array(BOOK_LOGITS))
         self.ax_bars.bar(LABELS, base, width=0.6, fill=False, edgecolor="0.5", ls="--",
                          label="at the book's z")
-        self.bars, self.labels = _bar_panel(self.ax_bars, r"softmax outputs $a_j$", "C1")
+        self.bars, self.labels = self.animate(_bar_panel(self.ax_bars, r"softmax outputs $a_j$",
+                                                         "C1"))
         self.ax_bars.legend(loc="upper left", fontsize=8)
         self.ax_bars.set_ylabel(r"$a_j$")
-        self.image = self.ax_jac.imshow(
+        self.image = self.animate(self.ax_jac.imshow(
             np.zeros((NEURONS, NEURONS)), cmap="RdBu_r", vmin=-JACOBIAN_LIMIT,
-            vmax=JACOBIAN_LIMIT, extent=(0.5, NEURONS + 0.5, NEURONS + 0.5, 0.5))
+            vmax=JACOBIAN_LIMIT, extent=(0.5, NEURONS + 0.5, NEURONS + 0.5, 0.5)))
         fig.colorbar(self.image, ax=self.ax_jac, shrink=0.85)
         # Numbers only in the chosen column: the rates at which the bars move. Sixteen labels
         # would double the text drawn on every step.
-        self.column_values = [self.ax_jac.text(1, j + 1, "", ha="center", va="center",
-                                               fontsize=9) for j in range(NEURONS)]
-        self.column = self.ax_jac.add_patch(_column_box())
+        self.column_values = self.animate([self.ax_jac.text(1, j + 1, "", ha="center",
+                                                            va="center", fontsize=9)
+                                           for j in range(NEURONS)])
+        self.column = self.animate(self.ax_jac.add_patch(_column_box()))
         self.ax_jac.set_xticks(range(1, NEURONS + 1))
         self.ax_jac.set_yticks(range(1, NEURONS + 1))
         self.ax_jac.set_xlabel(r"$k$ (input $z_k$)")
         self.ax_jac.set_ylabel(r"$j$ (output $a_j$)")
         self.ax_jac.set_title(r"$\partial a_j / \partial z_k = a_j(\delta_{jk} - a_k)$",
                               fontsize=10)
-        self.readout = self.ax_bars.text(0.98, 0.97, "", transform=self.ax_bars.transAxes,
-                                         ha="right", va="top", fontsize=9)
+        self.readout = self.animate(self.ax_bars.text(0.98, 0.97, "", ha="right", va="top",
+                                                      transform=self.ax_bars.transAxes,
+                                                      fontsize=9))
 
     def logits(self) -> np.ndarray:
         """The book's z with z_k shifted."""
@@ -153,13 +160,15 @@ class JacobianExplorer(Explorer):
         k = int(self.value("k"))
         z = self.logits()
         a, jac = softmax(z), softmax_jacobian(z)
-        _set_bars(self.bars, self.labels, a)
+        _set_bars(self.bars, self.labels, a, self.base)
         for j, bar in enumerate(self.bars):
             bar.set_color("C3" if j + 1 == k else "C1")
         self.image.set_data(jac)
         for j, label in enumerate(self.column_values):
             label.set_position((k, j + 1))
             label.set_text(f"{jac[j, k - 1]:+.3f}")
+            # Dark cells (|value| past half the colour scale) take white numbers.
+            label.set_color("white" if abs(jac[j, k - 1]) > JACOBIAN_LIMIT / 2 else "black")
         self.column.set_x(k - 0.5)
         self.readout.set_text(f"z{SUBSCRIPTS[k]} = {z[k - 1]:.2f}")
 
@@ -187,16 +196,18 @@ class LocalityExplorer(Explorer):
         for ax, key in ((self.ax_sigmoid, "sigmoid"), (self.ax_softmax, "softmax")):
             ax.bar(LABELS, self.base[key], width=0.6, fill=False, edgecolor="0.5", ls="--",
                    label="at the book's z")
-        self.sigmoid_bars, self.sigmoid_labels = _bar_panel(
-            self.ax_sigmoid, r"sigmoid layer: $a_j = \sigma(z_j)$", "C0")
-        self.softmax_bars, self.softmax_labels = _bar_panel(
-            self.ax_softmax, r"softmax layer: $a_j = e^{z_j}\,/\,\Sigma_k\, e^{z_k}$", "C1")
+        self.sigmoid_bars, self.sigmoid_labels = self.animate(_bar_panel(
+            self.ax_sigmoid, r"sigmoid layer: $a_j = \sigma(z_j)$", "C0"))
+        self.softmax_bars, self.softmax_labels = self.animate(_bar_panel(
+            self.ax_softmax, r"softmax layer: $a_j = e^{z_j}\,/\,\Sigma_k\, e^{z_k}$", "C1"))
         self.ax_sigmoid.legend(loc="upper left", fontsize=8)
         self.ax_sigmoid.set_ylabel(r"activation $a_j$")
-        self.sigmoid_moved = self.ax_sigmoid.text(0.98, 0.97, "", ha="right", va="top",
-                                                  transform=self.ax_sigmoid.transAxes, fontsize=9)
-        self.softmax_moved = self.ax_softmax.text(0.98, 0.97, "", ha="right", va="top",
-                                                  transform=self.ax_softmax.transAxes, fontsize=9)
+        self.sigmoid_moved = self.animate(self.ax_sigmoid.text(
+            0.98, 0.97, "", ha="right", va="top", transform=self.ax_sigmoid.transAxes,
+            fontsize=9))
+        self.softmax_moved = self.animate(self.ax_softmax.text(
+            0.98, 0.97, "", ha="right", va="top", transform=self.ax_softmax.transAxes,
+            fontsize=9))
 
     def logits(self) -> np.ndarray:
         """The book's z with z_k shifted."""
@@ -210,7 +221,7 @@ class LocalityExplorer(Explorer):
             ("sigmoid", sigmoid(z), self.sigmoid_bars, self.sigmoid_labels, self.sigmoid_moved),
             ("softmax", softmax(z), self.softmax_bars, self.softmax_labels, self.softmax_moved),
         ):
-            _set_bars(bars, labels, values)
+            _set_bars(bars, labels, values, self.base[key])
             moved = values != self.base[key]
             for bar, changed in zip(bars, moved, strict=True):
                 bar.set_alpha(1.0 if changed else 0.45)

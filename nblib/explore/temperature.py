@@ -13,7 +13,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
-from nblib.explore.base import Explorer, log_slider, slider
+from nblib.explore.base import Explorer, label_height, log_slider, slider
 from nblib.numerics.activations import softmax
 from nblib.numerics.layer import entropy, softmax_limit
 
@@ -42,6 +42,7 @@ class TemperatureExplorer(Explorer):
     figsize = (8.5, 4.2)
 
     def __init__(self, **initial: Any) -> None:
+        """The explorer; a preset given by name sets the four logits it stands for."""
         # A preset given by name stands for its four logits (explicit logits win).
         preset = initial.get("preset", DEFAULT_PRESET)
         if preset != CUSTOM:
@@ -75,10 +76,12 @@ class TemperatureExplorer(Explorer):
         return np.array([self.value(name) for name in Z_NAMES], dtype=float)
 
     def _matching_preset(self) -> str:
+        """The preset whose logits the sliders hold, or ``custom``."""
         z = tuple(self.logits())
         return next((name for name, values in PRESETS.items() if values == z), CUSTOM)
 
     def _on_change(self, change: Mapping[str, Any]) -> None:
+        """Keep the preset menu and the logit sliders in step, then update once."""
         if self._syncing:
             return  # one update, after the preset has moved all four sliders
         self._syncing = True
@@ -102,30 +105,38 @@ class TemperatureExplorer(Explorer):
         self.ax_bars, self.ax_entropy = fig.subplots(1, 2, width_ratios=[3, 2])
 
         ax = self.ax_bars
-        self.bars = ax.bar(self.positions, np.zeros(n), width=0.6, color="C0",
-                           label="$a_j = e^{c z_j} / \\sum_k e^{c z_k}$")
-        self.limit_bars = ax.bar(self.positions, np.zeros(n), width=0.8, fill=False,
-                                 edgecolor="C3", linestyle="--", linewidth=1.3,
-                                 label="limit $c \\to \\infty$: $1/m$ on the maxima")
-        ax.axhline(1 / n, color="0.5", linestyle=":", linewidth=1,
-                   label=f"limit $c \\to 0$: uniform $1/{n}$")
-        self.bar_labels = [ax.text(x, 0, "", ha="center", va="bottom", fontsize=8)
-                           for x in self.positions]
+        self.bars = self.animate(ax.bar(
+            self.positions, np.zeros(n), width=0.6, color="C0",
+            label="$a_j = e^{c z_j}\\,/\\,\\Sigma_k\\, e^{c z_k}$"))
+        self.limit_bars = self.animate(ax.bar(
+            self.positions, np.zeros(n), width=0.8, fill=False, edgecolor="C3",
+            linestyle="--", linewidth=1.3, label="limit $c \\to \\infty$: $1/m$ on the $m$ maxima"))
+        # Moves with the bars so that it stays visible over them.
+        self.animate(ax.axhline(1 / n, color="0.5", linestyle=":", linewidth=1,
+                                label=f"limit $c \\to 0$: uniform $1/{n}$"))
+        self.bar_labels = self.animate([ax.text(x, 0, "", ha="center", va="bottom", fontsize=9)
+                                        for x in self.positions])
         ax.set_xticks(self.positions, [f"$a_{j}$" for j in self.positions])
-        ax.set_ylim(0, 1.25)
+        # Probabilities reach 1; the band above is the legend's, out of the bars' way.
+        ax.set_ylim(0, 1.6)
+        ax.set_yticks([0.0, 0.25, 0.5, 0.75, 1.0])
         ax.set_ylabel("probability")
-        ax.legend(loc="upper left", fontsize=8)
-        self.readout = ax.set_title("", fontsize=10)
+        ax.legend(loc="upper left", fontsize=9)
+        self.readout = self.animate(ax.set_title("", fontsize=10))
 
         ax = self.ax_entropy
         self.log_c = np.linspace(LOG_C_MIN, LOG_C_MAX, CURVE_POINTS)
-        (self.entropy_curve,) = ax.plot(self.log_c, np.zeros(CURVE_POINTS), color="C0")
-        (self.entropy_marker,) = ax.plot([], [], "o", color="C3")
+        (self.entropy_curve,) = self.animate(ax.plot(self.log_c, np.zeros(CURVE_POINTS),
+                                                     color="C0"))
+        (self.entropy_marker,) = self.animate(ax.plot([], [], "o", color="C3"))
+        # The two limits are labelled beside the axes, where neither the curve nor the
+        # marker can run over them: c → 0 above its line, c → ∞ below its own.
+        beside = ax.get_yaxis_transform()
         ax.axhline(np.log(n), color="0.5", linestyle=":", linewidth=1)
-        ax.text(LOG_C_MIN, np.log(n), f" ln {n}  (uniform, c → 0)", va="bottom", fontsize=8)
-        self.tie_line = ax.axhline(0.0, color="C3", linestyle="--", linewidth=1)
-        self.tie_label = ax.text(LOG_C_MAX, 0.0, "", ha="right", va="bottom", fontsize=8,
-                                 color="C3")
+        ax.text(1.02, np.log(n), f"ln {n}\nc → 0", transform=beside, va="bottom", fontsize=9)
+        self.tie_line = self.animate(ax.axhline(0.0, color="C3", linestyle="--", linewidth=1))
+        self.tie_label = self.animate(ax.text(1.02, 0.0, "", transform=beside, va="top",
+                                              fontsize=9, color="C3"))
         ax.set_xlim(LOG_C_MIN, LOG_C_MAX)
         ax.set_ylim(-0.05, np.log(n) * 1.12)
         ax.set_xlabel("$\\log_{10} c$")
@@ -143,7 +154,8 @@ class TemperatureExplorer(Explorer):
         ):
             bar.set_height(value)
             outline.set_height(target)
-            label.set_y(value)
+            outline.set_visible(target > 0)  # no flat dashes along the axis
+            label.set_y(label_height(value, [target], pad=0.01))
             label.set_text(f"{value:.3f}")
         # The whole curve H(c) depends on the logits, so it moves with them.
         curve = entropy(softmax(np.outer(10.0**self.log_c, z)), axis=-1)
@@ -151,5 +163,5 @@ class TemperatureExplorer(Explorer):
         self.entropy_marker.set_data([np.log10(c)], [h])
         self.tie_line.set_ydata([np.log(m)])
         self.tie_label.set_y(np.log(m))
-        self.tie_label.set_text(f"ln {m}  ({m} maximal, c → ∞) ")
+        self.tie_label.set_text(f"ln {m}\nc → ∞\n({m} max.)")
         self.readout.set_text(f"c = {c:.4g}    H(a) = {h:.4f} nats    Σ a = {a.sum():.12f}")

@@ -1,22 +1,30 @@
-"""A wall-clock limit on checking one line, so that no typed line can freeze the kernel.
+"""A time limit on checking one line, so that no typed line can freeze the kernel.
 
-:func:`time_limit` runs a block in the calling thread and, if it is still running after the
-limit, raises :class:`TooLarge` inside it (``PyThreadState_SetAsyncExc``: the exception
-arrives between two Python bytecodes). SymPy and mpmath are pure Python, so a runaway
-simplification or a high-precision evaluation stops within milliseconds of the limit.
-What this cannot interrupt is one long call into C, such as a power of a huge integer;
-:mod:`nblib.yourturn.parse` refuses everything that could lead to one before evaluating.
+:func:`time_limit` runs a block in the calling thread and, once the block has used more
+than its limit of CPU time, raises :class:`TooLarge` inside it (``PyThreadState_SetAsyncExc``:
+the exception arrives between two Python bytecodes). CPU time of the checking thread, not
+wall time: on a machine busy with other work a normal line must not be called too large.
+A wall-clock backstop (:data:`WALL_FACTOR` times the limit) still ends a check that waits.
+SymPy and mpmath are pure Python, so a runaway simplification or a high-precision
+evaluation stops within milliseconds of the limit. What this cannot interrupt is one long
+call into C, such as a power of a huge integer; :mod:`nblib.yourturn.parse` refuses
+everything that could lead to one before evaluating.
 """
 
 from __future__ import annotations
 
 import ctypes
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-# Seconds a line may take to be read and checked.
+# CPU seconds a line may take to be read and checked.
 CHECK_SECONDS = 1.0
+# The wall-clock backstop, as a multiple of the limit (a busy machine gets slack).
+WALL_FACTOR = 5.0
+# How often the watcher looks at the clock.
+POLL_SECONDS = 0.02
 
 
 class TooLarge(BaseException):
@@ -35,29 +43,46 @@ def _raise_in(thread_id: int, exception: type[BaseException] | None) -> None:
 
 @contextmanager
 def time_limit(seconds: float = CHECK_SECONDS) -> Iterator[None]:
-    """Run the block; raise :class:`TooLarge` in it once ``seconds`` have passed.
+    """Run the block; raise :class:`TooLarge` in it once it has used ``seconds`` of CPU
+    time (or ``WALL_FACTOR * seconds`` of wall time).
 
     Once the block has ended (normally or not) no exception is raised any more: a pending
-    one is cancelled under the same lock the timer takes to raise it.
+    one is cancelled under the same lock the watcher takes to raise it.
     """
     thread_id = threading.get_ident()
+    cpu_time = _cpu_clock(thread_id)
+    cpu_start, wall_start = cpu_time(), time.monotonic()
     lock = threading.Lock()
+    stop = threading.Event()
     state = {"done": False, "fired": False}
 
-    def fire() -> None:
-        with lock:
-            if not state["done"]:
-                state["fired"] = True
-                _raise_in(thread_id, TooLarge)
+    def watch() -> None:
+        while not stop.wait(min(POLL_SECONDS, seconds)):
+            if (cpu_time() - cpu_start > seconds
+                    or time.monotonic() - wall_start > WALL_FACTOR * seconds):
+                with lock:
+                    if not state["done"]:
+                        state["fired"] = True
+                        _raise_in(thread_id, TooLarge)
+                return
 
-    timer = threading.Timer(seconds, fire)
-    timer.daemon = True
-    timer.start()
+    watcher = threading.Thread(target=watch, name="check-time-limit", daemon=True)
+    watcher.start()
     try:
         yield
     finally:
-        timer.cancel()
+        stop.set()
         with lock:
             state["done"] = True
             if state["fired"]:
                 _raise_in(thread_id, None)  # not delivered yet: it never will be
+
+
+def _cpu_clock(thread_id: int) -> Callable[[], float]:
+    """The CPU-time clock of a thread, or the wall clock where the platform has none."""
+    try:
+        clock = time.pthread_getcpuclockid(thread_id)
+        time.clock_gettime(clock)
+    except (AttributeError, OSError):  # no per-thread CPU clock (e.g. Windows)
+        return time.monotonic
+    return lambda: time.clock_gettime(clock)

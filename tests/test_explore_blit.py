@@ -1,0 +1,155 @@
+"""Blitted steps show what a full redraw shows, pixel for pixel, for every explorer."""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+import numpy as np
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from PIL import Image
+
+from benchmarks.explorers import control_values
+from nblib.explore import explorers
+from nblib.explore.base import LIFT, Explorer, png_rgba
+from nblib.explore.classifier import ClassifierExplorer
+from nblib.explore.learning import SlowdownExplorer
+from nblib.explore.sigmoid import SigmoidExplorer
+
+MOVES = 6
+#: Controls left out of the random moves: each new (hidden, η) pair trains for seconds.
+SLOW = {ClassifierExplorer: {"hidden", "eta"}}
+
+
+def attached(cls: type[Explorer]) -> tuple[Explorer, list[bytes]]:
+    """An explorer serving a page: every step renders and sends a frame, recorded here."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        explorer = cls()
+    frames: list[bytes] = []
+    explorer.canvas.send_binary = frames.append
+    explorer.canvas.syncing_data_url = False  # as after the page's "initialized" message
+    return explorer, frames
+
+
+def shown(explorer: Explorer) -> np.ndarray:
+    """The pixels the canvas holds (what its last frame showed)."""
+    return np.asarray(explorer.canvas.get_renderer().buffer_rgba()).copy()
+
+
+def saved(explorer: Explorer, dpi: float | None = None) -> np.ndarray:
+    """A full render of the same state by savefig, which draws every artist."""
+    if dpi is None:
+        return np.asarray(Image.open(io.BytesIO(explorer.png())).convert("RGBA"))
+    buffer = io.BytesIO()
+    explorer.figure.savefig(buffer, format="png", dpi=dpi)
+    return np.asarray(Image.open(buffer).convert("RGBA"))
+
+
+def count_full_redraws(explorer: Explorer) -> list[None]:
+    """Record each full redraw of the canvas (each re-cache of its background)."""
+    calls: list[None] = []
+    render = explorer.canvas.render
+
+    def counted() -> None:
+        """The canvas's full redraw, recorded."""
+        calls.append(None)
+        render()
+
+    explorer.canvas.render = counted
+    return calls
+
+
+def limits(explorer: Explorer) -> list[tuple[float, ...]]:
+    """Every axis limit of the figure."""
+    return [(*ax.get_xlim(), *ax.get_ylim()) for ax in explorer.figure.axes]
+
+
+@pytest.mark.parametrize("cls", explorers(), ids=lambda cls: cls.__name__)
+def test_blitted_canvas_equals_a_full_redraw(cls):
+    explorer, frames = attached(cls)
+    rng = np.random.default_rng(sum(map(ord, cls.__name__)))
+    names = [name for name in explorer.controls if name not in SLOW.get(cls, ())]
+    redraws = count_full_redraws(explorer)
+    moved = 0
+    while moved < MOVES:
+        name = names[rng.integers(len(names))]
+        values = control_values(explorer.controls[name], 8)
+        value = values[rng.integers(len(values))]
+        if value == explorer.value(name):
+            continue
+        before, drawn = limits(explorer), len(redraws)
+        explorer.set(**{name: value})
+        moved += 1
+        # Only a moved limit may cost a full redraw; any other is a static artist that
+        # update() changed without animate().
+        assert len(redraws) == drawn or limits(explorer) != before, (name, value)
+    assert len(frames) >= MOVES  # every move was shown (a preset may move several controls)
+    np.testing.assert_array_equal(shown(explorer), saved(explorer))
+
+
+def test_a_step_that_moves_nothing_static_is_blitted():
+    explorer, frames = attached(SigmoidExplorer)
+    explorer.set(z0=2.0)  # the page's first frame is a full one
+    redraws = count_full_redraws(explorer)
+    before = shown(explorer)
+    explorer.set(z0=-3.0)
+    assert redraws == [] and len(frames) == 2
+    diff = np.asarray(Image.open(io.BytesIO(frames[1])))
+    changed = (shown(explorer) != before).any(axis=2)
+    # A diff frame: the changed pixels, and transparent zeros everywhere else.
+    assert changed.any() and (diff[~changed] == 0).all()
+    np.testing.assert_array_equal(diff[changed], shown(explorer)[changed])
+
+
+def test_a_moved_limit_redraws_in_full_and_caches_again():
+    explorer, _ = attached(SlowdownExplorer)
+    redraws = count_full_redraws(explorer)
+    explorer.set(epochs=400)  # past the 300 rung: the epoch axes widen
+    assert len(redraws) == 1 and explorer.ax_out.get_xlim() == (0.0, 400.0)
+    explorer.set(epochs=350)  # same rung: blitted on the new background
+    assert len(redraws) == 1 and explorer.canvas.blit_valid()
+    np.testing.assert_array_equal(shown(explorer), saved(explorer))
+
+
+def test_a_new_pixel_ratio_redraws_in_full_at_the_new_size():
+    explorer, _ = attached(SigmoidExplorer)
+    redraws = count_full_redraws(explorer)
+    explorer.canvas._handle_set_device_pixel_ratio(2)  # a HiDPI page
+    explorer.set(z0=2.0)
+    assert len(redraws) == 1
+    np.testing.assert_array_equal(shown(explorer), saved(explorer, dpi=explorer.figure.dpi))
+    assert shown(explorer).shape[:2] == (900, 1500)
+
+
+def test_a_redraw_the_page_asks_for_is_complete():
+    explorer, frames = attached(SigmoidExplorer)
+    explorer.canvas.handle_draw({"type": "draw"})  # the page's "draw" request
+    assert len(frames) == 1
+    np.testing.assert_array_equal(shown(explorer), saved(explorer))
+
+
+def test_the_static_picture_is_a_full_render_of_the_current_state():
+    explorer, _ = attached(SigmoidExplorer)
+    explorer.set(z0=-5.0)
+    picture = saved(explorer)
+    # Without the moving layer the picture would differ: the point, tangent and readout.
+    FigureCanvasAgg.draw(explorer.canvas)
+    assert (picture != shown(explorer)).any()
+
+
+def test_a_static_artist_above_the_moving_layer_is_refused():
+    class Covered(SigmoidExplorer):
+        def build(self, fig):
+            """The sigmoid figure with a static text above the moving layer."""
+            super().build(fig)
+            self.ax_sigma.text(0, 0, "over", zorder=LIFT + 1)
+
+    with pytest.raises(ValueError, match="animate it or lower it"):
+        Covered()
+
+
+def test_png_rgba_round_trips():
+    pixels = np.random.default_rng(0).integers(0, 256, (7, 5, 4), dtype=np.uint8)
+    np.testing.assert_array_equal(np.asarray(Image.open(io.BytesIO(png_rgba(pixels)))), pixels)
