@@ -15,6 +15,7 @@ BENCHMARKS = {
     "network": network.main,
     "softmax": softmax.main,
     "your turn": yourturn.main,
+    "your turn, slips named": yourturn.time_diagnoses,
     "browser latency": browser_latency.main,
     "nbval suite": nbval_suite.main,
 }

@@ -25,6 +25,9 @@ from nblib.yourturn.parse import parse_line
 
 TARGET_MS = 200.0
 REPEATS = 3
+# A wrong line answered with its slip named (issue "Your turn names the slip").
+DIAGNOSIS_MEDIAN_MS = 200.0
+DIAGNOSIS_WORST_MS = 1000.0
 
 # (line, right?) — what a learner types on the way from σ′ to σ(1 − σ).
 LINES = [
@@ -110,5 +113,31 @@ def main() -> bool:
     return ok
 
 
+def time_diagnoses() -> bool:
+    """Every wrong line of the slip catalogue (tests/test_yourturn_slips.py) answered as a
+    learner gets it, with the live time limits: ms per answer, and how many slips are named
+    in time against how many the catalogue expects."""
+    from nblib.proofs import load
+    from tests.test_yourturn_slips import CATALOGUE
+
+    times, named, expected = [], 0, 0
+    for notebook, before, line, kind in CATALOGUE:
+        turn = YourTurn(load(notebook).EXERCISE)
+        for correct in before:
+            turn.submit(correct)
+        start = time.perf_counter()
+        feedback = turn.submit(line)
+        times.append((time.perf_counter() - start) * 1000)
+        expected += kind is not None
+        named += kind is not None and feedback.slip is not None and feedback.slip.kind == kind
+    median, worst = statistics.median(times), max(times)
+    ok = median <= DIAGNOSIS_MEDIAN_MS and worst <= DIAGNOSIS_WORST_MS
+    print(f"Your turn, wrong lines with the slip named ({len(times)} lines of the catalogue; "
+          f"targets: median ≤ {DIAGNOSIS_MEDIAN_MS:.0f} ms, worst ≤ {DIAGNOSIS_WORST_MS:.0f} ms)")
+    print(f"  median {median:.1f} ms, worst {worst:.1f} ms; {named} of {expected} slips named "
+          f"within the live limits   {'ok' if ok else 'MISSED'}")
+    return ok
+
+
 if __name__ == "__main__":
-    raise SystemExit(0 if main() else 1)
+    raise SystemExit(0 if (main() and time_diagnoses()) else 1)

@@ -40,6 +40,7 @@ from sympy.parsing.sympy_parser import (
 from sympy.utilities.exceptions import SymPyDeprecationWarning
 
 from nblib.proof.exercise import Exercise
+from nblib.yourturn.latex_derivatives import extract_derivatives
 
 MAX_LENGTH = 500
 MAX_DIGITS = 12
@@ -230,11 +231,28 @@ def _greek_letter(name: str) -> str:
 
 
 def _parse_latex(line: str, exercise: Exercise) -> Any:
-    """LaTeX through SymPy's ANTLR parser, after a check of every command used."""
+    """LaTeX through SymPy's ANTLR parser, after a check of every command used; derivatives
+    (``\\frac{\\partial}{\\partial z_1}``, ``\\sigma'(z)``, …) are cut out first and read
+    on their own (:mod:`nblib.yourturn.latex_derivatives`)."""
     line = re.sub(r"\\mathrm\s*\{\s*([ed])\s*\}", r"\1", line)  # upright e and d
     # \left( and \right) only size a bracket; SymPy's parser refuses a line that begins
     # with \left(, so read them as the plain bracket.
     line = re.sub(r"\\(?:left|right)\s*([()\[\]])", r"\1", line)
+    rewritten, cuts = extract_derivatives(line, frozenset(exercise.functions))
+    raw = _read_latex(rewritten, exercise)
+    derivatives = {}
+    for cut in cuts:
+        variable = _read_latex(cut.variable, exercise)
+        if not isinstance(variable, sp.Symbol):
+            raise InputError(f"cannot take a derivative with respect to '{cut.variable}': "
+                             "write one symbol of the exercise after the d")
+        derivatives[sp.Symbol(cut.placeholder)] = sp.Derivative(
+            _parse_latex(cut.function, exercise), variable, evaluate=False)
+    return raw.xreplace(derivatives) if derivatives and isinstance(raw, sp.Basic) else raw
+
+
+def _read_latex(line: str, exercise: Exercise) -> Any:
+    """One piece of LaTeX through SymPy's ANTLR parser, after a check of every command."""
     allowed = LATEX_COMMANDS | {n for n in (*exercise.symbols, *exercise.functions)
                                 if n in GREEK}
     for match in re.finditer(r"\\([a-zA-Z]+|.?)", line):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import ipywidgets as widgets
@@ -26,6 +26,7 @@ from nblib.proof.equality import (
     worst_numeric_gap,
 )
 from nblib.proof.exercise import Exercise
+from nblib.yourturn.diagnose import Slip, diagnose
 from nblib.yourturn.limits import CHECK_SECONDS, TooLarge, time_limit
 from nblib.yourturn.parse import (
     InputError,
@@ -38,6 +39,8 @@ from nblib.yourturn.parse import (
 
 # A relative gap this large at 30 digits is no rounding: the line is wrong (see _check).
 CLEARLY_DIFFERENT = 1e-12
+# Seconds spent looking for the slip in a refused line, on top of checking it.
+DIAGNOSIS_SECONDS = 0.5
 
 
 # Checking it -----------------------------------------------------------------------------
@@ -51,7 +54,8 @@ class Feedback:
     ``"undecided"`` (the numbers agree but SymPy could not prove it), ``"invalid"``
     (unreadable input), ``"revealed"`` (a line of the worked proof was shown) or
     ``"done"`` (nothing left to reveal) or ``"cleared"``. ``expr`` is the line read, if
-    any; ``reached_target`` says whether the chain has reached the exercise's target.
+    any; ``reached_target`` says whether the chain has reached the exercise's target;
+    ``slip`` is the verified diagnosis of a refused line, when one was found.
     """
 
     status: str
@@ -61,6 +65,7 @@ class Feedback:
     values: tuple[float | complex, float | complex] | None = None
     reached_target: bool = False
     html: str = ""
+    slip: Slip | None = None
 
     @property
     def ok(self) -> bool:
@@ -180,6 +185,8 @@ class YourTurn:
             feedback = self._cannot_check(
                 f"it is too large to check here (more than {CHECK_SECONDS:g} s); break the step "
                 "into smaller ones, or write it more simply")
+        if feedback.status == "refused":
+            feedback = self._diagnosed(feedback)
         return self._show(feedback)
 
     def _cannot_check(self, problem: str) -> Feedback:
@@ -274,6 +281,40 @@ class YourTurn:
                  f"yours is {_number(after, html=True)}.")
         return Feedback("refused", message, expr, point, (before, after),
                         reached_target=self._reached_target, html=shown)
+
+    def _diagnosed(self, feedback: Feedback) -> Feedback:
+        """A refused line's feedback with its slip named, when a repair verifies within
+        DIAGNOSIS_SECONDS (a limit of its own: the counterexample stands regardless)."""
+        try:
+            with time_limit(DIAGNOSIS_SECONDS):
+                slip = diagnose(self._chain.current, feedback.expr, self._equals_previous)
+        except TooLarge:
+            slip = None
+        if slip is None:
+            return feedback
+        message = (f"{feedback.message} Likely slip ({slip.kind}): {slip.where}. Repaired, "
+                   f"the line reads {sp.sstr(slip.repaired)}, which does equal the line "
+                   "before.")
+        shown = (f"{feedback.html}<br>Likely slip ({html.escape(slip.kind)}): {slip.where}. "
+                 f"Repaired, the line reads {_math(slip.repaired)}, which does equal the "
+                 "line before.")
+        return replace(feedback, message=message, html=shown, slip=slip)
+
+    def _equals_previous(self, candidate: sp.Expr) -> bool:
+        """Whether ``candidate`` passes the chain's own check against its current line: the
+        numbers first (cheap, and they reject most candidates), then the full comparison."""
+        chain = self._chain
+        seed = chain.seed + len(chain.steps)
+        try:
+            gap, _, _ = worst_numeric_gap(chain.current, candidate, domains=chain.domains,
+                                          integers=chain.integers,
+                                          rng=np.random.default_rng(seed), samples=2)
+        except (ValueError, TypeError, ArithmeticError):
+            return False
+        if gap > CLEARLY_DIFFERENT:
+            return False
+        return compare(chain.current, candidate, domains=chain.domains,
+                       integers=chain.integers, hints=chain.hints, seed=seed).equal
 
     def _sampling(self) -> str:
         """Where the numeric check samples each symbol, in words."""

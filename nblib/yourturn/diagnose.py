@@ -1,0 +1,185 @@
+"""Naming the slip in a wrong line: repairs tried in turn, one reported only once verified.
+
+When a learner's line is not equal to the line before it, :func:`diagnose` tries the
+repairs of the slips most common in these derivations, computed from the two lines alone
+(nothing is written per exercise):
+
+1. the whole line's sign, then one term's sign;
+2. one exponential with its exponent's sign flipped (e^{z} where e^{−z} belongs);
+3. a constant factor, a power of one factor, or a chain-rule factor (the derivative of an
+   inner expression) missing or extra, read off the ratio of the two lines;
+4. two symbols swapped (a and y, z_1 and z_2);
+5. one sign inside a bracket (1 + a for 1 − a), new brackets and denominators first.
+
+A repair is reported only when the caller's ``verify`` (the exercise's own checker: the
+symbolic zero test and the numeric agreement) accepts the repaired line. Nothing that was
+not verified is ever shown; when no repair verifies, there is no diagnosis.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import sympy as sp
+
+from nblib.proof.equality import evaluated
+
+# Seconds spent trying repairs before giving up (the line keeps its counterexample).
+BUDGET = 0.4  # (the widget also bounds the whole search by a hard limit)
+
+
+@dataclass(frozen=True)
+class Slip:
+    """A verified diagnosis: the kind of slip, where it is (LaTeX between ``$``), and the
+    repaired line, which equals the line before."""
+
+    kind: str
+    where: str
+    repaired: sp.Expr
+
+
+def diagnose(previous: sp.Expr, line: sp.Expr, verify: Callable[[sp.Expr], bool],
+             budget: float | None = None) -> Slip | None:
+    """The first candidate repair of ``line`` that ``verify`` accepts, or None.
+
+    ``verify(candidate)`` must say whether ``candidate`` equals ``previous`` under the
+    exercise's checker. Candidates are tried until ``budget`` seconds (default
+    :data:`BUDGET`) have passed.
+    """
+    deadline = time.perf_counter() + (BUDGET if budget is None else budget)
+    seen: set[sp.Expr] = {line}
+    for slip in _candidates(previous, line):
+        if time.perf_counter() > deadline:
+            return None
+        if slip.repaired in seen:
+            continue
+        seen.add(slip.repaired)
+        if verify(slip.repaired):
+            return slip
+    return None
+
+
+def _m(expr: sp.Basic) -> str:
+    """An expression as inline mathematics for a message."""
+    return f"${sp.latex(expr)}$"
+
+
+def _candidates(previous: sp.Expr, line: sp.Expr) -> Iterator[Slip]:
+    """Every candidate repair, the most common slips first."""
+    yield Slip("sign slip", "the whole line has the wrong sign", -line)
+    terms = sp.Add.make_args(line)
+    if len(terms) > 1:
+        for term in terms:
+            yield Slip("sign slip", f"the sign of the term {_m(term)}", line - 2 * term)
+    for applied in sorted(line.atoms(sp.Function), key=sp.default_sort_key):
+        if len(applied.args) == 1 and applied.args[0].free_symbols:
+            flipped = applied.func(-applied.args[0])
+            kind = "flipped exponent" if applied.func == sp.exp else "flipped argument"
+            where = f"{_m(applied)} where {_m(flipped)} belongs"
+            for term in terms:  # in one term, then everywhere
+                if term.has(applied) and len(terms) > 1:
+                    yield Slip(kind, f"{where}, in the term {_m(term)}",
+                               line - term + term.xreplace({applied: flipped}))
+            yield Slip(kind, where, line.xreplace({applied: flipped}))
+    yield from _bracket_repairs(previous, line)
+    yield from _ratio_repairs(previous, line)
+    symbols = sorted(line.free_symbols | previous.free_symbols, key=sp.default_sort_key)
+    for a, b in itertools.combinations(symbols, 2):
+        if line.has(a) or line.has(b):
+            yield Slip("swapped symbols", f"{_m(a)} and {_m(b)} are swapped",
+                       line.xreplace({a: b, b: a}))
+
+
+def _ratio_repairs(previous: sp.Expr, line: sp.Expr) -> Iterator[Slip]:
+    """A constant factor, a power of one factor, or a chain-rule factor: what the line
+    must be multiplied by to give the previous one, when that is one simple thing."""
+    try:
+        ratio = sp.cancel(evaluated(previous) / evaluated(line))
+    except (ZeroDivisionError, ValueError, TypeError, NotImplementedError):
+        return
+    if ratio == 1 or ratio.has(sp.zoo, sp.nan):
+        return
+    if not ratio.free_symbols:
+        yield Slip("constant factor", f"a factor {_m(ratio)} is missing" if abs(ratio) > 1
+                   else f"a factor {_m(1 / ratio)} too many", ratio * line)
+        return
+    for inner in _inner_expressions(previous, line):
+        for symbol in sorted(inner.free_symbols, key=sp.default_sort_key):
+            derivative = sp.Derivative(inner, symbol)
+            # Through the definitions: σ′ of an argument comes out in exponentials, not
+            # as an unevaluated Subs.
+            slope = sp.diff(evaluated(inner), symbol)
+            shown = sp.diff(inner, symbol)
+            shown = derivative if shown.has(sp.Subs) else shown
+            if not slope.free_symbols:
+                continue
+            if _same(ratio, slope):
+                yield Slip("chain-rule factor", f"the inner derivative {_m(derivative)} "
+                           f"$= {sp.latex(shown)}$ is missing", line * shown)
+            elif _same(ratio * slope, sp.S.One):
+                yield Slip("chain-rule factor", f"the factor {_m(shown)} (the inner "
+                           f"derivative {_m(derivative)}) does not belong here", line / shown)
+    powers = sp.Mul(*sp.Mul.make_args(line)).as_powers_dict()
+    for base in _bases(line):
+        had = powers.get(base, 0)
+        if had == 0:  # not a factor of the line: "its power" would mean nothing
+            continue
+        for change in (1, -1, 2, -2, 3, -3):
+            if _same(ratio, base**change):
+                written = sp.Pow(base, had, evaluate=False)
+                meant = sp.Pow(base, had + change, evaluate=False)
+                yield Slip("wrong power", f"{_m(written)} where {_m(meant)} belongs",
+                           line * base**change)
+                break
+
+
+def _same(a: sp.Expr, b: sp.Expr) -> bool:
+    """A cheap test that two expressions are equal once their names are written out (the
+    caller's ``verify`` decides; this only picks which repairs to propose)."""
+    return sp.cancel(evaluated(a) - evaluated(b)) == 0
+
+
+def _bases(line: sp.Expr) -> list[sp.Expr]:
+    """The factors of a line that a power could be wrong on: every base of a power, and
+    every factor of a product, that is not a number."""
+    found: set[sp.Expr] = set()
+    for node in sp.preorder_traversal(line):
+        if isinstance(node, sp.Pow):
+            found.add(node.base)
+        elif isinstance(node, sp.Mul):
+            found.update(a for a in node.args if not isinstance(a, sp.Pow))
+    return sorted((b for b in found if b.free_symbols), key=sp.default_sort_key)
+
+
+def _inner_expressions(*lines: sp.Expr) -> list[sp.Expr]:
+    """Functions applied, their arguments and bases of powers: the inner expressions whose
+    derivative a chain rule multiplies in."""
+    inner: set[sp.Expr] = set()
+    for line in lines:
+        for node in sp.preorder_traversal(line):
+            if isinstance(node, sp.Function) and len(node.args) == 1:
+                inner.update((node, node.args[0]))
+            elif isinstance(node, sp.Pow) and not node.base.is_Atom:
+                inner.add(node.base)
+    return sorted((e for e in inner if not e.is_Atom), key=sp.default_sort_key)
+
+
+def _bracket_repairs(previous: sp.Expr, line: sp.Expr) -> Iterator[Slip]:
+    """One term's sign flipped inside a bracket: 1 + a for 1 − a. Brackets copied from the
+    line before are tried last (the slip is more likely in what was newly written), and
+    denominators before other brackets."""
+    denominators = {p.base for p in line.atoms(sp.Pow) if p.exp.is_negative}
+    brackets = {node for node in sp.preorder_traversal(line)
+                if isinstance(node, sp.Add) and node != line}
+    copied = set(sp.preorder_traversal(previous))
+    for bracket in sorted(brackets, key=lambda b: (b in copied, b not in denominators,
+                                                   sp.default_sort_key(b))):
+        # Terms with a symbol first: 1 + a for 1 − a, rather than −1 − a.
+        for term in sorted(sp.Add.make_args(bracket), key=lambda t: not t.free_symbols):
+            fixed = bracket - 2 * term
+            kind = "slip in a denominator" if bracket in denominators else "sign slip"
+            yield Slip(kind, f"{_m(bracket)} where {_m(fixed)} belongs",
+                       line.xreplace({bracket: fixed}))
