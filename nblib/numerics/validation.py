@@ -14,16 +14,24 @@ from typing import Any
 import numpy as np
 
 __all__ = [
+    "MAX_ENTRIES",
     "as_axis",
     "as_count",
     "as_float_array",
     "as_scalar",
     "require_closed_unit",
     "require_distribution",
+    "require_finite_result",
     "require_interval",
     "require_open_unit",
     "require_same_shape",
+    "require_size",
 ]
+
+#: The most numbers an array made on the caller's behalf may hold (10⁸, 800 MB of float64):
+#: a network's parameters, one-hot targets, a batch of Jacobians, a recorded history. A size
+#: above it is refused at once by :func:`require_size`, before any memory is asked for.
+MAX_ENTRIES = 10**8
 
 
 def _prefix(func: str, name: str) -> str:
@@ -72,6 +80,24 @@ def _convert_objects(arr: np.ndarray, name: str, func: str) -> np.ndarray:
         raise ValueError(f"{_prefix(func, name)} contains a number too large for float64") from None
 
 
+def _refuse_bools(x: Any, prefix: str) -> None:
+    """Raise ``TypeError`` if a (nested) sequence of numbers holds a bool.
+
+    NumPy reads ``[0.5, True]`` as ``[0.5, 1.0]``: a mask passed where numbers are meant
+    would slip through, so every entry of a sequence is looked at (arrays are judged by
+    their dtype instead).
+    """
+    items = np.asarray(x, dtype=object)
+    for index, item in enumerate(items.flat):
+        if isinstance(item, bool | np.bool_):
+            where = np.unravel_index(index, items.shape)
+            at = where[0] if items.ndim == 1 else tuple(int(i) for i in where)
+            raise TypeError(
+                f"{prefix} holds a bool ({item!r}) at index {at}; pass numbers "
+                "(use float(b) if 0/1 is really meant)"
+            )
+
+
 def as_float_array(x: Any, name: str, *, func: str) -> np.ndarray:
     """Convert ``x`` to a finite, non-empty float64 array.
 
@@ -90,8 +116,8 @@ def as_float_array(x: Any, name: str, *, func: str) -> np.ndarray:
     Raises
     ------
     TypeError
-        For ``None``, strings, booleans, complex numbers or other non-real data.
-        Booleans are refused because passing a mask where numbers are meant is
+        For ``None``, strings, booleans (also inside a list), complex numbers or other
+        non-real data. Booleans are refused because passing a mask where numbers are meant is
         almost always a bug; use ``x.astype(float)`` to mean 0/1.
     ValueError
         For ragged sequences, empty arrays, NaN or infinite values; the message
@@ -122,6 +148,8 @@ def as_float_array(x: Any, name: str, *, func: str) -> np.ndarray:
         arr = _convert_objects(arr, name, func)
     elif kind not in "iuf":
         raise TypeError(f"{prefix} has dtype {arr.dtype}; expected real numbers")
+    elif arr.ndim and not isinstance(x, np.ndarray):
+        _refuse_bools(x, prefix)
 
     if arr.size == 0:
         raise ValueError(f"{prefix} is empty (shape {arr.shape}); it needs at least one value")
@@ -373,8 +401,11 @@ def as_scalar(c: Any, name: str, *, func: str) -> float:
     return result
 
 
-def as_count(value: Any, name: str, *, func: str, minimum: int) -> int:
-    """Convert ``value`` to a Python int of at least ``minimum`` (a count, a label, a seed).
+def as_count(
+    value: Any, name: str, *, func: str, minimum: int, maximum: int | None = None,
+    limit: str = "",
+) -> int:
+    """Convert ``value`` to a Python int in [``minimum``, ``maximum``] (a count, a label, a seed).
 
     Parameters
     ----------
@@ -384,6 +415,11 @@ def as_count(value: Any, name: str, *, func: str, minimum: int) -> int:
         Argument and function names used in error messages.
     minimum : int
         The smallest value allowed.
+    maximum : int, optional
+        The largest value allowed, if any.
+    limit : str
+        The name of the constant that sets ``maximum`` (e.g. ``"nblib.proof.symbolic.MAX_SIZE"``),
+        shown in the message so the reader knows where the limit comes from.
 
     Returns
     -------
@@ -394,14 +430,55 @@ def as_count(value: Any, name: str, *, func: str, minimum: int) -> int:
     TypeError
         If ``value`` is not an integer (booleans included).
     ValueError
-        If ``value`` is below ``minimum``.
+        If ``value`` is below ``minimum`` or above ``maximum``.
     """
     prefix = _prefix(func, name)
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{prefix} must be an integer (got {type(value).__name__} {value!r})")
     if value < minimum:
         raise ValueError(f"{prefix} must be at least {minimum} (got {value})")
+    if maximum is not None and value > maximum:
+        source = f" ({limit})" if limit else ""
+        raise ValueError(f"{prefix} is {value}, above the limit of {maximum}{source}")
     return int(value)
+
+
+def _count_text(count: int) -> str:
+    """A count for a message: ``"1,000,000"``, or ``"about 10^40"`` when it is long."""
+    if count < 10**16:
+        return f"{count:,}"
+    return f"about 10^{int((count.bit_length() - 1) * 0.30103)}"  # no str(): it may be huge
+
+
+def require_size(entries: int, what: str, *, func: str) -> int:
+    """Refuse to make an array of more than :data:`MAX_ENTRIES` numbers.
+
+    Parameters
+    ----------
+    entries : int
+        How many numbers the array would hold (a Python int: it cannot overflow).
+    what : str
+        What the array is, for the message, e.g. ``"the weights and biases of sizes [10, 10]"``.
+    func : str
+        Function name used in the message.
+
+    Returns
+    -------
+    int
+        ``entries``, unchanged.
+
+    Raises
+    ------
+    ValueError
+        If ``entries`` exceeds the limit; the message names it.
+    """
+    if entries > MAX_ENTRIES:
+        raise ValueError(
+            f"{func}: {what} would hold {_count_text(entries)} numbers, above the limit of "
+            f"{MAX_ENTRIES:,} (nblib.numerics.validation.MAX_ENTRIES, "
+            f"{MAX_ENTRIES * 8 // 10**6} MB of float64)"
+        )
+    return entries
 
 
 def as_axis(axis: Any, ndim: int, name: str = "axis", *, func: str) -> int:
@@ -439,3 +516,37 @@ def as_axis(axis: Any, ndim: int, name: str = "axis", *, func: str) -> int:
             f"{'s' if ndim != 1 else ''} (allowed: {-ndim} to {ndim - 1})"
         )
     return axis % ndim
+
+
+def require_finite_result(values: np.ndarray, *, func: str, what: str = "the result") -> np.ndarray:
+    """Refuse a result that overflowed: its true value lies outside float64's range.
+
+    For a computation written so that it overflows only when the exact value exceeds
+    ~1.8e308 in magnitude: then inf would be a wrong answer, and an error says why.
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        The computed values (NaN must not occur: it would be a bug, and is reported too).
+    func : str
+        Function name used in the message.
+    what : str
+        What the values are, for the message.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``values``, unchanged.
+
+    Raises
+    ------
+    ValueError
+        If some value is infinite or NaN; the message gives the index of the first.
+    """
+    bad = ~np.isfinite(values)
+    if bad.any():
+        raise ValueError(
+            f"{func}: {what} is outside float64's range{_at(bad)}: its exact value exceeds "
+            f"{_fmt(np.finfo(np.float64).max)} in magnitude"
+        )
+    return values
