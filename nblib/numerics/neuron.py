@@ -39,6 +39,7 @@ from nblib.numerics.validation import (
     require_finite_result,
     require_open_unit,
     require_same_shape,
+    require_size,
 )
 
 __all__ = [
@@ -345,6 +346,7 @@ def cross_entropy_grid(y: Any, grid: Any) -> np.ndarray:
     if y.ndim != 1:
         raise ValueError(f"{func}: argument 'y' must be one-dimensional (got shape {y.shape})")
     grid = _grid(grid, func)
+    require_size(y.size * grid.size, "the table of costs", func=func)
     shape = (y.size, grid.size)
     return cross_entropy(np.broadcast_to(grid, shape), np.broadcast_to(y[:, None], shape))
 

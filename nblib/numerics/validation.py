@@ -18,6 +18,7 @@ __all__ = [
     "as_axis",
     "as_count",
     "as_float_array",
+    "as_labels",
     "as_scalar",
     "require_closed_unit",
     "require_distribution",
@@ -165,6 +166,53 @@ def as_float_array(x: Any, name: str, *, func: str) -> np.ndarray:
             f"{prefix} contains infinite values ({_fmt(arr[_first_index(inf)])}{_at(inf)})"
         )
     return arr
+
+
+def as_labels(x: Any, name: str, *, func: str) -> np.ndarray:
+    """Convert class labels to an int64 array: one label (0-d) or a 1-d sequence of labels.
+
+    Parameters
+    ----------
+    x : int or array_like of int
+        The labels; their range is the caller's to check.
+    name, func : str
+        Argument and function names used in error messages.
+
+    Returns
+    -------
+    numpy.ndarray
+        int64, 0-d or 1-d (possibly empty).
+
+    Raises
+    ------
+    TypeError
+        For anything but integers: floats, booleans (also inside a list), strings, ``None``.
+    ValueError
+        For more than one dimension, or a label beyond int64.
+    """
+    prefix = _prefix(func, name)
+    kind_error = f"{prefix} must be an integer or a 1-d array of integers"
+    if x is None or isinstance(x, str | bytes):
+        raise TypeError(f"{kind_error} (got {type(x).__name__})")
+    try:
+        arr = np.asarray(x)
+    except (ValueError, TypeError, OverflowError):
+        raise TypeError(f"{kind_error} (got {type(x).__name__} that is not one)") from None
+    if arr.dtype.kind == "O":
+        for item in arr.flat:
+            if isinstance(item, bool | np.bool_) or not isinstance(item, numbers.Integral):
+                raise TypeError(f"{kind_error} (it holds a {type(item).__name__})")
+        if any(not -(2**63) <= item < 2**63 for item in arr.flat):
+            raise ValueError(f"{prefix} holds a label beyond int64")
+    elif arr.dtype.kind not in "iu":
+        raise TypeError(f"{kind_error} (got dtype {arr.dtype}, shape {arr.shape})")
+    elif arr.dtype.kind == "u" and arr.size and arr.max() >= 2**63:
+        raise ValueError(f"{prefix} holds a label beyond int64")
+    if arr.ndim > 1:
+        raise ValueError(f"{prefix} must be 0- or 1-dimensional (got shape {arr.shape})")
+    if arr.ndim and not isinstance(x, np.ndarray):
+        _refuse_bools(x, prefix)
+    return arr.astype(np.int64)
 
 
 def require_interval(
