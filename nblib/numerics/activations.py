@@ -15,7 +15,12 @@ from typing import Any
 
 import numpy as np
 
-from nblib.numerics.validation import as_axis, as_float_array, as_scalar
+from nblib.numerics.validation import (
+    as_axis,
+    as_float_array,
+    as_scalar,
+    require_finite_result,
+)
 
 __all__ = ["log_softmax", "sigmoid", "sigmoid_prime", "softmax"]
 
@@ -255,11 +260,12 @@ def log_softmax(z: Any, c: float = 1.0, axis: int = -1) -> np.ndarray:
     Notes
     -----
     Finite wherever softmax merely underflows to 0 (e.g. z = [0, −1000] gives
-    [0, −1000]), which is the cure for ln 0 in the log-likelihood cost.  The result
-    is −inf only where c·(z_j − z_ext) itself is beyond −1.8e308, i.e. where the
-    exact value is not representable either.
+    [0, −1000]), which is the cure for ln 0 in the log-likelihood cost.  Where
+    c·(z_j − z_ext) itself is beyond −1.8e308 the exact value is not representable
+    either, and a ``ValueError`` says so.
     """
-    z, c, axis = _validate_softmax_args(z, c, axis, "log_softmax")
+    func = "log_softmax"
+    z, c, axis = _validate_softmax_args(z, c, axis, func)
     t = shifted(z, c, axis)
     with np.errstate(under="ignore"):
-        return log_softmax_of_shifted(t, axis)
+        return require_finite_result(log_softmax_of_shifted(t, axis), func=func)

@@ -24,6 +24,7 @@ from nblib.numerics.validation import (
     as_count,
     as_float_array,
     require_closed_unit,
+    require_finite_result,
     require_size,
 )
 
@@ -173,8 +174,10 @@ def ulps_from_one(x: Any) -> np.ndarray | np.float64:
 
     Just below 1 the spacing is 2⁻⁵³, so the largest float below 1 is 0.5 ulps away.
     """
-    x = as_float_array(x, "x", func="ulps_from_one")
-    out = np.abs(x - 1.0) / EPS
+    func = "ulps_from_one"
+    x = as_float_array(x, "x", func=func)
+    with np.errstate(over="ignore"):  # |x − 1| > 4e292 is more ulps than float64 holds
+        out = require_finite_result(np.abs(x - 1.0) / EPS, func=func)
     return out if out.ndim else out[()]
 
 

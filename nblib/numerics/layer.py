@@ -130,8 +130,7 @@ def softmax_limit(z: Any, c: float, axis: int = -1) -> np.ndarray:
     if isinstance(c, bool | np.bool_) or not isinstance(c, numbers.Real):
         raise TypeError(f"{func}: argument 'c' must be np.inf, -np.inf or 0 "
                         f"(got {type(c).__name__} {c!r})")
-    c = float(c)
-    if c not in (np.inf, -np.inf, 0.0):
+    if c not in (np.inf, -np.inf, 0):  # compared exactly: float(10**400) would overflow
         raise ValueError(f"{func}: argument 'c' must be np.inf, -np.inf or 0 (got {c!r}); "
                          "for a finite c use nblib.softmax(z, c)")
     z = as_float_array(z, "z", func=func)

@@ -36,6 +36,9 @@ class sigma(NamedFunction):
 
 def symbols_vector(name: str, n: int, **assumptions) -> sp.Matrix:
     """Column vector of symbols ``name_1 … name_n`` (real unless told otherwise)."""
+    if not isinstance(name, str) or not name.isidentifier():
+        raise TypeError(f"symbols_vector: argument 'name' must be an identifier such as 'z' "
+                        f"(got {name!r:.60})")
     n = as_size(n, "n", "symbols_vector")
     assumptions.setdefault("real", True)
     return sp.Matrix(sp.symbols(f"{name}_1:{n + 1}", **assumptions))
@@ -43,6 +46,9 @@ def symbols_vector(name: str, n: int, **assumptions) -> sp.Matrix:
 
 def weight_matrix(rows: int, cols: int, name: str = "w") -> sp.Matrix:
     """Matrix of real symbols ``w_jk``: row j is the output neuron, column k the input."""
+    if not isinstance(name, str) or not name.isidentifier():
+        raise TypeError(f"weight_matrix: argument 'name' must be an identifier such as 'w' "
+                        f"(got {name!r:.60})")
     rows = as_size(rows, "rows", "weight_matrix")
     cols = as_size(cols, "cols", "weight_matrix")
     return sp.Matrix(rows, cols, lambda j, k: sp.Symbol(f"{name}_{j + 1}{k + 1}", real=True))
