@@ -8,6 +8,7 @@ traceback from deep inside NumPy.
 
 from __future__ import annotations
 
+import math
 import numbers
 from typing import Any
 
@@ -94,7 +95,7 @@ def _refuse_bools(x: Any, prefix: str) -> None:
             where = np.unravel_index(index, items.shape)
             at = where[0] if items.ndim == 1 else tuple(int(i) for i in where)
             raise TypeError(
-                f"{prefix} holds a bool ({item!r}) at index {at}; pass numbers "
+                f"{prefix} holds a bool ({item}) at index {at}; pass numbers "
                 "(use float(b) if 0/1 is really meant)"
             )
 
@@ -484,18 +485,20 @@ def as_count(
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{prefix} must be an integer (got {type(value).__name__} {value!r})")
     if value < minimum:
-        raise ValueError(f"{prefix} must be at least {minimum} (got {value})")
+        raise ValueError(f"{prefix} must be at least {minimum} (got {_count_text(int(value))})")
     if maximum is not None and value > maximum:
         source = f" ({limit})" if limit else ""
-        raise ValueError(f"{prefix} is {value}, above the limit of {maximum}{source}")
+        raise ValueError(f"{prefix} is {_count_text(int(value))}, above the limit of "
+                         f"{maximum:,}{source}")
     return int(value)
 
 
 def _count_text(count: int) -> str:
-    """A count for a message: ``"1,000,000"``, or ``"about 10^40"`` when it is long."""
-    if count < 10**16:
+    """A count for a message: ``"1,000,000"``, or ``"about 10^40"`` when it is long (no
+    ``str()`` of a huge int, which Python refuses beyond 4300 digits)."""
+    if abs(count) < 10**16:
         return f"{count:,}"
-    return f"about 10^{int((count.bit_length() - 1) * 0.30103)}"  # no str(): it may be huge
+    return f"about {'-' if count < 0 else ''}10^{math.floor(math.log10(abs(count)))}"
 
 
 def require_size(entries: int, what: str, *, func: str) -> int:
