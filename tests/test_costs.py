@@ -82,9 +82,13 @@ def test_quadratic_cost_sums_to_half_squared_norm():
     assert quadratic_cost(a, y).sum() == pytest.approx(0.5 * np.linalg.norm(a - y) ** 2)
 
 
-def test_quadratic_cost_overflow_is_inf_without_warning():
+def test_quadratic_cost_beyond_float64_is_a_clear_error_without_warning():
+    # ½(2e300)² = 2e600: not a float64, so an error says so rather than returning inf.
+    with strict(), pytest.raises(ValueError, match=r"^quadratic_cost: the cost is outside "
+                                                   r"float64's range"):
+        quadratic_cost(1e300, -1e300)
     with strict():
-        assert quadratic_cost(1e300, -1e300) == np.inf
+        assert quadratic_cost(9e153, -9e153) == pytest.approx(1.62e308)
 
 
 def test_quadratic_cost_errors():

@@ -393,7 +393,7 @@ def test_entry_table_counts_and_marks_a_wrong_source_line():
 def test_weight_gradient_size():
     z = np.array([-3.0, 0.0, 5.0])
     np.testing.assert_allclose(neuron.weight_gradient_size(z, 1.0, "cross_entropy", x=0.5),
-                               [0.5 * (1 - sig(v)) for v in z], rtol=1e-14)
+                               [0.5 * sig(-v) for v in z], rtol=1e-14)  # 1 − σ(v) = σ(−v)
     np.testing.assert_allclose(neuron.weight_gradient_size(z, 0.0, "quadratic"),
                                [sig(v) * sig_prime(v) for v in z], rtol=1e-13)
     with pytest.raises(ValueError, match="'cost'"):

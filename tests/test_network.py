@@ -723,7 +723,9 @@ def test_log_likelihood_targets_choice():
     net = Network([3, 4, 3], output="softmax", cost=general, seed=0)
     X, Y = np.random.default_rng(1).normal(size=(3, 5)), np.full((3, 5), 0.5)
     a, z = net.feedforward(X), net.forward(X)[1][-1]
-    np.testing.assert_allclose(net.output_error(X, Y), 1.5 * a - Y, rtol=1e-15)
+    # To the rounding of the last subtraction (computed as a_j Σ_{k≠j} y_k − y_j Σ_{k≠j} a_k).
+    np.testing.assert_allclose(net.output_error(X, Y), 1.5 * a - Y, rtol=0,
+                               atol=np.finfo(float).eps)
     assert net.cost(X, Y) == pytest.approx(float(np.mean(-np.sum(Y * log_softmax(z, axis=0),
                                                                  axis=0))), rel=1e-14)
     f, grad = net.gradient_check_functions(X, Y)

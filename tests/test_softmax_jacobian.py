@@ -160,10 +160,14 @@ def test_layer_functions_reject_bad_input(func):
         func("abc")
 
 
-@pytest.mark.parametrize("bad", [0, -2, 1.5, True, "3"])
-def test_sizes_must_be_positive_integers(bad):
+@pytest.mark.parametrize("bad, error, problem", [
+    (0, ValueError, "must be at least 1"), (-2, ValueError, "must be at least 1"),
+    (1.5, TypeError, "must be an integer"), (True, TypeError, "must be an integer"),
+    ("3", TypeError, "must be an integer"),
+])
+def test_sizes_must_be_positive_integers(bad, error, problem):
     for func in (softmax_sign_pattern, z_vector, jacobian_in_activations, softmax_sum_derivation):
-        with pytest.raises(ValueError, match="argument 'n' must be a positive integer"):
+        with pytest.raises(error, match=f"^{func.__name__}: argument 'n' {problem}"):
             func(bad)
 
 

@@ -250,8 +250,10 @@ def test_layer_gradients_are_equations_81_and_82():
     for target in range(3):
         grad_w, grad_b = layer_gradients(W, B, X, target)
         delta = softmax(W @ X + B) - np.eye(3)[target]
-        np.testing.assert_array_equal(grad_b, delta)
-        np.testing.assert_array_equal(grad_w, delta[:, None] * X[None, :])
+        # Equal to the rounding of a_j − 1 (one ulp of 1): the target's entry is computed as
+        # −Σ_{k≠j} a_k, which is the more accurate of the two.
+        np.testing.assert_allclose(grad_b, delta, rtol=0, atol=np.finfo(float).eps)
+        np.testing.assert_array_equal(grad_w, grad_b[:, None] * X[None, :])
         numeric = numerical_gradient(lambda v, t=target: layer_cost(v, B, X, t), W)
         np.testing.assert_allclose(grad_w, numeric, atol=1e-9)
 

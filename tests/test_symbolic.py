@@ -39,7 +39,10 @@ def test_layers_have_the_right_shapes_and_sum():
 def test_bad_sizes_are_named():
     with pytest.raises(ValueError, match="weighted_input: w is 2×3"):
         weighted_input(weight_matrix(2, 3), symbols_vector("x", 2), symbols_vector("b", 2))
-    with pytest.raises(ValueError, match="symbols_vector: n must be a positive integer"):
+    with pytest.raises(ValueError, match="symbols_vector: argument 'n' must be at least 1"):
         symbols_vector("x", 0)
-    with pytest.raises(ValueError, match="rows"):
+    with pytest.raises(TypeError, match="weight_matrix: argument 'rows' must be an integer"):
         weight_matrix(True, 2)
+    with pytest.raises(ValueError, match=r"weight_matrix: argument 'cols' is 13, above the "
+                                         r"limit of 12 \(nblib.proof.symbolic.MAX_SIZE\)"):
+        weight_matrix(2, 13)

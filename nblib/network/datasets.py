@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from nblib.numerics.layer import one_hot
-from nblib.numerics.validation import as_count, as_scalar
+from nblib.numerics.validation import as_count, as_scalar, require_size
 
 __all__ = ["Dataset", "blobs", "spirals"]
 
@@ -31,6 +31,15 @@ def _nonnegative(value: Any, name: str, func: str) -> float:
     if value < 0:
         raise ValueError(f"{func}: argument '{name}' must be nonnegative (got {value!r})")
     return value
+
+
+def _counts(n_per_class: Any, classes: Any, func: str) -> tuple[int, int]:
+    """Points per class (≥ 1) and classes (≥ 2), the data set within ``MAX_ENTRIES``."""
+    n = as_count(n_per_class, "n_per_class", func=func, minimum=1)
+    classes = as_count(classes, "classes", func=func, minimum=2)
+    require_size(n * classes * (classes + 2), "the data set (inputs and one-hot targets)",
+                 func=func)
+    return n, classes
 
 
 def spirals(
@@ -57,8 +66,7 @@ def spirals(
         Seed of the generator for the noise (≥ 0).
     """
     func = "spirals"
-    n = as_count(n_per_class, "n_per_class", func=func, minimum=1)
-    classes = as_count(classes, "classes", func=func, minimum=2)
+    n, classes = _counts(n_per_class, classes, func)
     turns = _nonnegative(turns, "turns", func)
     noise = _nonnegative(noise, "noise", func)
     rng = np.random.default_rng(as_count(seed, "seed", func=func, minimum=0))
@@ -87,8 +95,7 @@ def blobs(
         Seed of the generator (≥ 0).
     """
     func = "blobs"
-    n = as_count(n_per_class, "n_per_class", func=func, minimum=1)
-    classes = as_count(classes, "classes", func=func, minimum=2)
+    n, classes = _counts(n_per_class, classes, func)
     spread = _nonnegative(spread, "spread", func)
     rng = np.random.default_rng(as_count(seed, "seed", func=func, minimum=0))
     labels = np.repeat(np.arange(classes), n)

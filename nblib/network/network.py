@@ -28,6 +28,7 @@ import functools
 import numbers
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
@@ -45,10 +46,11 @@ from nblib.network.costs import (
     make_output,
 )
 from nblib.numerics.activations import sigmoid_parts, sigmoid_prime_from_parts
-from nblib.numerics.validation import as_float_array, as_scalar
+from nblib.numerics.validation import as_count, as_float_array, as_scalar, require_size
 
 __all__ = [
     "HIDDEN_RULES",
+    "MAX_EPOCHS",
     "OUTPUT_ERRORS",
     "CrossEntropyCost",
     "LinearOutput",
@@ -63,18 +65,41 @@ __all__ = [
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
+#: The most epochs :meth:`Network.train` and :meth:`Network.descend` run in one call. The
+#: book's runs take a few hundred; a call that asks for more than a million is a typo (or
+#: would keep the kernel busy for hours), and is refused before the first step. To watch a
+#: long run, pass ``train`` a ``callback``: it is called after every epoch.
+MAX_EPOCHS = 10**6
 
-def _underflow_ok(method: _F) -> _F:
-    """Run ``method`` with float underflow ignored, whatever the caller's ``np.seterr``.
+
+@contextlib.contextmanager
+def _float64_guard(func: str) -> Iterator[None]:
+    """Ignore underflow, and turn overflow, NaN and division by zero into a ``ValueError``.
 
     e^{−|z|} underflowing to 0 for a saturated neuron is the right limit, as in
-    :mod:`nblib.numerics.activations`; overflow and NaN keep the caller's settings.
+    :mod:`nblib.numerics.activations`, whatever the caller's ``np.seterr``. Anything else
+    means that a weighted input, an activation or the cost is beyond float64 (for example
+    w = 1e200 applied to x = 1e200): an inf or NaN would be a wrong answer, so the caller
+    gets an error naming the method instead.
     """
+    with np.errstate(under="ignore", over="raise", invalid="raise", divide="raise"):
+        try:
+            yield
+        except FloatingPointError as exc:
+            raise ValueError(
+                f"{func}: a weighted input, activation or cost is outside float64's range "
+                f"({exc}); the parameters or inputs are too large for this network"
+            ) from None
+
+
+def _guarded(method: _F) -> _F:
+    """Run a public method of :class:`Network` under :func:`_float64_guard`."""
+    func = f"Network.{method.__name__}"
 
     @functools.wraps(method)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        """Call the method under ``np.errstate(under="ignore")``."""
-        with np.errstate(under="ignore"):
+        """Call the method under the guard."""
+        with _float64_guard(func):
             return method(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
@@ -107,6 +132,12 @@ def _as_sizes(sizes: Any, func: str) -> list[int]:
             f"(got {list(sizes)!r})"
         )
     return [_positive_int(n, f"sizes[{i}]", func) for i, n in enumerate(sizes)]
+
+
+def _as_epochs(epochs: Any, func: str) -> int:
+    """Validate a number of epochs: an integer from 1 to :data:`MAX_EPOCHS`."""
+    return as_count(epochs, "epochs", func=func, minimum=1, maximum=MAX_EPOCHS,
+                    limit="nblib.network.network.MAX_EPOCHS")
 
 
 def _as_rng(seed: Any, name: str, func: str) -> np.random.Generator:
@@ -272,6 +303,8 @@ class Network:
         """Build the network and draw its initial parameters."""
         func = "Network"
         self.sizes = _as_sizes(sizes, func)
+        require_size(sum((n_in + 1) * n_out for n_in, n_out in pairwise(self.sizes)),
+                     f"the weights and biases of sizes {self.sizes}", func=func)
         self.output = make_output(output, func=func)
         self.cost_function = make_cost(cost, self.output, func=func)
         self.rng = _as_rng(seed, "seed", func)
@@ -435,17 +468,17 @@ class Network:
             parts.append((e, d))
         z = weights[last] @ a
         z += biases[last]
-        a = self.output.forward(z)
+        a = self.output._forward(z)
         zs.append(z)
         activations.append(a)
         if Y is None:
             return _Pass(activations, zs, None, [], [])
         if output_error == "cost":
-            delta = self.cost_function.delta(z, a, Y)  # BP1
+            delta = self.cost_function._delta(z, a, Y)  # BP1
         elif output_error == "a_minus_y":
             delta = a - Y
         else:  # "dC_da": ∂C/∂aᴸ where BP1 has ∂C/∂aᴸ pulled back through f′(zᴸ)
-            delta = self.cost_function.grad_a(z, a, Y)
+            delta = self.cost_function._grad_a(z, a, Y)
         if not scale:
             return _Pass(activations, zs, delta, [], [])
         grad_w, grad_b = [], []
@@ -473,7 +506,7 @@ class Network:
 
     # ----------------------------------------------------------------- forward
 
-    @_underflow_ok
+    @_guarded
     def forward(self, X: Any) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Run a batch through the network.
 
@@ -493,11 +526,12 @@ class Network:
         done = self._propagate(self._check_x(X, "Network.forward"))
         return done.activations, done.zs
 
+    @_guarded
     def feedforward(self, X: Any) -> np.ndarray:
         """Return the output activations aᴸ, shape (sizes[-1], m), for inputs X (n_in, m)."""
-        return self.forward(X)[0][-1]
+        return self._propagate(self._check_x(X, "Network.feedforward")).activations[-1]
 
-    @_underflow_ok
+    @_guarded
     def cost(self, X: Any, Y: Any) -> float:
         """Return C: the per-example cost averaged over the m columns of X and Y.
 
@@ -506,9 +540,9 @@ class Network:
         """
         X, Y = self._check_xy(X, Y, "Network.cost")
         done = self._propagate(X)
-        return self.cost_function.fn(done.activations[-1], Y, done.zs[-1])
+        return self.cost_function._fn(done.activations[-1], Y, done.zs[-1])
 
-    @_underflow_ok
+    @_guarded
     def accuracy(self, X: Any, Y: Any) -> float:
         """Fraction of examples classified right.
 
@@ -521,7 +555,7 @@ class Network:
 
     # ----------------------------------------------------------------- backprop
 
-    @_underflow_ok
+    @_guarded
     def output_error(self, X: Any, Y: Any) -> np.ndarray:
         """Return δᴸ = ∂C_x/∂zᴸ for every example, shape (sizes[-1], m) (BP1).
 
@@ -531,7 +565,7 @@ class Network:
         X, Y = self._check_xy(X, Y, "Network.output_error")
         return self._propagate(X, Y).delta
 
-    @_underflow_ok
+    @_guarded
     def backprop(
         self, X: Any, Y: Any, *, output_error: str = "cost", hidden: str = "bp2"
     ) -> tuple[list[np.ndarray], list[np.ndarray]]:
@@ -570,7 +604,7 @@ class Network:
         """:meth:`backprop` as one vector, in the order of :meth:`flat_parameters`."""
         return _flatten(*self.backprop(X, Y, output_error=output_error, hidden=hidden))
 
-    @_underflow_ok
+    @_guarded
     def gradient_check_functions(
         self, X: Any, Y: Any, *, output_error: str = "cost", hidden: str = "bp2"
     ) -> tuple[Callable[[np.ndarray], float], Callable[[np.ndarray], np.ndarray]]:
@@ -592,14 +626,14 @@ class Network:
         def cost_at(theta: np.ndarray) -> float:
             """Cost of the network with parameters θ."""
             scratch._unflatten(theta)
-            with np.errstate(under="ignore"):
+            with _float64_guard(func):
                 done = scratch._propagate(X)
-                return cost.fn(done.activations[-1], Y, done.zs[-1])
+                return cost._fn(done.activations[-1], Y, done.zs[-1])
 
         def gradient_at(theta: np.ndarray) -> np.ndarray:
             """Backprop gradient of the network with parameters θ."""
             scratch._unflatten(theta)
-            with np.errstate(under="ignore"):
+            with _float64_guard(func):
                 done = scratch._propagate(X, Y, scale, **readings)
             return _flatten(done.grad_w, done.grad_b)
 
@@ -607,7 +641,7 @@ class Network:
 
     # ----------------------------------------------------------------- training
 
-    @_underflow_ok
+    @_guarded
     def sgd_step(self, X: Any, Y: Any, eta: float) -> None:
         """One gradient-descent step on the mini-batch (X, Y): w → w − η ∂C/∂w, b likewise.
 
@@ -643,7 +677,7 @@ class Network:
             else:
                 self._propagate(X[:, batch], Y[:, batch], eta / batch.size, step=True)
 
-    @_underflow_ok
+    @_guarded
     def sgd_epoch(
         self,
         X: Any,
@@ -665,7 +699,6 @@ class Network:
         with _training(func):
             self._epoch(_batch_source(X, Y, epochs=1), batch_size, eta, rng)
 
-    @_underflow_ok
     def train(
         self,
         X: Any,
@@ -686,7 +719,8 @@ class Network:
         X, Y : array_like
             Training inputs (sizes[0], m) and targets (sizes[-1], m), one column per example.
         epochs, batch_size : int
-            Positive integers; a batch larger than m means full-batch gradient descent.
+            Positive integers, epochs at most :data:`MAX_EPOCHS`; a batch larger than m
+            means full-batch gradient descent.
         eta : float
             Learning rate, finite and positive.
         seed : int, numpy.random.Generator or None
@@ -698,7 +732,8 @@ class Network:
         accuracy : bool
             Also record :meth:`accuracy` on (X, Y) (from the same forward pass).
         callback : callable, optional
-            Called as ``callback(epoch, network)`` after every epoch (epoch = 1..epochs).
+            Called as ``callback(epoch, network)`` after every epoch (epoch = 1..epochs),
+            e.g. to show progress: ``callback=lambda e, net: print(e, end=" ")``.
 
         Returns
         -------
@@ -707,7 +742,7 @@ class Network:
         """
         func = "Network.train"
         X, Y = self._check_xy(X, Y, func)
-        epochs = _positive_int(epochs, "epochs", func)
+        epochs = _as_epochs(epochs, func)
         batch_size = _positive_int(batch_size, "batch_size", func)
         eta = _as_eta(eta, func)
         rng = self.rng if seed is None else _as_rng(seed, "seed", func)
@@ -721,24 +756,25 @@ class Network:
             if monitor or accuracy:
                 done = self._propagate(X)
             if monitor:
-                costs.append(self.cost_function.fn(done.activations[-1], Y, done.zs[-1]))
+                costs.append(self.cost_function._fn(done.activations[-1], Y, done.zs[-1]))
             if accuracy:
                 accuracies.append(_fraction_right(done.activations[-1], Y))
 
         source = _batch_source(X, Y, epochs)
-        record()
+        with _float64_guard(func):
+            record()
         for epoch in range(1, epochs + 1):
             with _training(func):
                 self._epoch(source, batch_size, eta, rng)
                 record()
-            if callback is not None:  # outside: its own errors are not divergence
+            if callback is not None:  # outside, under the caller's float settings
                 callback(epoch, self)
         return TrainingHistory(
             cost=np.array(costs) if monitor else None,
             accuracy=np.array(accuracies) if accuracy else None,
         )
 
-    @_underflow_ok
+    @_guarded
     def descend(
         self,
         X: Any,
@@ -762,7 +798,7 @@ class Network:
         X, Y : array_like
             Training inputs (sizes[0], m) and targets (sizes[-1], m).
         epochs : int
-            Number of steps, at least 1.
+            Number of steps, from 1 to :data:`MAX_EPOCHS`.
         eta : float
             Learning rate, finite and positive.
         output_error, hidden : str
@@ -779,11 +815,16 @@ class Network:
         """
         func = "Network.descend"
         X, Y = self._check_xy(X, Y, func)
-        epochs = _positive_int(epochs, "epochs", func)
+        epochs = _as_epochs(epochs, func)
+        if outputs:
+            require_size((epochs + 1) * Y.size, "the recorded outputs", func=func)
+        if parameters:
+            require_size((epochs + 1) * self.num_parameters, "the recorded parameters",
+                         func=func)
         eta = _as_eta(eta, func)
         readings = _readings(output_error, hidden, func)
         scale = eta / X.shape[1]
-        fn = self.cost_function.fn
+        fn = self.cost_function._fn
         costs, activations, thetas = [], [], []
         with _training(func):
             for epoch in range(epochs + 1):

@@ -15,7 +15,12 @@ from typing import Any
 
 import numpy as np
 
-from nblib.numerics.validation import as_axis, as_float_array, as_scalar
+from nblib.numerics.validation import (
+    as_axis,
+    as_float_array,
+    as_scalar,
+    require_finite_result,
+)
 
 __all__ = ["log_softmax", "sigmoid", "sigmoid_prime", "softmax"]
 
@@ -101,6 +106,40 @@ def sigmoid_prime_from_parts(e: np.ndarray, d: np.ndarray) -> np.ndarray:
     np.multiply(d, d, out=d)
     np.divide(e, d, out=e)
     return np.minimum(e, 0.25, out=e)
+
+
+def sigmoid_error(z: np.ndarray, a: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Unchecked σ(z) − y for targets y in [0, 1], given a = σ(z), with full relative accuracy.
+
+    For y < ½ it is a − y. For y ≥ ½ it is (1 − y) − σ(−z): 1 − y is exact there and σ(−z)
+    = 1 − σ(z) comes from its own exponential, so a saturated output (a rounded to 1.0)
+    still gives −σ(−z) at y = 1 where a − y would give exactly 0. Either way the only
+    rounding before the last subtraction is in σ itself.
+    """
+    with np.errstate(under="ignore"):
+        return np.where(y >= 0.5, (1.0 - y) - sigmoid_parts(-z)[0], a - y)
+
+
+def softmax_error(a: np.ndarray, y: np.ndarray, axis: int) -> np.ndarray:
+    """Unchecked a·Σ_k y_k − y along ``axis`` (a − y for targets summing to 1), accurately.
+
+    Written as a_j Σ_{k≠j} y_k − y_j Σ_{k≠j} a_k, which is the same when Σ_k a_k = 1: the two
+    sums over the *other* entries add nonnegative terms, so nothing cancels before the last
+    subtraction. For a one-hot y the target's entry is −Σ_{k≠j} a_k, accurate where a_j has
+    rounded to 1 (and a_j − 1 would be exactly 0), and every other entry is a_j itself.
+    """
+    with np.errstate(under="ignore"):
+        return a * _sum_of_others(y, axis) - y * _sum_of_others(a, axis)
+
+
+def _sum_of_others(x: np.ndarray, axis: int) -> np.ndarray:
+    """Σ_{k≠j} x_k for every j along ``axis``: the sum before j plus the sum after it."""
+    x0 = np.moveaxis(x, axis, 0)
+    before = np.zeros_like(x0)
+    np.cumsum(x0[:-1], axis=0, out=before[1:])
+    after = np.zeros_like(x0)
+    np.cumsum(x0[:0:-1], axis=0, out=after[-2::-1])
+    return np.moveaxis(before + after, 0, axis)
 
 
 def softplus_parts(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -221,11 +260,12 @@ def log_softmax(z: Any, c: float = 1.0, axis: int = -1) -> np.ndarray:
     Notes
     -----
     Finite wherever softmax merely underflows to 0 (e.g. z = [0, −1000] gives
-    [0, −1000]), which is the cure for ln 0 in the log-likelihood cost.  The result
-    is −inf only where c·(z_j − z_ext) itself is beyond −1.8e308, i.e. where the
-    exact value is not representable either.
+    [0, −1000]), which is the cure for ln 0 in the log-likelihood cost.  Where
+    c·(z_j − z_ext) itself is beyond −1.8e308 the exact value is not representable
+    either, and a ``ValueError`` says so.
     """
-    z, c, axis = _validate_softmax_args(z, c, axis, "log_softmax")
+    func = "log_softmax"
+    z, c, axis = _validate_softmax_args(z, c, axis, func)
     t = shifted(z, c, axis)
     with np.errstate(under="ignore"):
-        return log_softmax_of_shifted(t, axis)
+        return require_finite_result(log_softmax_of_shifted(t, axis), func=func)

@@ -22,6 +22,7 @@ from nblib.numerics.validation import (
     as_float_array,
     require_closed_unit,
     require_distribution,
+    require_finite_result,
     require_interval,
     require_open_unit,
     require_same_shape,
@@ -66,14 +67,17 @@ def quadratic_cost(a: Any, y: Any) -> np.ndarray | np.float64:
     numpy.ndarray or numpy.float64
         One value per output neuron; sum them for the example's cost ½‖a − y‖².
 
-    Notes
-    -----
-    Overflows to inf only when |a − y| exceeds about 1.9e154, i.e. far outside the
-    range of any activation; that overflow is the correct limit and does not warn.
+    Raises
+    ------
+    ValueError
+        When |a − y| exceeds about 1.9e154 (far outside the range of any activation):
+        the cost is then beyond float64's range.
     """
-    a, y = _pair(a, y, ("a", "y"), "quadratic_cost")
+    func = "quadratic_cost"
+    a, y = _pair(a, y, ("a", "y"), func)
     with np.errstate(over="ignore", under="ignore"):
-        out = 0.5 * (a - y) ** 2
+        d = a - y  # (½d)·d, not ½(d²): d² may overflow where the cost does not
+        out = require_finite_result((0.5 * d) * d, func=func, what="the cost")
     return out if out.ndim else out[()]
 
 

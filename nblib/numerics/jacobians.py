@@ -20,7 +20,13 @@ from typing import Any
 import numpy as np
 
 from nblib.numerics.activations import sigmoid_prime
-from nblib.numerics.validation import as_float_array
+from nblib.numerics.validation import (
+    as_count,
+    as_float_array,
+    require_closed_unit,
+    require_finite_result,
+    require_size,
+)
 
 __all__ = [
     "EPS",
@@ -38,13 +44,16 @@ EPS = float(np.finfo(np.float64).eps)
 
 
 def _layer(z: Any, name: str, func: str) -> np.ndarray:
-    """``z`` as a finite float64 array with at least one axis (the neurons, last)."""
+    """``z`` as a finite float64 array with at least one axis (the neurons, last), whose
+    Jacobians (n entries for each of its entries) fit in
+    :data:`~nblib.numerics.validation.MAX_ENTRIES`."""
     arr = as_float_array(z, name, func=func)
     if arr.ndim == 0:
         raise ValueError(
             f"{func}: argument '{name}' needs at least one neuron: got a single number, "
             "pass a 1-d array (or a batch, neurons on the last axis)"
         )
+    require_size(arr.size * arr.shape[-1], f"the Jacobians of argument '{name}'", func=func)
     return arr
 
 
@@ -97,7 +106,7 @@ def jacobian_from_activations(a: Any) -> np.ndarray:
     Parameters
     ----------
     a : array_like
-        Softmax outputs, shape (n,) or (..., n).
+        Softmax outputs in [0, 1], shape (n,) or (..., n).
 
     Returns
     -------
@@ -106,7 +115,8 @@ def jacobian_from_activations(a: Any) -> np.ndarray:
         has rounded to 1.0 it is exactly 0, although the true value is positive. Use
         :func:`softmax_jacobian` (from z) for accurate entries.
     """
-    a = _layer(a, "a", "jacobian_from_activations")
+    func = "jacobian_from_activations"
+    a = require_closed_unit(_layer(a, "a", func), "a", func=func)
     eye = np.eye(a.shape[-1])
     with np.errstate(under="ignore"):
         return a[..., :, None] * (eye - a[..., None, :])
@@ -132,10 +142,10 @@ def sigmoid_layer_jacobian(z: Any) -> np.ndarray:
 
 def softmax_sign_pattern(n: int) -> np.ndarray:
     """The sign pattern ex5 claims for an n-neuron softmax: +1 on the diagonal, −1 elsewhere."""
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
-        raise ValueError(f"softmax_sign_pattern: argument 'n' must be a positive integer "
-                         f"(got {n!r})")
-    return 2 * np.eye(int(n), dtype=int) - 1
+    func = "softmax_sign_pattern"
+    n = as_count(n, "n", func=func, minimum=1)
+    require_size(n * n, "the sign pattern", func=func)
+    return 2 * np.eye(n, dtype=int) - 1
 
 
 def sign_pattern_holds(jac: Any) -> np.ndarray | np.bool_:
@@ -164,8 +174,10 @@ def ulps_from_one(x: Any) -> np.ndarray | np.float64:
 
     Just below 1 the spacing is 2⁻⁵³, so the largest float below 1 is 0.5 ulps away.
     """
-    x = as_float_array(x, "x", func="ulps_from_one")
-    out = np.abs(x - 1.0) / EPS
+    func = "ulps_from_one"
+    x = as_float_array(x, "x", func=func)
+    with np.errstate(over="ignore"):  # |x − 1| > 4e292 is more ulps than float64 holds
+        out = require_finite_result(np.abs(x - 1.0) / EPS, func=func)
     return out if out.ndim else out[()]
 
 

@@ -15,13 +15,15 @@ from typing import Any
 
 import numpy as np
 
-from nblib.numerics.activations import log_softmax, softmax
+from nblib.numerics.activations import log_softmax, softmax, softmax_error
 from nblib.numerics.validation import (
     as_axis,
     as_count,
     as_float_array,
+    as_labels,
     as_scalar,
     require_distribution,
+    require_size,
 )
 
 __all__ = [
@@ -128,8 +130,7 @@ def softmax_limit(z: Any, c: float, axis: int = -1) -> np.ndarray:
     if isinstance(c, bool | np.bool_) or not isinstance(c, numbers.Real):
         raise TypeError(f"{func}: argument 'c' must be np.inf, -np.inf or 0 "
                         f"(got {type(c).__name__} {c!r})")
-    c = float(c)
-    if c not in (np.inf, -np.inf, 0.0):
+    if c not in (np.inf, -np.inf, 0):  # compared exactly: float(10**400) would overflow
         raise ValueError(f"{func}: argument 'c' must be np.inf, -np.inf or 0 (got {c!r}); "
                          "for a finite c use nblib.softmax(z, c)")
     z = as_float_array(z, "z", func=func)
@@ -156,20 +157,21 @@ def one_hot(labels: Any, classes: int) -> np.ndarray:
     """
     func = "one_hot"
     classes = as_count(classes, "classes", func=func, minimum=1)
-    if np.ndim(labels) == 0:
+    if isinstance(labels, numbers.Integral):  # one label (a bool is refused as no integer)
         label = as_count(labels, "labels", func=func, minimum=0)
         if label >= classes:
             raise ValueError(f"{func}: argument 'labels' must lie in 0..{classes - 1} "
                              f"(got {label})")
-        return np.eye(classes)[label]
-    arr = np.asarray(labels)
-    if arr.ndim != 1 or arr.dtype.kind not in "iu":
-        raise TypeError(f"{func}: argument 'labels' must be an integer or a 1-d array of "
-                        f"integers (got dtype {arr.dtype}, shape {arr.shape})")
-    if arr.size and (arr.min() < 0 or arr.max() >= classes):
-        raise ValueError(f"{func}: argument 'labels' must lie in 0..{classes - 1} "
-                         f"(got min {arr.min()}, max {arr.max()})")
-    return np.eye(classes)[:, arr]
+        labels = np.array(label)
+    else:
+        labels = as_labels(labels, "labels", func=func)
+        if labels.size and (labels.min() < 0 or labels.max() >= classes):
+            raise ValueError(f"{func}: argument 'labels' must lie in 0..{classes - 1} "
+                             f"(got min {labels.min()}, max {labels.max()})")
+    require_size(classes * max(labels.size, 1), "the one-hot targets", func=func)
+    out = np.zeros((classes, labels.size))
+    out[labels.ravel(), np.arange(labels.size)] = 1.0
+    return out.reshape(classes, *labels.shape)
 
 
 # --------------------------------------------------------------------------- the layer
@@ -238,9 +240,11 @@ def layer_gradients(w: Any, b: Any, x: Any, target: int) -> tuple[np.ndarray, np
     -------
     (numpy.ndarray, numpy.ndarray)
         ∂C/∂w_jk = x_k (a_j − y_j), shaped like ``w``, and ∂C/∂b_j = a_j − y_j, shaped
-        like ``b``.
+        like ``b``. For the target j = ỹ, a_j − 1 is computed as −Σ_{k≠j} a_k, which keeps
+        its relative accuracy where a_ỹ rounds to 1.
     """
     w, b, x, target = _layer(w, b, x, target, "layer_gradients")
     a = softmax(_weighted_input(w, b, x, "layer_gradients"))
-    delta = a - one_hot(target, len(a))
-    return np.outer(delta, x), delta
+    with np.errstate(under="ignore"):
+        delta = softmax_error(a, one_hot(target, len(a)), axis=0)
+        return np.outer(delta, x), delta

@@ -25,14 +25,21 @@ from typing import Any
 
 import numpy as np
 
-from nblib.numerics.activations import sigmoid, sigmoid_prime
+from nblib.numerics.activations import (
+    sigmoid,
+    sigmoid_error,
+    sigmoid_parts,
+    sigmoid_prime_from_parts,
+)
 from nblib.numerics.costs import cross_entropy, cross_entropy_from_z, quadratic_cost
 from nblib.numerics.validation import (
     as_float_array,
     as_scalar,
     require_closed_unit,
+    require_finite_result,
     require_open_unit,
     require_same_shape,
+    require_size,
 )
 
 __all__ = [
@@ -213,10 +220,23 @@ def kl_divergence(y: Any, a: Any) -> np.ndarray | np.float64:
     y = require_closed_unit(y, "y", func=func)
     a = require_open_unit(a, "a", func=func)
     require_same_shape(y, a, ("y", "a"), func=func)
-    first = np.where(y > 0, y * np.log(np.where(y > 0, y, 1.0) / a), 0.0)
-    second = np.where(y < 1, (1.0 - y) * np.log(np.where(y < 1, 1.0 - y, 1.0) / (1.0 - a)), 0.0)
+    with np.errstate(over="ignore", under="ignore"):  # see _log_ratio
+        first = np.where(y > 0, y * _log_ratio(np.where(y > 0, y, 1.0), a), 0.0)
+        second = np.where(y < 1, (1.0 - y) * np.log(np.where(y < 1, 1.0 - y, 1.0) / (1.0 - a)),
+                          0.0)
     # Rounding can leave −1e-17 where the exact value is +1e-17; the divergence is ≥ 0.
     return _out(np.maximum(first + second, 0.0))
+
+
+def _log_ratio(p: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """ln(p/q) for positive p and q: from the quotient when it is a normal float, else as
+    ln p − ln q (p/q overflows or underflows when p and q are far apart, e.g. 1/5e-324).
+
+    The caller ignores overflow and underflow.
+    """
+    ratio = p / q
+    normal = (ratio >= np.finfo(np.float64).tiny) & (ratio <= np.finfo(np.float64).max)
+    return np.where(normal, np.log(np.where(normal, ratio, 1.0)), np.log(p) - np.log(q))
 
 
 def _a_and_y(a: Any, y: Any, func: str, cost: str) -> tuple[np.ndarray, np.ndarray]:
@@ -246,7 +266,11 @@ def cost_prime(a: Any, y: Any, cost: str = "cross_entropy") -> np.ndarray | np.f
     a, y = _a_and_y(a, y, func, cost)
     if cost == "quadratic":
         return _out(a - y)
-    return _out((a - y) / (a * (1.0 - a)))
+    # ((a − y)/a)/(1 − a): every intermediate is at most the result in magnitude, so nothing
+    # overflows unless the exact value does, and a subnormal a(1 − a) cannot round to 0.
+    with np.errstate(over="ignore", under="ignore"):
+        out = (a - y) / a / (1.0 - a)
+    return _out(require_finite_result(out, func=func))
 
 
 def cost_second(a: Any, y: Any, cost: str = "cross_entropy") -> np.ndarray | np.float64:
@@ -265,7 +289,11 @@ def cost_second(a: Any, y: Any, cost: str = "cross_entropy") -> np.ndarray | np.
     a, y = _a_and_y(a, y, func, cost)
     if cost == "quadratic":
         return _out(np.ones_like(a))
-    return _out(y / a**2 + (1.0 - y) / (1.0 - a) ** 2)
+    # (y/a)/a rather than y/a²: a² underflows to 0 for a < 1e-162 (0/0 = NaN at y = 0);
+    # both terms are ≥ 0, so the sum overflows only when the exact value does.
+    with np.errstate(over="ignore", under="ignore"):
+        out = y / a / a + (1.0 - y) / (1.0 - a) / (1.0 - a)
+    return _out(require_finite_result(out, func=func))
 
 
 def cross_entropy_argmin(y: Any, grid: Any) -> np.ndarray | np.float64:
@@ -318,6 +346,7 @@ def cross_entropy_grid(y: Any, grid: Any) -> np.ndarray:
     if y.ndim != 1:
         raise ValueError(f"{func}: argument 'y' must be one-dimensional (got shape {y.shape})")
     grid = _grid(grid, func)
+    require_size(y.size * grid.size, "the table of costs", func=func)
     shape = (y.size, grid.size)
     return cross_entropy(np.broadcast_to(grid, shape), np.broadcast_to(y[:, None], shape))
 
@@ -356,7 +385,8 @@ def dcost_dz(z: Any, y: Any, cost: str = "cross_entropy") -> np.ndarray | np.flo
     """∂C/∂z = ∂C/∂a · σ′(z), elementwise: the factor every weight's gradient shares.
 
     Quadratic: (σ(z) − y) σ′(z). Cross-entropy: σ(z) − y (the σ′ cancels), computed
-    without ever dividing by σ′(z), so it stays exact where σ′ underflows.
+    without ever dividing by σ′(z), so it stays exact where σ′ underflows; σ(z) − y keeps
+    its relative accuracy where σ(z) rounds to 1 (it is −σ(−z) at y = 1).
 
     Parameters
     ----------
@@ -369,10 +399,16 @@ def dcost_dz(z: Any, y: Any, cost: str = "cross_entropy") -> np.ndarray | np.flo
     func = "dcost_dz"
     cost = _cost_name(cost, func)
     z, y = _z_and_y(z, y, func)
-    if cost == "quadratic":
-        with np.errstate(under="ignore"):
-            return _out(np.asarray((sigmoid(z) - y) * sigmoid_prime(z)))
-    return _out(np.asarray(sigmoid(z) - y))
+    return _out(_dcost_dz(z, y, cost))
+
+
+def _dcost_dz(z: np.ndarray, y: np.ndarray, cost: str) -> np.ndarray:
+    """Unchecked ∂C/∂z, with σ(z) − y from :func:`~nblib.numerics.activations.sigmoid_error`
+    (accurate where σ(z) rounds to 1)."""
+    with np.errstate(under="ignore"):
+        a, e, d = sigmoid_parts(z)
+        error = sigmoid_error(z, a, y)
+        return error * sigmoid_prime_from_parts(e, d) if cost == "quadratic" else error
 
 
 def _neuron(
@@ -386,7 +422,7 @@ def _neuron(
     require_same_shape(w, x, ("w", "x"), func=func)
     b = as_scalar(b, "b", func=func)
     y = float(require_closed_unit(as_scalar(y, "y", func=func), "y", func=func))
-    with np.errstate(over="ignore", invalid="ignore"):
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
         z = float(np.dot(w, x) + b)
     if not np.isfinite(z):
         raise ValueError(f"{func}: the weighted input w·x + b overflows float64")
@@ -436,7 +472,7 @@ def weight_gradient(w: Any, x: Any, b: float, y: float,
     cost = _cost_name(cost, func)
     _, x, _, y, z = _neuron(w, x, b, y, func)
     with np.errstate(under="ignore"):
-        return float(dcost_dz(z, y, cost)) * x
+        return float(_dcost_dz(np.array(z), np.array(y), cost)) * x
 
 
 def input_with_same_z(x: Any, w: Any, j: int, xj: float, via: int) -> np.ndarray:
@@ -479,7 +515,9 @@ def input_with_same_z(x: Any, w: Any, j: int, xj: float, via: int) -> np.ndarray
                          "compensate; choose another 'via'")
     xj = as_scalar(xj, "xj", func=func)
     out = x.copy()
-    out[via] = x[via] - w[j] * (xj - x[j]) / w[via]
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        out[via] = x[via] - w[j] * (xj - x[j]) / w[via]
+    require_finite_result(out[via], func=func, what=f"the compensating entry x[{via}]")
     out[j] = xj
     return out
 
@@ -491,10 +529,10 @@ def weight_gradient_size(z: Any, y: float, cost: str, x: float = 1.0) -> np.ndar
     One output neuron with input activation x = a_kᴸ⁻¹; elementwise in ``z``.
     """
     func = "weight_gradient_size"
-    if cost not in COSTS:  # any value that is not one of the names is a ValueError here
+    if not isinstance(cost, str) or cost not in COSTS:  # a ValueError here, whatever it is
         raise ValueError(f"{func}: argument 'cost' must be one of {COSTS} (got {cost!r})")
     z = as_float_array(z, "z", func=func)
-    y = float(require_closed_unit(y, "y", func=func))
+    y = require_closed_unit(as_scalar(y, "y", func=func), "y", func=func)
     x = as_scalar(x, "x", func=func)
-    error = np.abs(sigmoid(z) - y) * abs(x)
-    return error * sigmoid_prime(z) if cost == "quadratic" else error
+    with np.errstate(under="ignore"):
+        return np.abs(_dcost_dz(z, np.broadcast_to(y, z.shape), cost)) * abs(x)

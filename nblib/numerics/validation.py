@@ -8,22 +8,32 @@ traceback from deep inside NumPy.
 
 from __future__ import annotations
 
+import math
 import numbers
 from typing import Any
 
 import numpy as np
 
 __all__ = [
+    "MAX_ENTRIES",
     "as_axis",
     "as_count",
     "as_float_array",
+    "as_labels",
     "as_scalar",
     "require_closed_unit",
     "require_distribution",
+    "require_finite_result",
     "require_interval",
     "require_open_unit",
     "require_same_shape",
+    "require_size",
 ]
+
+#: The most numbers an array made on the caller's behalf may hold (10⁸, 800 MB of float64):
+#: a network's parameters, one-hot targets, a batch of Jacobians, a recorded history. A size
+#: above it is refused at once by :func:`require_size`, before any memory is asked for.
+MAX_ENTRIES = 10**8
 
 
 def _prefix(func: str, name: str) -> str:
@@ -72,6 +82,24 @@ def _convert_objects(arr: np.ndarray, name: str, func: str) -> np.ndarray:
         raise ValueError(f"{_prefix(func, name)} contains a number too large for float64") from None
 
 
+def _refuse_bools(x: Any, prefix: str) -> None:
+    """Raise ``TypeError`` if a (nested) sequence of numbers holds a bool.
+
+    NumPy reads ``[0.5, True]`` as ``[0.5, 1.0]``: a mask passed where numbers are meant
+    would slip through, so every entry of a sequence is looked at (arrays are judged by
+    their dtype instead).
+    """
+    items = np.asarray(x, dtype=object)
+    for index, item in enumerate(items.flat):
+        if isinstance(item, bool | np.bool_):
+            where = np.unravel_index(index, items.shape)
+            at = where[0] if items.ndim == 1 else tuple(int(i) for i in where)
+            raise TypeError(
+                f"{prefix} holds a bool ({item}) at index {at}; pass numbers "
+                "(use float(b) if 0/1 is really meant)"
+            )
+
+
 def as_float_array(x: Any, name: str, *, func: str) -> np.ndarray:
     """Convert ``x`` to a finite, non-empty float64 array.
 
@@ -90,8 +118,8 @@ def as_float_array(x: Any, name: str, *, func: str) -> np.ndarray:
     Raises
     ------
     TypeError
-        For ``None``, strings, booleans, complex numbers or other non-real data.
-        Booleans are refused because passing a mask where numbers are meant is
+        For ``None``, strings, booleans (also inside a list), complex numbers or other
+        non-real data. Booleans are refused because passing a mask where numbers are meant is
         almost always a bug; use ``x.astype(float)`` to mean 0/1.
     ValueError
         For ragged sequences, empty arrays, NaN or infinite values; the message
@@ -122,6 +150,8 @@ def as_float_array(x: Any, name: str, *, func: str) -> np.ndarray:
         arr = _convert_objects(arr, name, func)
     elif kind not in "iuf":
         raise TypeError(f"{prefix} has dtype {arr.dtype}; expected real numbers")
+    elif arr.ndim and not isinstance(x, np.ndarray):
+        _refuse_bools(x, prefix)
 
     if arr.size == 0:
         raise ValueError(f"{prefix} is empty (shape {arr.shape}); it needs at least one value")
@@ -137,6 +167,53 @@ def as_float_array(x: Any, name: str, *, func: str) -> np.ndarray:
             f"{prefix} contains infinite values ({_fmt(arr[_first_index(inf)])}{_at(inf)})"
         )
     return arr
+
+
+def as_labels(x: Any, name: str, *, func: str) -> np.ndarray:
+    """Convert class labels to an int64 array: one label (0-d) or a 1-d sequence of labels.
+
+    Parameters
+    ----------
+    x : int or array_like of int
+        The labels; their range is the caller's to check.
+    name, func : str
+        Argument and function names used in error messages.
+
+    Returns
+    -------
+    numpy.ndarray
+        int64, 0-d or 1-d (possibly empty).
+
+    Raises
+    ------
+    TypeError
+        For anything but integers: floats, booleans (also inside a list), strings, ``None``.
+    ValueError
+        For more than one dimension, or a label beyond int64.
+    """
+    prefix = _prefix(func, name)
+    kind_error = f"{prefix} must be an integer or a 1-d array of integers"
+    if x is None or isinstance(x, str | bytes):
+        raise TypeError(f"{kind_error} (got {type(x).__name__})")
+    try:
+        arr = np.asarray(x)
+    except (ValueError, TypeError, OverflowError):
+        raise TypeError(f"{kind_error} (got {type(x).__name__} that is not one)") from None
+    if arr.dtype.kind == "O":
+        for item in arr.flat:
+            if isinstance(item, bool | np.bool_) or not isinstance(item, numbers.Integral):
+                raise TypeError(f"{kind_error} (it holds a {type(item).__name__})")
+        if any(not -(2**63) <= item < 2**63 for item in arr.flat):
+            raise ValueError(f"{prefix} holds a label beyond int64")
+    elif arr.dtype.kind not in "iu":
+        raise TypeError(f"{kind_error} (got dtype {arr.dtype}, shape {arr.shape})")
+    elif arr.dtype.kind == "u" and arr.size and arr.max() >= 2**63:
+        raise ValueError(f"{prefix} holds a label beyond int64")
+    if arr.ndim > 1:
+        raise ValueError(f"{prefix} must be 0- or 1-dimensional (got shape {arr.shape})")
+    if arr.ndim and not isinstance(x, np.ndarray):
+        _refuse_bools(x, prefix)
+    return arr.astype(np.int64)
 
 
 def require_interval(
@@ -373,8 +450,11 @@ def as_scalar(c: Any, name: str, *, func: str) -> float:
     return result
 
 
-def as_count(value: Any, name: str, *, func: str, minimum: int) -> int:
-    """Convert ``value`` to a Python int of at least ``minimum`` (a count, a label, a seed).
+def as_count(
+    value: Any, name: str, *, func: str, minimum: int, maximum: int | None = None,
+    limit: str = "",
+) -> int:
+    """Convert ``value`` to a Python int in [``minimum``, ``maximum``] (a count, a label, a seed).
 
     Parameters
     ----------
@@ -384,6 +464,11 @@ def as_count(value: Any, name: str, *, func: str, minimum: int) -> int:
         Argument and function names used in error messages.
     minimum : int
         The smallest value allowed.
+    maximum : int, optional
+        The largest value allowed, if any.
+    limit : str
+        The name of the constant that sets ``maximum`` (e.g. ``"nblib.proof.symbolic.MAX_SIZE"``),
+        shown in the message so the reader knows where the limit comes from.
 
     Returns
     -------
@@ -394,14 +479,57 @@ def as_count(value: Any, name: str, *, func: str, minimum: int) -> int:
     TypeError
         If ``value`` is not an integer (booleans included).
     ValueError
-        If ``value`` is below ``minimum``.
+        If ``value`` is below ``minimum`` or above ``maximum``.
     """
     prefix = _prefix(func, name)
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{prefix} must be an integer (got {type(value).__name__} {value!r})")
     if value < minimum:
-        raise ValueError(f"{prefix} must be at least {minimum} (got {value})")
+        raise ValueError(f"{prefix} must be at least {minimum} (got {_count_text(int(value))})")
+    if maximum is not None and value > maximum:
+        source = f" ({limit})" if limit else ""
+        raise ValueError(f"{prefix} is {_count_text(int(value))}, above the limit of "
+                         f"{maximum:,}{source}")
     return int(value)
+
+
+def _count_text(count: int) -> str:
+    """A count for a message: ``"1,000,000"``, or ``"about 10^40"`` when it is long (no
+    ``str()`` of a huge int, which Python refuses beyond 4300 digits)."""
+    if abs(count) < 10**16:
+        return f"{count:,}"
+    return f"about {'-' if count < 0 else ''}10^{math.floor(math.log10(abs(count)))}"
+
+
+def require_size(entries: int, what: str, *, func: str) -> int:
+    """Refuse to make an array of more than :data:`MAX_ENTRIES` numbers.
+
+    Parameters
+    ----------
+    entries : int
+        How many numbers the array would hold (a Python int: it cannot overflow).
+    what : str
+        What the array is, for the message, e.g. ``"the weights and biases of sizes [10, 10]"``.
+    func : str
+        Function name used in the message.
+
+    Returns
+    -------
+    int
+        ``entries``, unchanged.
+
+    Raises
+    ------
+    ValueError
+        If ``entries`` exceeds the limit; the message names it.
+    """
+    if entries > MAX_ENTRIES:
+        raise ValueError(
+            f"{func}: {what} would hold {_count_text(entries)} numbers, above the limit of "
+            f"{MAX_ENTRIES:,} (nblib.numerics.validation.MAX_ENTRIES, "
+            f"{MAX_ENTRIES * 8 // 10**6} MB of float64)"
+        )
+    return entries
 
 
 def as_axis(axis: Any, ndim: int, name: str = "axis", *, func: str) -> int:
@@ -439,3 +567,37 @@ def as_axis(axis: Any, ndim: int, name: str = "axis", *, func: str) -> int:
             f"{'s' if ndim != 1 else ''} (allowed: {-ndim} to {ndim - 1})"
         )
     return axis % ndim
+
+
+def require_finite_result(values: np.ndarray, *, func: str, what: str = "the result") -> np.ndarray:
+    """Refuse a result that overflowed: its true value lies outside float64's range.
+
+    For a computation written so that it overflows only when the exact value exceeds
+    ~1.8e308 in magnitude: then inf would be a wrong answer, and an error says why.
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        The computed values (NaN must not occur: it would be a bug, and is reported too).
+    func : str
+        Function name used in the message.
+    what : str
+        What the values are, for the message.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``values``, unchanged.
+
+    Raises
+    ------
+    ValueError
+        If some value is infinite or NaN; the message gives the index of the first.
+    """
+    bad = ~np.isfinite(values)
+    if bad.any():
+        raise ValueError(
+            f"{func}: {what} is outside float64's range{_at(bad)}: its exact value exceeds "
+            f"{_fmt(np.finfo(np.float64).max)} in magnitude"
+        )
+    return values

@@ -13,6 +13,7 @@ import sympy as sp
 
 from nblib.proof.derivation import CHECK, Derivation, StepError
 from nblib.proof.equality import Domain, reevaluated
+from nblib.proof.inputs import as_expr
 from nblib.proof.rewrites import unit_interval_substitution
 
 __all__ = ["Equivalence", "Positivity"]
@@ -21,7 +22,7 @@ __all__ = ["Equivalence", "Positivity"]
 def _sign_on_unit_interval(expr: sp.Expr, unit: Mapping[sp.Symbol, sp.Expr]) -> tuple[sp.Expr,
                                                                                       str]:
     """Rewrite ``expr`` with the substitution and ask SymPy for its sign."""
-    rewritten = sp.factor(sp.together(sp.sympify(expr).subs(unit)))
+    rewritten = sp.factor(sp.together(expr.subs(unit)))
     if rewritten.is_positive:
         return rewritten, "positive"
     if rewritten.is_negative:
@@ -51,9 +52,11 @@ def _difference(lhs: sp.Expr, rhs: sp.Expr) -> sp.Expr:
 
 
 def _pair_of(pair: Sequence[sp.Expr], name: str) -> tuple[sp.Expr, sp.Expr]:
-    if isinstance(pair, sp.Basic) or len(pair) != 2:
+    """Validate an equation given as a pair (lhs, rhs) of SymPy expressions."""
+    if isinstance(pair, sp.Basic | str) or not isinstance(pair, Sequence) or len(pair) != 2:
         raise TypeError(f"Equivalence: argument '{name}' must be a pair (lhs, rhs)")
-    return sp.sympify(pair[0]), sp.sympify(pair[1])
+    return (as_expr(pair[0], f"{name}[0]", func="Equivalence"),
+            as_expr(pair[1], f"{name}[1]", func="Equivalence"))
 
 
 class Equivalence(Derivation):
@@ -96,7 +99,7 @@ class Equivalence(Derivation):
         domains: Mapping[sp.Basic, Domain] | None = None,
     ) -> None:
         self.before, self.after = _pair_of(before, "before"), _pair_of(after, "after")
-        self.factor = sp.sympify(factor)
+        self.factor = as_expr(factor, "factor", func="Equivalence")
         self.reason = reason
         _reason(reason)  # an unmatched '$' is reported before any work is done
         with sp.evaluate(True):  # the checks need SymPy's automatic simplification
@@ -167,7 +170,7 @@ class Positivity(Derivation):
     def __init__(self, expr: sp.Expr, unit_symbols: Iterable[sp.Symbol], *, lhs: str = "") -> None:
         self.label = lhs
         with sp.evaluate(True):  # the checks need SymPy's automatic simplification
-            self.expr = reevaluated(sp.sympify(expr))
+            self.expr = reevaluated(as_expr(expr, "expr", func="Positivity"))
             self.unit = unit_interval_substitution(unit_symbols)
             self.form, sign = _sign_on_unit_interval(self.expr, self.unit)
             if sign != "positive":

@@ -17,6 +17,7 @@ from typing import Any
 import sympy as sp
 
 from nblib.proof.equality import Domain, Verdict, compare
+from nblib.proof.inputs import as_expr
 
 
 class StepError(AssertionError):
@@ -110,7 +111,7 @@ class Derivation:
         self.integers = tuple(integers)
         self.hints = tuple(hints)
         self.seed = seed
-        self.steps: list[Step] = [Step(sp.sympify(start), reason, None)]
+        self.steps: list[Step] = [Step(as_expr(start, "start", func="Derivation"), reason, None)]
 
     # Building the chain -------------------------------------------------------------
     @property
@@ -131,7 +132,7 @@ class Derivation:
         self, expr: sp.Expr, reason: str = "", *, hints: Iterable[Callable] = ()
     ) -> Derivation:
         """Append ``= expr`` and check it; raise :class:`StepError` if it does not follow."""
-        expr = sp.sympify(expr)
+        expr = as_expr(expr, "expr", func="Derivation.step")
         verdict = self._compare(expr, hints)
         if verdict.status == "different":
             raise StepError(
@@ -159,7 +160,7 @@ class Derivation:
         The wrong line must really fail the check (otherwise :class:`StepError`: the claim
         of an error would itself be an error); the correction must pass.
         """
-        wrong = sp.sympify(wrong)
+        wrong = as_expr(wrong, "wrong", func="Derivation.source_error")
         verdict = self._compare(wrong, hints)
         if verdict.status != "different":
             raise StepError(

@@ -16,6 +16,7 @@ import sympy as sp
 
 from nblib.proof.derivation import Derivation
 from nblib.proof.equality import Domain, reevaluated
+from nblib.proof.inputs import as_expr
 
 
 def _fail(name: str, problem: str, error: type[Exception] = ValueError) -> Exception:
@@ -155,7 +156,7 @@ class Exercise:
         in the target's *form*: the same expression after expanding products and powers,
         with no definition (such as σ's) unfolded and no derivative taken.
         """
-        expr = sp.sympify(expr)
+        expr = as_expr(expr, "expr", func="Exercise.reaches_target")
         if expr.has(sp.Derivative):
             return False
         return sp.expand(reevaluated(expr) - reevaluated(self.target)) == 0

@@ -15,6 +15,8 @@ from typing import Any
 
 import sympy as sp
 
+from nblib.proof.inputs import StrictFunction, as_expr
+
 # A name that reads as one symbol (a, z', a_{1}, \delta_{2}): raised to a power it needs no
 # parentheses, a_{1}^{2}; anything longer (a fraction, a product) gets them.
 _ATOM = re.compile(r"(\\[A-Za-z]+|[A-Za-z])'*(_\{[^{}]*\}|_[A-Za-z0-9])?'*")
@@ -22,7 +24,7 @@ _ATOM = re.compile(r"(\\[A-Za-z]+|[A-Za-z])'*(_\{[^{}]*\}|_[A-Za-z0-9])?'*")
 __all__ = ["NamedFunction", "Softplus", "named", "named_symbol"]
 
 
-class _Named(sp.Function):
+class _Named(StrictFunction):
     """A definition displayed under a short name; ``doit`` (and so every check) expands it."""
 
     nargs = 1
@@ -64,7 +66,7 @@ def named(latex: str, definition: Any, text: str | None = None) -> sp.Expr:
     ----------
     latex : str
         How the name is typeset, e.g. ``"a_{1}"`` or ``r"\\frac{\\partial C}{\\partial a_{2}}"``.
-    definition : sympy expression (or anything ``sympify`` accepts)
+    definition : sympy expression or number (never a string)
         What the name stands for. A :class:`nblib.Derivation` compares the definitions, so a
         step written with names is checked exactly as if the definitions were written out.
     text : str, optional
@@ -79,12 +81,7 @@ def named(latex: str, definition: Any, text: str | None = None) -> sp.Expr:
         raise TypeError(f"named: argument 'latex' must be a non-empty str (got {latex!r})")
     if text is not None and not isinstance(text, str):
         raise TypeError(f"named: argument 'text' must be a str (got {text!r})")
-    try:
-        definition = sp.sympify(definition, strict=True)
-    except sp.SympifyError:
-        raise TypeError(
-            f"named: argument 'definition' must be a SymPy expression (got {definition!r})"
-        ) from None
+    definition = as_expr(definition, "definition", func="named")
     text = text or latex
     key = (latex, text)
     cls = _NAMED_CLASSES.get(key)
@@ -157,7 +154,7 @@ def named_symbol(latex: str, definition: Any, text: str | None = None,
     ----------
     latex : str
         How the symbol is typeset, e.g. ``"a_{1}"``.
-    definition : sympy expression (or anything ``sympify`` accepts)
+    definition : sympy expression or number (never a string)
         What the symbol stands for.
     text : str, optional
         The name in plain-text output (defaults to ``latex``).
@@ -176,11 +173,7 @@ def named_symbol(latex: str, definition: Any, text: str | None = None,
         raise TypeError(f"named_symbol: argument 'text' must be a non-empty str (got {text!r})")
     if name is not None and (not isinstance(name, str) or not name):
         raise TypeError(f"named_symbol: argument 'name' must be a non-empty str (got {name!r})")
-    try:
-        definition = sp.sympify(definition, strict=True)
-    except sp.SympifyError:
-        raise TypeError(f"named_symbol: argument 'definition' must be a SymPy expression "
-                        f"(got {definition!r})") from None
+    definition = as_expr(definition, "definition", func="named_symbol")
     text = text or latex
     twin = named(latex, definition, text)
     key = (latex, text, sp.srepr(definition))
@@ -194,7 +187,7 @@ def named_symbol(latex: str, definition: Any, text: str | None = None,
     return cls(name or text)
 
 
-class NamedFunction(sp.Function):
+class NamedFunction(StrictFunction):
     """A function of one argument shown by its name, e.g. σ(z), and checked as its definition.
 
     A subclass sets ``latex_name`` and ``text_name`` and defines :meth:`definition`; ``doit``

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 import sympy as sp
 
 from nblib.proof.equality import pull_constants_out_of_sums
+from nblib.proof.inputs import as_expr
 
 __all__ = [
     "distinct_indices",
@@ -59,7 +60,7 @@ def index_in_range(ranges: Mapping[sp.Symbol, sp.Expr]) -> Callable[[sp.Expr], s
         if not isinstance(index, sp.Symbol):
             raise TypeError(f"index_in_range: argument 'ranges' has key {index!r}, "
                             "which is not a SymPy Symbol")
-        high = sp.sympify(high)
+        high = as_expr(high, f"ranges[{index}]", func="index_in_range")
         facts.update({sp.Le(index, high): True, sp.Ge(high, index): True,
                       sp.Ge(index, 1): True, sp.Le(1, index): True})
 
@@ -216,7 +217,7 @@ def subs_hint(expr: sp.Expr) -> sp.Expr:
         (variable,), (point,) = s.variables, s.point
         return sp.Subs(s.expr.xreplace({variable: _BOUND}), _BOUND, point.doit())
 
-    return sp.cancel(sp.sympify(expr).replace(
+    return sp.cancel(as_expr(expr, "expr", func="subs_hint").replace(
         lambda e: isinstance(e, sp.Subs) and len(e.variables) == 1, rename))
 
 

@@ -11,7 +11,6 @@ Jacobians in float64 in :mod:`nblib.numerics.jacobians`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
 
 import mpmath
 import numpy as np
@@ -19,7 +18,8 @@ import sympy as sp
 
 from nblib.proof.derivation import Derivation
 from nblib.proof.equality import DIGITS, NUMERIC_ZERO, symbolic_residual
-from nblib.proof.symbolic import softmax_layer
+from nblib.proof.inputs import StrictFunction
+from nblib.proof.symbolic import as_size, softmax_layer
 from nblib.reports.checks import CheckResult, check_claim, describe_bound
 
 __all__ = [
@@ -43,12 +43,11 @@ _M = sp.Idx("m")  # the summation index inside a_j's definition
 
 def z_vector(n: int) -> sp.Matrix:
     """The column (z_1, …, z_n) of indexed real symbols."""
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"z_vector: argument 'n' must be a positive integer (got {n!r})")
+    n = as_size(n, "n", "z_vector")
     return sp.Matrix([Z[i] for i in range(1, n + 1)])
 
 
-class softmax_a(sp.Function):
+class softmax_a(StrictFunction):
     """The softmax activation a_j of an n-neuron layer: ``softmax_a(j, n)``.
 
     Shown as a_j; ``doit()`` gives its definition e^{z_j} / Σ_{m=1}^{n} e^{z_m} (the sum
@@ -56,6 +55,12 @@ class softmax_a(sp.Function):
     """
 
     nargs = 2
+
+    @classmethod
+    def eval(cls, j: sp.Basic, n: sp.Basic) -> None:
+        """Refuse a concrete n outside 1..MAX_SIZE: ``doit`` writes its sum out term by term."""
+        if n.is_Integer:
+            as_size(int(n), "n", "softmax_a")
 
     def doit(self, deep: bool = True, **hints) -> sp.Expr:
         """Replace a_j by e^{z_j} / Σ_m e^{z_m}."""
@@ -83,7 +88,7 @@ LAYER3_NAMES = {**{f"z{i}": v for i, v in enumerate(LAYER3_Z, 1)},
                 **{f"z_{i}": v for i, v in enumerate(LAYER3_Z, 1)}}
 
 
-class layer3_a(sp.Function):
+class layer3_a(StrictFunction):
     """The output a_j of the three-neuron layer :data:`LAYER3_Z`: ``layer3_a(1)`` for a_1.
 
     Shown as a_j, like :class:`softmax_a`; ``doit()`` gives e^{z_j}/(e^{z_1} + e^{z_2} +
@@ -120,7 +125,7 @@ class layer3_a(sp.Function):
 
 def symbolic_softmax_jacobian(n: int) -> sp.Matrix:
     """SymPy's own Jacobian ∂a_j/∂z_k of the n-neuron softmax layer in z_1, …, z_n."""
-    z = z_vector(n)
+    z = z_vector(as_size(n, "n", "symbolic_softmax_jacobian"))
     return softmax_layer(z).jacobian(z)
 
 
@@ -184,6 +189,7 @@ def check_jacobian_signs(n: int) -> CheckResult:
     holds when every diagonal entry is proved > 0 and every other one < 0: ``n = 3:
     ∂a_j/∂z_j > 0 for 3 of 3, ∂a_j/∂z_k < 0 (k ≠ j) for 6 of 6 ✓``.
     """
+    n = as_size(n, "n", "check_jacobian_signs")
     jac = symbolic_softmax_jacobian(n)
     positive = sum(bool(sp.factor(jac[j, j]).is_positive) for j in range(n))
     negative = sum(bool(sp.factor(jac[j, k]).is_negative)
@@ -196,13 +202,14 @@ def check_jacobian_signs(n: int) -> CheckResult:
 
 def jacobian_in_activations(n: int) -> sp.Matrix:
     """The matrix a_j(δ_jk − a_k) for an n-neuron layer, written with a_1, …, a_n."""
-    a = [softmax_a(j, n) for j in range(1, _size(n, "jacobian_in_activations") + 1)]
+    n = as_size(n, "n", "jacobian_in_activations")
+    a = [softmax_a(j, n) for j in range(1, n + 1)]
     return sp.Matrix(n, n, lambda j, k: a[j] * (sp.KroneckerDelta(j, k) - a[k]))
 
 
 def softmax_sum_derivation(n: int) -> Derivation:
     """a_1 + … + a_n = 1 for a concrete n, as a checked chain of three steps."""
-    _size(n, "softmax_sum_derivation")
+    n = as_size(n, "n", "softmax_sum_derivation")
     exps = [sp.exp(Z[j]) for j in range(1, n + 1)]
     with sp.evaluate(False):  # keep each line as written: n fractions, then one
         total = sp.Add(*exps)
@@ -215,9 +222,3 @@ def softmax_sum_derivation(n: int) -> Derivation:
     chain.step(sp.S.One, "numerator = denominator")
     return chain
 
-
-def _size(n: Any, func: str) -> int:
-    """A layer size: a positive Python or NumPy integer."""
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
-        raise ValueError(f"{func}: argument 'n' must be a positive integer (got {n!r})")
-    return int(n)

@@ -6,9 +6,17 @@ it: ``σ(z).doit()`` is ``1/(1 + e^{-z})``.
 
 from __future__ import annotations
 
+from typing import Any
+
 import sympy as sp
 
+from nblib.numerics.validation import as_count
 from nblib.proof.notation import NamedFunction
+
+#: The largest layer the symbolic builders write out neuron by neuron (z_vector, the
+#: Jacobians, the written-out sums): SymPy's work grows like n³, and at n = 12 the slowest of
+#: them (:func:`nblib.proof.softmax.check_jacobian_signs`) already takes several seconds.
+MAX_SIZE = 12
 
 
 class sigma(NamedFunction):
@@ -28,15 +36,21 @@ class sigma(NamedFunction):
 
 def symbols_vector(name: str, n: int, **assumptions) -> sp.Matrix:
     """Column vector of symbols ``name_1 … name_n`` (real unless told otherwise)."""
-    _require_size(n, "n", "symbols_vector")
+    if not isinstance(name, str) or not name.isidentifier():
+        raise TypeError(f"symbols_vector: argument 'name' must be an identifier such as 'z' "
+                        f"(got {name!r:.60})")
+    n = as_size(n, "n", "symbols_vector")
     assumptions.setdefault("real", True)
     return sp.Matrix(sp.symbols(f"{name}_1:{n + 1}", **assumptions))
 
 
 def weight_matrix(rows: int, cols: int, name: str = "w") -> sp.Matrix:
     """Matrix of real symbols ``w_jk``: row j is the output neuron, column k the input."""
-    _require_size(rows, "rows", "weight_matrix")
-    _require_size(cols, "cols", "weight_matrix")
+    if not isinstance(name, str) or not name.isidentifier():
+        raise TypeError(f"weight_matrix: argument 'name' must be an identifier such as 'w' "
+                        f"(got {name!r:.60})")
+    rows = as_size(rows, "rows", "weight_matrix")
+    cols = as_size(cols, "cols", "weight_matrix")
     return sp.Matrix(rows, cols, lambda j, k: sp.Symbol(f"{name}_{j + 1}{k + 1}", real=True))
 
 
@@ -63,6 +77,7 @@ def softmax_layer(z: sp.Matrix, c: sp.Expr = sp.S.One) -> sp.Matrix:
     return z.applyfunc(lambda zj: sp.exp(c * zj) / denominator)
 
 
-def _require_size(n: int, name: str, func: str) -> None:
-    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-        raise ValueError(f"{func}: {name} must be a positive integer, got {n!r}")
+def as_size(n: Any, name: str, func: str) -> int:
+    """A concrete layer size: an integer from 1 to :data:`MAX_SIZE` (TypeError, ValueError)."""
+    return as_count(n, name, func=func, minimum=1, maximum=MAX_SIZE,
+                    limit="nblib.proof.symbolic.MAX_SIZE")

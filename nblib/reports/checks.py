@@ -287,8 +287,13 @@ def relative_error(
 
 def describe_bound(value: float) -> str:
     """A stated bound or tolerance: ``"1e-08"``, ``"0.000244"``, ``"4"`` (constants, not
-    measurements, so they may show any digits they have)."""
-    if float(value).is_integer():
+    measurements, so they may show any digits they have).
+
+    Raises ``TypeError`` for anything but a real number and ``ValueError`` for NaN, ±inf or
+    a negative value: none of them is a bound.
+    """
+    value = _nonnegative(value, "value", "describe_bound")
+    if value.is_integer() and value < 1e15:  # 1e300 is not shown with its 301 digits
         return str(int(value))
     mantissa = f"{value:.0e}"
     return mantissa if float(mantissa) == value else f"{value:.3g}"
