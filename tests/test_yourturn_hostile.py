@@ -40,7 +40,9 @@ HOSTILE = (
     "z\n+1",
     "ℯ**z",
     "exp(-z)/(1+exp(-z))**2" * 30,
-    # More of the same kinds (from a second audit): sizes, code, characters, LaTeX.
+)
+# More of the same kinds (from a second audit): sizes, code, characters, LaTeX.
+MORE = (
     'Derivative((w*x+b-y)**2/2, w, 999999999999)',
     '9**9**9',
     'z**0*10**12',
@@ -105,6 +107,11 @@ HOSTILE = (
 LIMIT_WITH_MARGIN = 5.0  # the box's limit is 1 s; a loaded test machine gets slack
 
 
+# The whole corpus goes to these boxes (one of each kind: one symbol, several weights,
+# indexed softmax inputs, derivatives, named activations); the issue's own lines go to all.
+FULL_CORPUS = ("ex1", "pb2", "pb3", "ex4", "pb5")
+
+
 def exercises():
     """Every notebook's Your-turn exercise, by notebook id."""
     return [(e.id, load(e.id).EXERCISE) for e in BOOK]
@@ -114,7 +121,7 @@ def exercises():
                          if isinstance(x, str) else "")
 def test_every_hostile_line_gets_a_message_in_time(notebook, exercise):
     box = YourTurn(exercise)
-    for line in HOSTILE:
+    for line in HOSTILE + MORE if notebook in FULL_CORPUS else HOSTILE:
         start = time.perf_counter()
         feedback = box.submit(line)
         elapsed = time.perf_counter() - start
