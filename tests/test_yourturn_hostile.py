@@ -194,3 +194,19 @@ def test_the_message_names_what_is_wrong(line, named):
     feedback = YourTurn(load("ex1").EXERCISE).submit(line)
     assert feedback.status == "invalid"
     assert named in feedback.message
+
+
+def test_the_limit_is_raised_again_when_something_swallows_it():
+    # As a garbage-collector callback would: the first TooLarge is caught and dropped.
+    caught = 0
+    with pytest.raises(TooLarge):
+        with time_limit(0.1):
+            while True:
+                try:
+                    while True:
+                        pass
+                except TooLarge:
+                    caught += 1
+                    if caught > 1:
+                        raise
+    assert caught == 2

@@ -46,36 +46,51 @@ def time_limit(seconds: float = CHECK_SECONDS) -> Iterator[None]:
     """Run the block; raise :class:`TooLarge` in it once it has used ``seconds`` of CPU
     time (or ``WALL_FACTOR * seconds`` of wall time).
 
-    Once the block has ended (normally or not) no exception is raised any more: a pending
-    one is cancelled under the same lock the watcher takes to raise it.
+    Over the limit, the exception is raised again every :data:`POLL_SECONDS` until the
+    block has ended: one that arrives while Python runs a callback of the garbage
+    collector is printed and dropped there, and the check would run on. Once the block has
+    ended (normally or not) no exception is raised any more: the block's end is marked, and
+    a pending exception cancelled, under the lock the watcher holds to raise one.
     """
     thread_id = threading.get_ident()
     cpu_time = _cpu_clock(thread_id)
     cpu_start, wall_start = cpu_time(), time.monotonic()
     lock = threading.Lock()
     stop = threading.Event()
-    state = {"done": False, "fired": False}
+    state = {"done": False}
 
     def watch() -> None:
         while not stop.wait(min(POLL_SECONDS, seconds)):
             if (cpu_time() - cpu_start > seconds
                     or time.monotonic() - wall_start > WALL_FACTOR * seconds):
                 with lock:
-                    if not state["done"]:
-                        state["fired"] = True
-                        _raise_in(thread_id, TooLarge)
-                return
+                    if state["done"]:
+                        return
+                    _raise_in(thread_id, TooLarge)
 
     watcher = threading.Thread(target=watch, name="check-time-limit", daemon=True)
     watcher.start()
     try:
         yield
     finally:
+        _end(lock, state, thread_id)
         stop.set()
-        with lock:
-            state["done"] = True
-            if state["fired"]:
-                _raise_in(thread_id, None)  # not delivered yet: it never will be
+
+
+def _end(lock: threading.Lock, state: dict, thread_id: int) -> None:
+    """Mark the block ended and cancel any exception still pending for its thread.
+
+    A pending exception may arrive here, before the lock is taken: it is caught and the
+    marking tried again, so that the block never ends with the watcher still armed.
+    """
+    while True:
+        try:
+            with lock:
+                state["done"] = True
+                _raise_in(thread_id, None)
+            return
+        except TooLarge:
+            continue
 
 
 def _cpu_clock(thread_id: int) -> Callable[[], float]:
