@@ -376,3 +376,13 @@ def test_a_line_that_is_not_real_where_the_line_before_is_differs_from_it(turn, 
     assert feedback.status == "refused"
     assert "(not a real number)" in feedback.message
     assert isinstance(feedback.values[1], complex)
+
+
+def test_the_line_before_typed_again_adds_nothing(turn):
+    assert turn.submit("exp(-z)/(1+exp(-z))**2").status == "accepted"
+    feedback = turn.submit("= exp(-z) / (1+exp(-z))**2")
+    assert feedback.status == "unchanged" and not feedback.ok
+    assert "the line before, unchanged" in feedback.message
+    assert len(turn.chain) == 2
+    # A different way of writing it is a step of its own (SymPy may read both alike).
+    assert turn.submit(r"\frac{e^{-z}}{(1+e^{-z})^2}").status == "accepted"

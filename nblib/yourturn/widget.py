@@ -18,7 +18,7 @@ import ipywidgets as widgets
 import numpy as np
 import sympy as sp
 
-from nblib.proof.derivation import StepError
+from nblib.proof.derivation import StepError, latex_text
 from nblib.proof.equality import (
     compare,
     default_domain,
@@ -53,7 +53,8 @@ class Feedback:
     a complex number where a line is not real),
     ``"undecided"`` (the numbers agree but SymPy could not prove it), ``"invalid"``
     (unreadable input), ``"revealed"`` (a line of the worked proof was shown) or
-    ``"done"`` (nothing left to reveal) or ``"cleared"``. ``expr`` is the line read, if
+    ``"done"`` (nothing left to reveal), ``"unchanged"`` (the line before, typed again:
+    nothing is added) or ``"cleared"``. ``expr`` is the line read, if
     any; ``reached_target`` says whether the chain has reached the exercise's target;
     ``slip`` is the verified diagnosis of a refused line, when one was found.
     """
@@ -165,6 +166,8 @@ class YourTurn:
         self._worked_index = 0  # the last line of the worked proof the chain has reached
         # The box's text whose answer is on show: Enter and then Check must not add it twice.
         self._last_text: str | None = ""
+        # The learner's last accepted line as typed (spaces and a leading "=" aside).
+        self._last_own: str | None = None
         self.text.value = ""
         return self._show(Feedback("cleared", ""))
 
@@ -174,6 +177,12 @@ class YourTurn:
         if not isinstance(text, str):
             raise TypeError(f"YourTurn.submit: argument 'text' must be a string, got "
                             f"{type(text).__name__}")
+        typed = "".join(text.split()).removeprefix("=")
+        if typed and typed == self._last_own:
+            # Compared as typed: SymPy may turn two different lines into one expression.
+            message = "This is the line before, unchanged: type the next step."
+            return self._show(Feedback("unchanged", message, reached_target=self._reached_target,
+                                       html=_plain(message)))
         if looks_like_latex(text):
             load_latex_parser()  # once per kernel, and not counted against the line
         try:
@@ -187,6 +196,8 @@ class YourTurn:
                 "into smaller ones, or write it more simply")
         if feedback.status == "refused":
             feedback = self._diagnosed(feedback)
+        if feedback.status == "accepted":
+            self._last_own = typed
         return self._show(feedback)
 
     def _cannot_check(self, problem: str) -> Feedback:
@@ -205,6 +216,7 @@ class YourTurn:
             return self._show(Feedback("done", message, reached_target=self._reached_target,
                                        html=_plain(message)))
         self._last_text = None  # the line in the box now follows a different line
+        self._last_own = None
         step = lines[self._worked_index + 1]
         feedback = self._check(step.expr, own=False, reason=step.reason)
         if feedback.ok:
@@ -365,9 +377,6 @@ class YourTurn:
             self._last_text = value
             self.submit(value)
 
-    def _statement_latex(self) -> str:
-        return f"{self.exercise.lhs} = {sp.latex(self.exercise.target)}"
-
     def describe(self) -> str:
         """One line for the text/plain output; the same on every run."""
         return (f"Your turn ({self.exercise.id}): show {self.exercise.statement}, starting "
@@ -375,8 +384,10 @@ class YourTurn:
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:
         start = self.exercise.derivation()._repr_latex_()
-        note = (r"$\textbf{Your turn:}\ \text{show}\ " + self._statement_latex()
-                + r"\ \text{starting from the line below (run the notebook to type yours).}$")
+        # The statement as the live box words it (sp.latex would reorder its factors).
+        note = (r"$\textbf{Your turn:}\ " + latex_text(
+            f"show {self.exercise.statement}, starting from the line below (run the "
+            "notebook to type yours).") + "$")
         return {
             "text/plain": self.describe(),
             "text/latex": note + "\n\n" + start,
