@@ -26,6 +26,9 @@ from nblib.proof.derivation import (
 from nblib.proof.equality import Verdict
 from nblib.proofs import derivations
 
+# Shown for a wrong line whose source has no words to quote (the book page's demo).
+NO_QUOTE = "(no words to quote: the rule is read off the source's interactive demo)"
+
 
 @dataclass(frozen=True)
 class Erratum:
@@ -52,13 +55,17 @@ class Erratum:
             rf"&& {CHECK}",
         ]
         title = latex_text(self.where)
+        quoted = (latex_text("The source writes: ") + " " + latex_text(self.wrong.quote)
+                  if self.wrong.quote else latex_text(NO_QUOTE))
         counter = _counterexample_latex(self.wrong.verdict)
         return (rf"$\textbf{{{self.entry.title}}}\quad {title}$" + "\n\n"
+                + f"${quoted}$" + "\n\n"
                 + r"$$\begin{aligned}" + r"\\ ".join(rows) + r"\end{aligned}$$" + "\n\n"
                 + f"${counter}$")
 
     def __str__(self) -> str:
         return (f"{self.where}\n"
+                f"  quoted:     {self.wrong.quote or NO_QUOTE}\n"
                 f"  before:     {sp.sstr(self.previous)}\n"
                 f"  source:     {sp.sstr(self.wrong.expr)}  ✗ off by "
                 f"{sp.sstr(self.wrong.verdict.residual)}\n"

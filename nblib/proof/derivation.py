@@ -32,6 +32,8 @@ class Step:
     reason: str
     verdict: Verdict | None  # None for the starting line
     source_error: bool = False
+    # A wrong line's words in its source, verbatim (text with $…$ mathematics), if any.
+    quote: str = ""
 
     @property
     def mark(self) -> str:
@@ -154,11 +156,13 @@ class Derivation:
         correction: sp.Expr,
         correction_reason: str = "corrected line",
         hints: Iterable[Callable] = (),
+        quote: str = "",
     ) -> Derivation:
         """Record a line of the source that is wrong, then its correction.
 
         The wrong line must really fail the check (otherwise :class:`StepError`: the claim
-        of an error would itself be an error); the correction must pass.
+        of an error would itself be an error); the correction must pass. ``quote`` is the
+        line as the source writes it (text with ``$…$`` mathematics), for the errata.
         """
         wrong = as_expr(wrong, "wrong", func="Derivation.source_error")
         verdict = self._compare(wrong, hints)
@@ -167,7 +171,7 @@ class Derivation:
                 f"{self._label(reason)} was recorded as a source error, but the check "
                 f"says {verdict.status}: {sp.sstr(wrong)}"
             )
-        self.steps.append(Step(wrong, reason, verdict, source_error=True))
+        self.steps.append(Step(wrong, reason, verdict, source_error=True, quote=quote))
         return self.step(correction, correction_reason, hints=hints)
 
     # Reading it ---------------------------------------------------------------------

@@ -430,7 +430,10 @@ def bp2_instruction() -> Derivation:
         as_written, "source: relation (delta sigmoid), σ′ = a(1 − a), into BP2 "
                     "as $\\delta^{l+1}$",
         correction=corrected,
-        correction_reason=r"the relation is BP2's factor: $\sigma'(z^l_1) = a^l_1(1 - a^l_1)$")
+        correction_reason=r"the relation is BP2's factor: $\sigma'(z^l_1) = a^l_1(1 - a^l_1)$",
+        # [delta sigmoid] stands for the source's reference to its equation (delta_sigmoid).
+        quote=r"We just need to plug the relations derived in this chapter into the general "
+              r"equations (e.g. relation [delta sigmoid] into BP2 as $\delta_j^{l+1}$).")
 
 
 def bp2_tiny_network() -> Derivation:

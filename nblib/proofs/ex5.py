@@ -94,11 +94,15 @@ def diagonal() -> Derivation:
     d.source_error(sp.exp(z1) * OTHERS / INNER**2,
                    r"source, line 2: $(e^{z_j} \sum_{k \ne j} e^{z_k})(\cdot)^{-2}$",
                    correction=sp.exp(-z1) * OTHERS / INNER**2,
-                   correction_reason=r"corrected: $\partial_{z_1} e^{-z_1} = -e^{-z_1}$")
+                   correction_reason=r"corrected: $\partial_{z_1} e^{-z_1} = -e^{-z_1}$",
+                   quote=r"$\left( e^{z_j^L} \sum\limits_{k \neq j} e^{z_k^L} \right) "
+                         r"\left( 1 + e^{-z_j^L} \sum\limits_{k \neq j} e^{z_k^L} \right) ^{-2}$")
     d.source_error(sp.exp(z1) * OTHERS * a(1, 3)**2,
                    r"source, line 3: $(e^{z_j} \sum_{k \ne j} e^{z_k})(a_j)^2$",
                    correction=sp.exp(-z1) * OTHERS * a(1, 3)**2,
-                   correction_reason="corrected: $a_1$ is the reciprocal of the bracket")
+                   correction_reason="corrected: $a_1$ is the reciprocal of the bracket",
+                   quote=r"$\left( e^{z_j^L} \sum\limits_{k \neq j} e^{z_k^L} \right) "
+                         r"\left( a_j^L \right) ^2$")
     d.step((1 / a(1, 3) - 1) * a(1, 3)**2, r"$e^{-z_1}(e^{z_2}+e^{z_3}) = 1/a_1 - 1$, from §1")
     d.step(a(1, 3) * (1 - a(1, 3)), "multiply out")
     return d.step(DIAGONAL, "definition (78)")

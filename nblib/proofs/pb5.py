@@ -87,10 +87,15 @@ def same_class() -> Derivation:
     d.source_error(line_6, r"source, line 6: $-\frac{1}{a_j}(e^{z_j} \sum_{k \ne j} e^{z_k})"
                            r"(a_j)^2$, Exercise 5's first expression",
                    correction=line_6_fixed,
-                   correction_reason="Exercise 5's first expression, corrected")
+                   correction_reason="Exercise 5's first expression, corrected",
+                   quote=r"$- \frac{1}{a_j^L} \left( e^{z_j^L} \sum\limits_{k \neq j} e^{z_k^L} "
+                         r"\right) \left( a_j^L \right) ^2$ (using the first expression from "
+                         r"Exercise 5)")
     d.source_error(line_7, r"source, line 7: $-a_j(1 + e^{z_j} \sum_{k \ne j} e^{z_k} - 1)$",
                    correction=line_7_fixed,
-                   correction_reason=r"$\frac{1}{a_1} (a_1)^2 = a_1$; add and subtract 1")
+                   correction_reason=r"$\frac{1}{a_1} (a_1)^2 = a_1$; add and subtract 1",
+                   quote=r"$- a_j^L \left( 1 +  e^{z_j^L} \sum\limits_{k \neq j} e^{z_k^L} - 1 "
+                         r"\right)$")
     d.step(line_8, r"$1 + e^{-z_1} \sum_{k \ne 1} e^{z_k} = 1/a_1$ (source, line 8)")
     d.step(a[0] - 1, "source, line 9")
     return d.step(EXERCISE.target, r"$y_1 = y_{\tilde y} = 1$ (source, line 10)")
