@@ -59,7 +59,7 @@ class Erratum:
                   if self.wrong.quote else latex_text(NO_QUOTE))
         counter = _counterexample_latex(self.wrong.verdict)
         return (rf"$\textbf{{{self.entry.title}}}\quad {title}$" + "\n\n"
-                + f"${quoted}$" + "\n\n"
+                + f"$${quoted}$$" + "\n\n"
                 + r"$$\begin{aligned}" + r"\\ ".join(rows) + r"\end{aligned}$$" + "\n\n"
                 + f"${counter}$")
 
