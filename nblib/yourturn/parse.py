@@ -320,11 +320,18 @@ def _has_variable_power(exponent: sp.Basic) -> bool:
     return any(p.exp.free_symbols for p in exponent.atoms(sp.Pow, sp.exp))
 
 
+def _size(constant: sp.Basic) -> float | None:
+    """The absolute value of a constant expression, or None if it is not a number."""
+    try:
+        return abs(complex(sp.N(constant, 15)))
+    except (TypeError, ValueError, ArithmeticError):
+        return None
+
+
 def _check_argument(applied: sp.Function) -> None:
     """Refuse a function of a constant larger than MAX_CONSTANT_ARGUMENT in size."""
-    try:
-        size = abs(complex(sp.N(applied.args[0], 15)))
-    except (TypeError, ValueError, ArithmeticError):
+    size = _size(applied.args[0])
+    if size is None:
         return  # not a number (e.g. zoo): parse_line refuses it later with its own message
     if not size <= MAX_CONSTANT_ARGUMENT:
         raise InputError(f"the argument of {sp.sstr(applied)} is too large: at most "
@@ -335,11 +342,8 @@ def _check_exponent(exponent: sp.Basic) -> None:
     """Refuse a numeric exponent larger than MAX_EXPONENT (symbolic ones are harmless)."""
     if exponent.free_symbols:
         return
-    try:
-        size = abs(complex(sp.N(exponent, 15)))
-    except (TypeError, ValueError, ArithmeticError):
-        size = float("inf")
-    if not size <= MAX_EXPONENT:
+    size = _size(exponent)
+    if size is None or not size <= MAX_EXPONENT:  # not a number: refused as too large
         raise InputError(f"the exponent {sp.sstr(exponent)} is too large: at most "
                          f"{MAX_EXPONENT} in size")
 

@@ -200,10 +200,10 @@ class YourTurn:
             self._last_own = typed
         return self._show(feedback)
 
-    def _cannot_check(self, problem: str) -> Feedback:
+    def _cannot_check(self, problem: str, expr: sp.Expr | None = None) -> Feedback:
         """The answer to a line that could not be read or checked, saying why."""
         message = f"Cannot check this line: {problem}."
-        return Feedback("invalid", message, reached_target=self._reached_target,
+        return Feedback("invalid", message, expr, reached_target=self._reached_target,
                         html=_plain("⚠ " + message))
 
     def reveal_next(self) -> Feedback:
@@ -232,9 +232,7 @@ class YourTurn:
             if problem.startswith("numeric check"):
                 problem = ("it has no real value at most points where the check samples it "
                            f"({self._sampling()})")
-            message = f"Cannot check this line: {problem}."
-            return Feedback("invalid", message, expr, reached_target=self._reached_target,
-                            html=_plain("⚠ " + message))
+            return self._cannot_check(problem, expr)
         if gap > CLEARLY_DIFFERENT:
             return self._refused(expr, point, values)
         label = ("shown: " + reason) if (not own and reason) else ("shown" if not own else "")
@@ -268,19 +266,22 @@ class YourTurn:
             shown += f" <b>{_plain(note.strip())}</b>"
         return Feedback(status, message, expr, reached_target=self._reached_target, html=shown)
 
-    def _numeric_witness(self, expr: sp.Expr) -> tuple[float, dict, tuple[float, float]]:
+    def _numeric_witness(self, expr: sp.Expr,
+                         samples: int = 6) -> tuple[float, dict, tuple[float, float]]:
         """The numeric half of :func:`nblib.proof.equality.compare`, run first and on its own.
 
         Same points (same seed, domains and integer assignments as the chain's next
         ``step``), so the counterexample is the one ``compare`` reports. A line whose
         numbers clearly differ is wrong whatever the symbolic test says, and that test (up
         to ``simplify``) is what costs seconds on a wrong line; a line whose numbers agree
-        goes on to ``Derivation.step`` for the full check.
+        goes on to ``Derivation.step`` for the full check. Fewer ``samples`` make a cheaper
+        first test (the slip search's).
         """
         chain = self._chain
         return worst_numeric_gap(chain.current, expr, domains=chain.domains,
                                  integers=chain.integers,
-                                 rng=np.random.default_rng(chain.seed + len(chain.steps)))
+                                 rng=np.random.default_rng(chain.seed + len(chain.steps)),
+                                 samples=samples)
 
     def _refused(self, expr: sp.Expr, counterexample: Mapping, values: Any) -> Feedback:
         point = {sp.sstr(k): float(v) for k, v in counterexample.items()}
@@ -315,18 +316,16 @@ class YourTurn:
     def _equals_previous(self, candidate: sp.Expr) -> bool:
         """Whether ``candidate`` passes the chain's own check against its current line: the
         numbers first (cheap, and they reject most candidates), then the full comparison."""
-        chain = self._chain
-        seed = chain.seed + len(chain.steps)
         try:
-            gap, _, _ = worst_numeric_gap(chain.current, candidate, domains=chain.domains,
-                                          integers=chain.integers,
-                                          rng=np.random.default_rng(seed), samples=2)
+            gap, _, _ = self._numeric_witness(candidate, samples=2)
         except (ValueError, TypeError, ArithmeticError):
             return False
         if gap > CLEARLY_DIFFERENT:
             return False
+        chain = self._chain
         return compare(chain.current, candidate, domains=chain.domains,
-                       integers=chain.integers, hints=chain.hints, seed=seed).equal
+                       integers=chain.integers, hints=chain.hints,
+                       seed=chain.seed + len(chain.steps)).equal
 
     def _sampling(self) -> str:
         """Where the numeric check samples each symbol, in words."""
