@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mpmath
 import pytest
 import sympy as sp
 
@@ -162,3 +163,40 @@ def test_general_n_numeric_check_uses_integer_assignments():
     with pytest.raises(StepError):
         Derivation(sp.Sum(sp.exp(zz[k]), (k, 1, n)) / n,
                    integers=[{n: 2}, {n: 3}]).step(sp.S.One)
+
+
+# The numeric check's evaluator walks the tree in mpmath; sp.N (an independent evaluator,
+# with its own precision control) is the oracle. Every node kind the walk has a rule for,
+# a principal-branch complex value, and nodes it leaves to sp.N.
+X, Y = sp.symbols("x y", real=True)
+EVALUATED = [
+    sp.exp(-X) / (1 + sp.exp(-X)) ** 2,
+    sp.log(1 + X**2) - sp.Rational(3, 7) * Y,
+    sp.sin(X) * sp.cos(Y) + sp.tan(X / 3) + sp.atan(Y),
+    sp.sinh(X) - sp.cosh(Y) * sp.tanh(X * Y),
+    sp.Abs(X - Y) + sp.pi * sp.E,
+    sp.log(X),                         # complex where x < 0
+    X ** sp.Rational(1, 3),            # principal cube root: complex where x < 0
+    (X + sp.I * Y) ** 2,
+    sp.Float("0.1", 30) * X ** -3,
+    sp.gamma(X + 4) + sp.erf(Y),       # no rule: evaluated by sp.N
+]
+
+
+@pytest.mark.parametrize("expr", EVALUATED, ids=sp.sstr)
+@pytest.mark.parametrize("point", [{X: 0.601, Y: -1.25}, {X: -2.375, Y: 0.125}])
+def test_numeric_values_agree_with_sympys_own_evaluation(expr, point):
+    from nblib.proof.equality import _evaluate
+
+    oracle = sp.N(expr.xreplace({k: sp.Float(v, 40) for k, v in point.items()}), 40)
+    with mpmath.workdps(40):
+        exact = mpmath.mpc(*(str(part) for part in oracle.as_real_imag()))
+        value = _evaluate(expr, point)
+        assert abs(value - exact) <= mpmath.mpf("1e-28") * max(1, abs(exact))
+
+
+def test_a_point_where_a_side_is_undefined_has_no_value():
+    from nblib.proof.equality import _evaluate
+
+    assert _evaluate(1 / (X - Y), {X: 0.5, Y: 0.5}) is None
+    assert _evaluate(sp.log(X - Y), {X: 0.5, Y: 0.5}) is None
