@@ -30,11 +30,9 @@ def pytest_report_header(config):
 # that wait on other processes; the short files then fill in the end.
 LONGEST_FIRST = (
     "tests/test_cpu_avx2.py",
-    "tests/browser/test_run_all.py",
+    "tests/browser/test_notebooks_in_lab.py",
     "tests/test_cpu_baseline.py",
     "tests/browser/test_learner_sessions.py",
-    "tests/browser/test_trusted_widgets.py",
-    "tests/browser/test_pictures_before_running.py",
     "tests/browser/test_temperature.py",
     "tests/browser/test_static_site.py",
 )

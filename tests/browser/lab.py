@@ -127,12 +127,13 @@ def _write_settings(directory: Path, settings: dict = LAB_SETTINGS) -> None:
 
 
 @contextmanager
-def running_lab(workdir: Path, timeout: float = 60.0) -> Iterator[Lab]:
+def running_lab(workdir: Path, timeout: float = 60.0,
+                settings: dict = LAB_SETTINGS) -> Iterator[Lab]:
     """Start JupyterLab on a copy of the notebooks; stop it (and its kernels) on exit."""
     book = workdir / "book"
     shutil.copytree(ROOT / "notebooks", book, ignore=shutil.ignore_patterns(".ipynb_*"))
-    settings = workdir / "settings"
-    _write_settings(settings)
+    settings_dir = workdir / "settings"
+    _write_settings(settings_dir, settings)
     port, token = _free_port(), token_hex(24)
     command = [
         sys.executable, "-m", "jupyter", "lab", "--no-browser",
@@ -145,7 +146,7 @@ def running_lab(workdir: Path, timeout: float = 60.0) -> Iterator[Lab]:
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")
-    env = os.environ | {"JUPYTERLAB_SETTINGS_DIR": str(settings), "PYTHONHASHSEED": "0"}
+    env = os.environ | {"JUPYTERLAB_SETTINGS_DIR": str(settings_dir), "PYTHONHASHSEED": "0"}
     log = (workdir / "lab.log").open("w")
     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
     lab = Lab(port, token, book, process, workdir / "nbsignatures.db")
@@ -236,6 +237,26 @@ def kernel_processes(runtime: Path) -> list[int]:
         if "ipykernel" in command and str(runtime) in command:
             found.append(int(entry.name))
     return found
+
+
+# Where a kernel's own shutdown can race with itself and print a traceback (ipykernel 7
+# writing to a socket or an event loop it has just closed; ipython/ipykernel#1155). Such a
+# traceback, every frame of it in these places, is noise of the kernel's, not an error of
+# the book's: any other traceback, or any error the server logs, fails the test.
+KERNEL_SHUTDOWN_RACE = re.compile(
+    r"(^|/)(ipykernel|zmq|tornado|asyncio|jupyter_client)/|/warnings\.py$")
+FRAME = re.compile(r'^\s*File "([^"]+)"', re.MULTILINE)
+
+
+def shutdown_errors(output: str) -> list[str]:
+    """The tracebacks and server errors printed while stopping, less the kernels' own
+    shutdown races (a traceback whose every frame matches KERNEL_SHUTDOWN_RACE)."""
+    errors = [line for line in output.splitlines() if line.startswith("[E ")]
+    for block in output.split("Traceback (most recent call last):")[1:]:
+        frames = FRAME.findall(block)
+        if not frames or not all(KERNEL_SHUTDOWN_RACE.search(frame) for frame in frames):
+            errors.append("Traceback (most recent call last):" + block[:1500])
+    return errors
 
 
 @contextmanager

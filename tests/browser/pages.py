@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from tests.notebooks import WIDGET_VIEW, read
 
 WIDGET_ERRORS = ("Error displaying widget", "model not found", "Failed to create view")
@@ -84,11 +86,18 @@ def open_notebook(page, lab, name: str) -> None:
     page.wait_for_function(READY, timeout=60_000)
 
 
-def close_and_shut_down(page, lab) -> None:
-    """Close the notebook without saving and stop every kernel, so runs stay independent."""
+def close_and_shut_down(page, lab, timeout: float = 20.0) -> None:
+    """Close the notebook without saving and stop every kernel, so runs stay independent.
+
+    Returns once the server holds no session: a notebook opened again at once would
+    otherwise join the session its closed tab is still shutting down, and lose its kernel.
+    """
     page.evaluate(DISCARD_ALL)
     for kernel in lab.api("/api/kernels"):
         lab.delete(f"/api/kernels/{kernel['id']}")
+    deadline = time.monotonic() + timeout
+    while lab.api("/api/sessions") and time.monotonic() < deadline:
+        time.sleep(0.1)
 
 
 def figure_canvases(page) -> list:

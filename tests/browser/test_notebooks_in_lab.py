@@ -1,0 +1,106 @@
+"""Every notebook in JupyterLab in headless Chromium, as a reader meets it, in one visit:
+
+1. opened as JupyterLab opens it by default (untrusted), before anything runs: each Explore
+   output shows its stored picture, and no widget error;
+2. trusted and opened again: the live widgets come back from the stored widget state, each
+   figure drawing its stored picture, never "model not found";
+3. every cell run: no error output anywhere on the page, and every figure live.
+
+One visit per notebook rather than one per scenario: each scenario's own JupyterLab, page
+and kernel start cost more than the checks themselves. The index and the errata, which
+have no widgets, are opened and read; nbval runs them (under three CPU settings), not the
+browser: each spends 10–20 s rebuilding every proof of the book. Screenshots of the
+pictures go to build/screenshots/.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.lab import LAB_SETTINGS, ROOT, running_lab
+from tests.browser.pages import (
+    CANVAS_STATS,
+    DISCARD_ALL,
+    RUN_ALL,
+    assert_no_widget_errors,
+    close_and_shut_down,
+    explorer_count,
+    figure_canvases,
+    open_notebook,
+)
+from tests.notebooks import BOOK_PAGES, exercise_paths
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = ROOT / "build" / "screenshots"
+# A closed tab keeps its kernel here (the book ships the opposite), so that the notebook
+# opened again, trusted, finds its kernel running instead of starting one more.
+KEEP_KERNELS = LAB_SETTINGS | {
+    "@jupyterlab/notebook-extension/tracker": {
+        **LAB_SETTINGS["@jupyterlab/notebook-extension/tracker"], "kernelShutdown": False},
+}
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """This module's JupyterLab: the tests' settings, closed tabs keeping their kernels."""
+    with running_lab(tmp_path_factory.mktemp("lab"), settings=KEEP_KERNELS) as running:
+        yield running
+ERRORS = '[data-mime-type="application/vnd.jupyter.stderr"]'
+
+
+def assert_pictures_before_running(page, path) -> None:
+    pictures = page.locator('.jp-OutputArea-output[data-mime-type="image/png"] img')
+    pictures.last.wait_for(timeout=30_000)
+    assert pictures.count() >= explorer_count(path)
+    for i in range(pictures.count()):
+        assert pictures.nth(i).evaluate("img => img.complete && img.naturalWidth > 100")
+    assert_no_widget_errors(page, path.name)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    pictures.last.screenshot(path=SCREENSHOTS / f"{path.stem}_before_running.png")
+
+
+def assert_widgets_restored(page, path) -> None:
+    # Trusted, JupyterLab prefers the widget view; the stored widget state must restore
+    # the figure with its picture, not an empty canvas or "model not found".
+    page.locator(".jupyter-matplotlib canvas").first.wait_for(timeout=30_000)
+    drawn = [page.evaluate(CANVAS_STATS, handle) for handle in figure_canvases(page)]
+    assert len(drawn) >= explorer_count(path)
+    assert all(stats["ink"] > 1000 for stats in drawn), f"{path.name}: blank figure {drawn}"
+    assert_no_widget_errors(page, path.name)
+
+
+def assert_ran_without_errors(page, path) -> None:
+    errors = page.locator(ERRORS)
+    assert errors.count() == 0, f"{path.name}: error output: {errors.first.inner_text()[:500]}"
+    assert_no_widget_errors(page, path.name)
+    assert len(figure_canvases(page)) >= explorer_count(path)
+
+
+@pytest.mark.parametrize("path", exercise_paths(), ids=lambda p: p.stem)
+def test_before_running_trusted_and_run(page, lab, path):
+    open_notebook(page, lab, path.name)
+    assert_pictures_before_running(page, path)
+
+    page.evaluate(DISCARD_ALL)
+    lab.trust(path.name)
+    open_notebook(page, lab, path.name)
+    assert_widgets_restored(page, path)
+
+    page.evaluate(RUN_ALL)
+    assert_ran_without_errors(page, path)
+    close_and_shut_down(page, lab)
+
+
+@pytest.mark.parametrize("stem", BOOK_PAGES)
+def test_book_pages_show_their_stored_tables(page, lab, stem):
+    # The index and the errata have no widgets: opened, they show their stored tables and
+    # derivations.
+    open_notebook(page, lab, f"{stem}.ipynb")
+    rendered = page.locator(".jp-OutputArea-output.jp-RenderedMarkdown, "
+                            ".jp-OutputArea-output.jp-RenderedLatex")
+    rendered.first.wait_for(timeout=30_000)
+    assert rendered.count() >= 1
+    errors = page.locator(ERRORS)
+    assert errors.count() == 0, f"{stem}: error output: {errors.first.inner_text()[:500]}"
+    close_and_shut_down(page, lab)
