@@ -47,7 +47,19 @@ def z_vector(n: int) -> sp.Matrix:
     return sp.Matrix([Z[i] for i in range(1, n + 1)])
 
 
-class softmax_a(StrictFunction):
+class _ShownAsA(StrictFunction):
+    """An activation shown as a_j, j its first argument (the layer's definition is the
+    subclass's ``doit``)."""
+
+    def _latex(self, printer, exp: str | None = None) -> str:
+        base = "a_{" + printer.doprint(self.args[0]) + "}"
+        return base if exp is None else "{" + base + "}^{" + exp + "}"
+
+    def _sympystr(self, printer) -> str:
+        return "a_" + printer.doprint(self.args[0])
+
+
+class softmax_a(_ShownAsA):
     """The softmax activation a_j of an n-neuron layer: ``softmax_a(j, n)``.
 
     Shown as a_j; ``doit()`` gives its definition e^{z_j} / Σ_{m=1}^{n} e^{z_m} (the sum
@@ -71,12 +83,6 @@ class softmax_a(StrictFunction):
             total = sp.Sum(sp.exp(Z[_M]), (_M, 1, n))
         return sp.exp(Z[j]) / total
 
-    def _latex(self, printer, exp: str | None = None) -> str:
-        base = "a_{" + printer.doprint(self.args[0]) + "}"
-        return base if exp is None else "{" + base + "}^{" + exp + "}"
-
-    def _sympystr(self, printer) -> str:
-        return "a_" + printer.doprint(self.args[0])
 
 
 #: The weighted inputs of a layer of three neurons as plain real Symbols z_1, z_2, z_3. An
@@ -88,7 +94,7 @@ LAYER3_NAMES = {**{f"z{i}": v for i, v in enumerate(LAYER3_Z, 1)},
                 **{f"z_{i}": v for i, v in enumerate(LAYER3_Z, 1)}}
 
 
-class layer3_a(StrictFunction):
+class layer3_a(_ShownAsA):
     """The output a_j of the three-neuron layer :data:`LAYER3_Z`: ``layer3_a(1)`` for a_1.
 
     Shown as a_j, like :class:`softmax_a`; ``doit()`` gives e^{z_j}/(e^{z_1} + e^{z_2} +
@@ -115,12 +121,6 @@ class layer3_a(StrictFunction):
     def _eval_derivative(self, symbol: sp.Symbol) -> sp.Expr:
         return self.doit().diff(symbol)
 
-    def _latex(self, printer, exp: str | None = None) -> str:
-        base = "a_{" + printer.doprint(self.args[0]) + "}"
-        return base if exp is None else "{" + base + "}^{" + exp + "}"
-
-    def _sympystr(self, printer) -> str:
-        return "a_" + printer.doprint(self.args[0])
 
 
 def symbolic_softmax_jacobian(n: int) -> sp.Matrix:
