@@ -157,8 +157,10 @@ def _derivative_row(exercise: Exercise, by: TypedName, rows: list[TypedName],
 
 # The help as HTML ---------------------------------------------------------------------
 def _code(text: str) -> str:
-    """Text as typed, which MathJax must leave alone."""
-    return f'<code class="tex2jax_ignore mathjax_ignore">{html.escape(text, quote=False)}</code>'
+    """Text as typed, which MathJax must leave alone, on one line (a spelling broken at its
+    spaces reads as two)."""
+    return ('<code class="tex2jax_ignore mathjax_ignore" style="white-space: nowrap">'
+            f"{html.escape(text, quote=False)}</code>")
 
 
 def _codes(spellings: Iterable[str]) -> str:
