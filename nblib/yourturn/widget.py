@@ -27,6 +27,7 @@ from nblib.proof.equality import (
 )
 from nblib.proof.exercise import Exercise
 from nblib.yourturn.diagnose import Slip, diagnose
+from nblib.yourturn.help import help_html
 from nblib.yourturn.limits import CHECK_SECONDS, TooLarge, time_limit
 from nblib.yourturn.parse import (
     InputError,
@@ -103,7 +104,9 @@ class YourTurn:
     State for tests and scripts: :meth:`submit`, :meth:`reveal_next`, :meth:`clear`,
     :attr:`chain` (the accepted expressions, start first), :attr:`feedback` (the last
     message), :attr:`reached_target`. The widget's controls are ``text``,
-    ``check_button``, ``reveal_button`` and ``clear_button``.
+    ``check_button``, ``reveal_button``, ``clear_button`` and ``help_button``, which shows
+    and hides ``help_view`` ("How to type a line", :mod:`nblib.yourturn.help`; hidden at
+    first).
     """
 
     def __init__(self, exercise: Exercise) -> None:
@@ -127,6 +130,12 @@ class YourTurn:
         heading = widgets.HTMLMath(
             f"<b>Your turn:</b> show {_plain(exercise.statement)}, one line at a time."
         )
+        self.help_button = widgets.ToggleButton(
+            description="How to type a line", layout=widgets.Layout(width="auto"),
+            tooltip="show or hide how to write a line, and this exercise's names")
+        self.help_view = widgets.HTMLMath(help_html(exercise),
+                                          layout=widgets.Layout(display="none"))
+        self.help_button.observe(self._on_help, names="value")
         self.text.observe(self._on_value, names="value")
         self.check_button.on_click(self._on_check)
         self.reveal_button.on_click(lambda _button: self.reveal_next())
@@ -134,7 +143,7 @@ class YourTurn:
         self.widget = widgets.VBox([
             heading, self.chain_view,
             widgets.HBox([self.text, self.check_button, self.reveal_button, self.clear_button]),
-            self.feedback_view,
+            self.feedback_view, self.help_button, self.help_view,
         ])
         self.clear()
 
@@ -375,6 +384,11 @@ class YourTurn:
         if value != self._last_text or not value.strip():
             self._last_text = value
             self.submit(value)
+
+    def _on_help(self, change: Mapping[str, Any]) -> None:
+        """Show the help while its toggle is down, hide it when it is up."""
+        # None drops the style, so the open panel is laid out as any other HTMLMath.
+        self.help_view.layout.display = None if change["new"] else "none"
 
     def describe(self) -> str:
         """One line for the text/plain output; the same on every run."""
