@@ -31,7 +31,7 @@ from nblib.reports.checks import (
 from nblib.reports.portable import fixed, number
 
 
-def _factor(weighted: sp.Expr) -> sp.Expr:
+def gradient_factor(weighted: sp.Expr) -> sp.Expr:
     """G = ∂C/∂a · σ′ at the weighted input ``weighted``: the factor every weight shares."""
     return (sp.Subs(sp.Derivative(C(a, y), a), a, sigma(weighted))
             * sigma(weighted) * (1 - sigma(weighted)))
@@ -47,7 +47,7 @@ b, y, a, t = sp.symbols("b y a t", real=True)
 C = sp.Function("C")  # an arbitrary cost C(a, y): nothing is known about it
 Z_SUM = w[0] * x[0] + w[1] * x[1] + w[2] * x[2] + b
 z = named("z", Z_SUM)  # displayed as z, checked as the sum
-G = _factor(z)
+G = gradient_factor(z)
 COSTS = ("quadratic", "cross_entropy")
 
 
@@ -150,7 +150,7 @@ def gradient_ratio() -> Derivation:
     """Claim 3: at x' = x + t v the gradient of w₁ is G(z')·x'₁ with z' = z, so the ratio of
     the two gradients is x'₁/x₁ for every cost."""
     z_prime = named("z'", Z_MOVED)  # displayed as z′, checked as the moved sum
-    d = Derivation((_factor(z_prime) * (x[0] + t * w[1])) / (G * x[0]),
+    d = Derivation((gradient_factor(z_prime) * (x[0] + t * w[1])) / (G * x[0]),
                    lhs=r"\frac{\partial C/\partial w_1\,(x')}{\partial C/\partial w_1\,(x)}",
                    hints=[subs_hint])
     return d.step((x[0] + t * w[1]) / x[0],

@@ -37,28 +37,31 @@ from nblib.reports.portable import fixed
 from nblib.reports.table import Table
 
 
-def _quadratic(a: sp.Expr, target: sp.Expr) -> sp.Expr:
+def quadratic_cost(a: sp.Expr, target: sp.Expr) -> sp.Expr:
+    """The one-neuron quadratic cost (a − y)²/2."""
     return (a - target) ** 2 / 2
 
 
-def _cross_entropy(a: sp.Expr, target: sp.Expr) -> sp.Expr:
+def cross_entropy_cost(a: sp.Expr, target: sp.Expr) -> sp.Expr:
+    """The one-neuron cross-entropy −[y ln a + (1 − y) ln(1 − a)]."""
     return -(target * sp.log(a) + (1 - target) * sp.log(1 - a))
 
 
-def _da(param: sp.Symbol) -> sp.Expr:
+def da_dparam(param: sp.Symbol) -> sp.Expr:
     """∂a/∂w or ∂a/∂b, shown by name, defined by differentiating σ(wx + b)."""
     return named(rf"\frac{{\partial a}}{{\partial {param}}}",
                  sp.diff(1 / (1 + sp.exp(-(w * x + b))), param), f"da/d{param}")
 
 
-def _dC_da(cost: str) -> sp.Expr:
+def dC_da(cost: str) -> sp.Expr:
     """∂C/∂a of the one-neuron cost, evaluated at a = σ(z)."""
-    f = _quadratic if cost == "quadratic" else _cross_entropy
+    f = quadratic_cost if cost == "quadratic" else cross_entropy_cost
     return named(r"\frac{\partial C}{\partial a}",
                  sp.diff(f(_alpha, Y), _alpha).subs(_alpha, A), "dC/da")
 
 
-def _lhs(param: sp.Symbol) -> str:
+def gradient_lhs(param: sp.Symbol) -> str:
+    """LaTeX for ∂C/∂param, the left-hand side of a gradient's chain."""
     return rf"\frac{{\partial C}}{{\partial {param}}}"
 
 
@@ -82,17 +85,17 @@ SLOPE1 = named(r"\sigma'\left(z\right)", sp.diff(1 / (1 + sp.exp(-_t)), _t).subs
 
 def quadratic_weight() -> Derivation:
     """Quadratic cost: ∂C/∂w = (a − y) σ′(z) x, the book's (55) before x = 1, y = 0."""
-    d = Derivation(sp.Derivative(_quadratic(A, Y), w), lhs=_lhs(w), domains=DOMAINS,
+    d = Derivation(sp.Derivative(quadratic_cost(A, Y), w), lhs=gradient_lhs(w), domains=DOMAINS,
                    reason=r"$C = (y - a)^2 / 2$")
-    d.step((A - Y) * _da(w), "chain rule")
+    d.step((A - Y) * da_dparam(w), "chain rule")
     return d.step((A - Y) * SLOPE * x, r"$a = \sigma(wx + b)$, chain rule again")
 
 
 def quadratic_bias() -> Derivation:
     """Quadratic cost: ∂C/∂b = (a − y) σ′(z), the book's (56) before y = 0."""
-    d = Derivation(sp.Derivative(_quadratic(A, Y), b), lhs=_lhs(b), domains=DOMAINS,
+    d = Derivation(sp.Derivative(quadratic_cost(A, Y), b), lhs=gradient_lhs(b), domains=DOMAINS,
                    reason=r"$C = (y - a)^2 / 2$")
-    d.step((A - Y) * _da(b), "chain rule")
+    d.step((A - Y) * da_dparam(b), "chain rule")
     return d.step((A - Y) * SLOPE, r"$\partial z / \partial b = 1$")
 
 
@@ -100,31 +103,31 @@ def cross_entropy_weight() -> Derivation:
     """Cross-entropy: ∂C/∂w = x (a − y), the one-neuron (61): σ′(z) cancels."""
     with sp.evaluate(False):
         expanded = -((Y / A - (1 - Y) / (1 - A)) * A * (1 - A) * x)
-    d = Derivation(sp.Derivative(_cross_entropy(A, Y), w), lhs=_lhs(w), domains=DOMAINS,
+    d = Derivation(sp.Derivative(cross_entropy_cost(A, Y), w), lhs=gradient_lhs(w), domains=DOMAINS,
                    reason=r"$C = -[y \ln a + (1 - y) \ln(1 - a)]$")
-    d.step(_dC_da("cross_entropy") * SLOPE * x, "chain rule")
+    d.step(dC_da("cross_entropy") * SLOPE * x, "chain rule")
     d.step(expanded, r"$\partial C / \partial a$; $\sigma' = \sigma(1 - \sigma)$ (Exercise 1)")
     return d.step(x * (A - Y), "the $a(1 - a)$ cancels")
 
 
 def cross_entropy_bias() -> Derivation:
     """Cross-entropy: ∂C/∂b = a − y, the one-neuron (62)."""
-    d = Derivation(sp.Derivative(_cross_entropy(A, Y), b), lhs=_lhs(b), domains=DOMAINS,
+    d = Derivation(sp.Derivative(cross_entropy_cost(A, Y), b), lhs=gradient_lhs(b), domains=DOMAINS,
                    reason=r"$C = -[y \ln a + (1 - y) \ln(1 - a)]$")
-    d.step(_dC_da("cross_entropy") * SLOPE, r"chain rule, $\partial z / \partial b = 1$")
+    d.step(dC_da("cross_entropy") * SLOPE, r"chain rule, $\partial z / \partial b = 1$")
     return d.step(A - Y, "as for the weight")
 
 
 def book_quadratic() -> Derivation:
     """The book's neuron (x = 1, y = 0) under the quadratic cost: ∂C/∂w = ∂C/∂b = a σ′(z)."""
-    d = Derivation(sp.Derivative(_quadratic(A1, 0), w), lhs=_lhs(w),
+    d = Derivation(sp.Derivative(quadratic_cost(A1, 0), w), lhs=gradient_lhs(w),
                    reason=r"$x = 1$, $y = 0$: $C = a^2 / 2$")
     return d.step(A1 * SLOPE1, "(55)")
 
 
 def book_cross_entropy() -> Derivation:
     """The book's neuron under the cross-entropy: ∂C/∂w = ∂C/∂b = a."""
-    d = Derivation(sp.Derivative(_cross_entropy(A1, 0), w), lhs=_lhs(w),
+    d = Derivation(sp.Derivative(cross_entropy_cost(A1, 0), w), lhs=gradient_lhs(w),
                    reason=r"$x = 1$, $y = 0$: $C = -\ln(1 - a)$")
     return d.step(A1, "(61) with $x = 1$, $y = 0$")
 
@@ -157,7 +160,7 @@ EXERCISE = Exercise(
     functions={"sigma": sigma, "exp": sp.exp, "log": sp.log, "Derivative": sp.Derivative},
     start=sp.Derivative(-sp.log(1 - sigma(w + b)), w),
     target=sigma(w + b),
-    lhs=_lhs(w),
+    lhs=gradient_lhs(w),
     reason=r"$x = 1$, $y = 0$: $C = -\ln(1 - a)$ with $a = \sigma(w + b)$",
     domains={w: (-3.0, 3.0), b: (-3.0, 3.0)},  # the default for a real symbol, stated
     worked=book_cross_entropy_steps,
@@ -185,7 +188,7 @@ def book_page_rule() -> Derivation:
     ∂C/∂a = 1/(1 − a) and ∂a/∂w = σ′(z) x = a(1 − a) for x = 1.
     """
     dC_da = named(r"\frac{\partial C}{\partial a}", 1 / (1 - _alpha), "dC/da")
-    d = Derivation(dC_da * DA_DW, lhs=_lhs(w), domains=DOMAINS,
+    d = Derivation(dC_da * DA_DW, lhs=gradient_lhs(w), domains=DOMAINS,
                    reason="chain rule, $x = 1$, $y = 0$")
     d.source_error(INVERSE, r"the book page's update rule: $\partial C/\partial a$ used as "
                    r"$\partial C/\partial w$", correction=INVERSE * A_ONE_MINUS_A,
