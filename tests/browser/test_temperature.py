@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from playwright.sync_api import Error as PageError
 
 from nblib.explore.temperature import LOG_C_MIN, LOG_C_STEP
 from tests.browser.lab import ROOT
@@ -52,7 +53,17 @@ def kernel_value(page) -> float:
         "_e = [o for o in gc.get_objects() if type(o).__name__ == 'TemperatureExplorer'][-1]\n"
         f"print(repr(float(_e.value({LABEL!r}))))"
     )
-    return float(page.evaluate(KERNEL_PRINT, code))
+    for attempt in range(3):
+        try:
+            return float(page.evaluate(KERNEL_PRINT, code))
+        except PageError as error:
+            # A kernel connection that reconnects (a busy server) cancels the request in
+            # flight; ask again. A kernel that really restarted has no explorer left, and
+            # the next attempt fails on that instead.
+            if "Canceled future" not in str(error) or attempt == 2:
+                raise
+            page.wait_for_timeout(500)
+    raise AssertionError("unreachable")
 
 
 def page_value(slider) -> dict:
