@@ -3,6 +3,8 @@ diagnosed as the right kind, with the repair re-verified here by substitution.""
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 import sympy as sp
@@ -132,3 +134,15 @@ def test_no_diagnosis_is_shown_that_was_not_verified():
 def test_the_search_stops_at_its_budget():
     z = sp.Symbol("z", real=True)
     assert diagnose(sp.exp(-z), -sp.exp(z), lambda candidate: True, budget=-1.0) is None
+
+
+def test_the_budget_counts_cpu_time_not_waiting():
+    z = sp.Symbol("z", real=True)
+    tried = []
+
+    def slow_verify(candidate):  # waits, as a search on a busy machine waits its turn
+        tried.append(candidate)
+        time.sleep(0.1)
+        return len(tried) == 4
+
+    assert diagnose(sp.exp(-z), -sp.exp(z) + 1, slow_verify, budget=0.2) is not None
