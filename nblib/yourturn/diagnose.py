@@ -6,14 +6,19 @@ repairs of the slips most common in these derivations, computed from the two lin
 
 1. the whole line's sign, then one term's sign;
 2. one exponential with its exponent's sign flipped (e^{z} where e^{−z} belongs);
-3. a constant factor, a power of one factor, or a chain-rule factor (the derivative of an
+3. one sign inside a bracket (1 + a for 1 − a), new brackets and denominators first;
+4. a constant factor, a power of one factor, or a chain-rule factor (the derivative of an
    inner expression) missing or extra, read off the ratio of the two lines;
-4. two symbols swapped (a and y, z_1 and z_2);
-5. one sign inside a bracket (1 + a for 1 − a), new brackets and denominators first.
+5. two symbols swapped (a and y, z_1 and z_2).
 
 A repair is reported only when the caller's ``verify`` (the exercise's own checker: the
 symbolic zero test and the numeric agreement) accepts the repaired line. Nothing that was
 not verified is ever shown; when no repair verifies, there is no diagnosis.
+
+Which factor or power to propose is read off the ratio of the two lines by the caller's
+``agree``, a comparison of two expressions' values at a point: the numbers only choose what
+to propose (``verify`` decides), and a symbolic test there cost seconds on a line of
+Problem 3, more than the whole search may take.
 """
 
 from __future__ import annotations
@@ -32,6 +37,9 @@ from nblib.yourturn.limits import cpu_clock
 # work the search is not cut short, and the hard limit's wall-clock backstop still holds.
 BUDGET = 0.4
 
+# ``agree(a, b)``: whether two expressions have the same value at a sample point.
+Agree = Callable[[sp.Expr, sp.Expr], bool]
+
 
 @dataclass(frozen=True)
 class Slip:
@@ -44,17 +52,19 @@ class Slip:
 
 
 def diagnose(previous: sp.Expr, line: sp.Expr, verify: Callable[[sp.Expr], bool],
-             budget: float | None = None) -> Slip | None:
+             agree: Agree, budget: float | None = None) -> Slip | None:
     """The first candidate repair of ``line`` that ``verify`` accepts, or None.
 
     ``verify(candidate)`` must say whether ``candidate`` equals ``previous`` under the
-    exercise's checker. Candidates are tried until ``budget`` CPU seconds (default
+    exercise's checker; ``agree(a, b)`` whether ``a`` and ``b`` have the same value at a
+    point of the exercise's domains (cheap evidence, used only to choose which factor or
+    power to propose). Candidates are tried until ``budget`` CPU seconds (default
     :data:`BUDGET`) have passed.
     """
     clock = cpu_clock()
     deadline = clock() + (BUDGET if budget is None else budget)
     seen: set[sp.Expr] = {line}
-    for slip in _candidates(previous, line):
+    for slip in _candidates(previous, line, agree):
         if clock() > deadline:
             return None
         if slip.repaired in seen:
@@ -70,7 +80,7 @@ def _m(expr: sp.Basic) -> str:
     return f"${sp.latex(expr)}$"
 
 
-def _candidates(previous: sp.Expr, line: sp.Expr) -> Iterator[Slip]:
+def _candidates(previous: sp.Expr, line: sp.Expr, agree: Agree) -> Iterator[Slip]:
     """Every candidate repair, the most common slips first."""
     yield Slip("sign slip", "the whole line has the wrong sign", -line)
     terms = sp.Add.make_args(line)
@@ -88,7 +98,7 @@ def _candidates(previous: sp.Expr, line: sp.Expr) -> Iterator[Slip]:
                                line - term + term.xreplace({applied: flipped}))
             yield Slip(kind, where, line.xreplace({applied: flipped}))
     yield from _bracket_repairs(previous, line)
-    yield from _ratio_repairs(previous, line)
+    yield from _ratio_repairs(previous, line, agree)
     symbols = sorted(line.free_symbols | previous.free_symbols, key=sp.default_sort_key)
     for a, b in itertools.combinations(symbols, 2):
         if line.has(a) or line.has(b):
@@ -96,7 +106,7 @@ def _candidates(previous: sp.Expr, line: sp.Expr) -> Iterator[Slip]:
                        line.xreplace({a: b, b: a}))
 
 
-def _ratio_repairs(previous: sp.Expr, line: sp.Expr) -> Iterator[Slip]:
+def _ratio_repairs(previous: sp.Expr, line: sp.Expr, agree: Agree) -> Iterator[Slip]:
     """A constant factor, a power of one factor, or a chain-rule factor: what the line
     must be multiplied by to give the previous one, when that is one simple thing."""
     try:
@@ -111,18 +121,21 @@ def _ratio_repairs(previous: sp.Expr, line: sp.Expr) -> Iterator[Slip]:
         return
     for inner in _inner_expressions(previous, line):
         for symbol in sorted(inner.free_symbols, key=sp.default_sort_key):
-            derivative = sp.Derivative(inner, symbol)
             # Through the definitions: σ′ of an argument comes out in exponentials, not
             # as an unevaluated Subs.
             slope = sp.diff(evaluated(inner), symbol)
-            shown = sp.diff(inner, symbol)
-            shown = derivative if shown.has(sp.Subs) else shown
             if not slope.free_symbols:
                 continue
-            if _same(ratio, slope):
+            missing = agree(ratio, slope)
+            if not missing and not agree(ratio * slope, sp.S.One):
+                continue
+            derivative = sp.Derivative(inner, symbol)
+            shown = sp.diff(inner, symbol)
+            shown = derivative if shown.has(sp.Subs) else shown
+            if missing:
                 yield Slip("chain-rule factor", f"the inner derivative {_m(derivative)} "
                            f"$= {sp.latex(shown)}$ is missing", line * shown)
-            elif _same(ratio * slope, sp.S.One):
+            else:
                 yield Slip("chain-rule factor", f"the factor {_m(shown)} (the inner "
                            f"derivative {_m(derivative)}) does not belong here", line / shown)
     powers = sp.Mul(*sp.Mul.make_args(line)).as_powers_dict()
@@ -131,18 +144,12 @@ def _ratio_repairs(previous: sp.Expr, line: sp.Expr) -> Iterator[Slip]:
         if had == 0:  # not a factor of the line: "its power" would mean nothing
             continue
         for change in (1, -1, 2, -2, 3, -3):
-            if _same(ratio, base**change):
+            if agree(ratio, base**change):
                 written = sp.Pow(base, had, evaluate=False)
                 meant = sp.Pow(base, had + change, evaluate=False)
                 yield Slip("wrong power", f"{_m(written)} where {_m(meant)} belongs",
                            line * base**change)
                 break
-
-
-def _same(a: sp.Expr, b: sp.Expr) -> bool:
-    """A cheap test that two expressions are equal once their names are written out (the
-    caller's ``verify`` decides; this only picks which repairs to propose)."""
-    return sp.cancel(evaluated(a) - evaluated(b)) == 0
 
 
 def _bases(line: sp.Expr) -> list[sp.Expr]:
