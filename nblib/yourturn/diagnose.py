@@ -8,7 +8,8 @@ repairs of the slips most common in these derivations, computed from the two lin
 2. one exponential with its exponent's sign flipped (e^{z} where e^{−z} belongs);
 3. one sign inside a bracket (1 + a for 1 − a), new brackets and denominators first;
 4. a constant factor, a power of one factor, or a chain-rule factor (the derivative of an
-   inner expression) missing or extra, read off the ratio of the two lines;
+   inner expression by a variable the lines differentiate by) missing or extra, read off
+   the ratio of the two lines;
 5. two symbols swapped (a and y, z_1 and z_2).
 
 A repair is reported only when the caller's ``verify`` (the exercise's own checker: the
@@ -119,8 +120,9 @@ def _ratio_repairs(previous: sp.Expr, line: sp.Expr, agree: Agree) -> Iterator[S
         yield Slip("constant factor", f"a factor {_m(ratio)} is missing" if abs(ratio) > 1
                    else f"a factor {_m(1 / ratio)} too many", ratio * line)
         return
+    variables = _differentiation_variables(previous, line)
     for inner in _inner_expressions(previous, line):
-        for symbol in sorted(inner.free_symbols, key=sp.default_sort_key):
+        for symbol in sorted(inner.free_symbols & variables, key=sp.default_sort_key):
             # Through the definitions: σ′ of an argument comes out in exponentials, not
             # as an unevaluated Subs.
             slope = sp.diff(evaluated(inner), symbol)
@@ -150,6 +152,12 @@ def _ratio_repairs(previous: sp.Expr, line: sp.Expr, agree: Agree) -> Iterator[S
                 yield Slip("wrong power", f"{_m(written)} where {_m(meant)} belongs",
                            line * base**change)
                 break
+
+
+def _differentiation_variables(*lines: sp.Expr) -> set[sp.Symbol]:
+    """The variables the lines differentiate by: a chain-rule factor can be missing only
+    where a derivative is being taken (the derivative by any other symbol is no slip)."""
+    return {v for line in lines for d in line.atoms(sp.Derivative) for v in d.variables}
 
 
 def _bases(line: sp.Expr) -> list[sp.Expr]:
