@@ -10,7 +10,8 @@ repairs of the slips most common in these derivations, computed from the two lin
 4. a constant factor, a power of one factor, or a chain-rule factor (the derivative of an
    inner expression by a variable the lines differentiate by) missing or extra, read off
    the ratio of the two lines;
-5. two symbols swapped (a and y, z_1 and z_2).
+5. two symbols of both lines swapped (a and y, z_1 and z_2), the symbols of that ratio
+   first.
 
 A repair is reported only when the caller's ``verify`` (the exercise's own checker: the
 symbolic zero test and the numeric agreement) accepts the repaired line. Nothing that was
@@ -99,23 +100,26 @@ def _candidates(previous: sp.Expr, line: sp.Expr, agree: Agree) -> Iterator[Slip
                                line - term + term.xreplace({applied: flipped}))
             yield Slip(kind, where, line.xreplace({applied: flipped}))
     yield from _bracket_repairs(previous, line)
-    yield from _ratio_repairs(previous, line, agree)
-    symbols = sorted(line.free_symbols | previous.free_symbols, key=sp.default_sort_key)
-    for a, b in itertools.combinations(symbols, 2):
-        if line.has(a) or line.has(b):
-            yield Slip("swapped symbols", f"{_m(a)} and {_m(b)} are swapped",
-                       line.xreplace({a: b, b: a}))
+    ratio = _ratio(previous, line)
+    if ratio is not None:
+        yield from _ratio_repairs(previous, line, ratio, agree)
+    yield from _swaps(previous, line, ratio)
 
 
-def _ratio_repairs(previous: sp.Expr, line: sp.Expr, agree: Agree) -> Iterator[Slip]:
-    """A constant factor, a power of one factor, or a chain-rule factor: what the line
-    must be multiplied by to give the previous one, when that is one simple thing."""
+def _ratio(previous: sp.Expr, line: sp.Expr) -> sp.Expr | None:
+    """What the line must be multiplied by to give the previous one, in lowest terms (None
+    when SymPy cannot form it)."""
     try:
         ratio = sp.cancel(evaluated(previous) / evaluated(line))
     except (ZeroDivisionError, ValueError, TypeError, NotImplementedError):
-        return
-    if ratio == 1 or ratio.has(sp.zoo, sp.nan):
-        return
+        return None
+    return None if ratio == 1 or ratio.has(sp.zoo, sp.nan) else ratio
+
+
+def _ratio_repairs(previous: sp.Expr, line: sp.Expr, ratio: sp.Expr,
+                   agree: Agree) -> Iterator[Slip]:
+    """A constant factor, a power of one factor, or a chain-rule factor: the ``ratio`` of
+    the lines, when that is one simple thing."""
     if not ratio.free_symbols:
         yield Slip("constant factor", f"a factor {_m(ratio)} is missing" if abs(ratio) > 1
                    else f"a factor {_m(1 / ratio)} too many", ratio * line)
@@ -152,6 +156,18 @@ def _ratio_repairs(previous: sp.Expr, line: sp.Expr, agree: Agree) -> Iterator[S
                 yield Slip("wrong power", f"{_m(written)} where {_m(meant)} belongs",
                            line * base**change)
                 break
+
+
+def _swaps(previous: sp.Expr, line: sp.Expr, ratio: sp.Expr | None) -> Iterator[Slip]:
+    """Two symbols of both lines swapped, the pairs in the ``ratio`` of the lines first:
+    w_1 written for x_1 and x_1 for w_1 leave x_1/w_1 there."""
+    shared = sorted(line.free_symbols & previous.free_symbols, key=sp.default_sort_key)
+    hinted = ratio.free_symbols if ratio is not None else set()
+    pairs = sorted(itertools.combinations(shared, 2), key=lambda pair: -len(hinted & set(pair)))
+    for a, b in pairs:
+        swapped = line.xreplace({a: b, b: a})
+        if swapped != line:
+            yield Slip("swapped symbols", f"{_m(a)} and {_m(b)} are swapped", swapped)
 
 
 def _differentiation_variables(*lines: sp.Expr) -> set[sp.Symbol]:
