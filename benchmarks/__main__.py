@@ -1,7 +1,9 @@
 """Run every benchmark and print one block per measurement (``make bench``).
 
 A benchmark that cannot run (no browser, a red notebook, a missing package) prints one line
-saying why; the others still run and the summary still prints.
+saying why; the others still run and the summary still prints. Words after the command pick
+the benchmarks whose names contain one of them: ``python -m benchmarks "your turn"`` runs
+the two Your-turn benchmarks only.
 """
 
 from __future__ import annotations
@@ -31,9 +33,16 @@ def run(name: str, benchmark) -> bool | None:
         return None
 
 
-def main() -> int:
-    """Run each benchmark in turn; exit 1 if any target is missed or any could not run."""
-    results = {name: run(name, benchmark) for name, benchmark in BENCHMARKS.items()}
+def main(words: list[str] | None = None) -> int:
+    """Run each benchmark in turn (those whose names contain one of ``words``, if any);
+    exit 1 if any target is missed or any could not run, 2 if no benchmark is picked."""
+    chosen = {name: benchmark for name, benchmark in BENCHMARKS.items()
+              if not words or any(word in name for word in words)}
+    if not chosen:
+        print(f"no benchmark is named like {' or '.join(map(repr, words))}; the benchmarks: "
+              f"{', '.join(BENCHMARKS)}")
+        return 2
+    results = {name: run(name, benchmark) for name, benchmark in chosen.items()}
     missed = [name for name, ok in results.items() if ok is False]
     broken = [name for name, ok in results.items() if ok is None]
     print()
@@ -47,4 +56,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -115,29 +115,36 @@ def main() -> bool:
 
 def time_diagnoses() -> bool:
     """Every wrong line of the slip catalogue (tests/test_yourturn_slips.py) answered as a
-    learner gets it, with the live time limits: ms per answer, and how many slips are named
-    in time against how many the catalogue expects."""
+    learner gets it, with the live time limits: ms per answer (the slowest three shown), and
+    how many slips are named in time against how many the catalogue expects. The target
+    (issue #17) is met when every slip is named and the median and worst are within theirs."""
     from nblib.proofs import load
     from tests.test_yourturn_slips import CATALOGUE
 
-    times, named, expected = [], 0, 0
+    times, missed, expected = [], [], 0
     for notebook, before, line, kind in CATALOGUE:
         turn = YourTurn(load(notebook).EXERCISE)
         for correct in before:
             turn.submit(correct)
         start = time.perf_counter()
         feedback = turn.submit(line)
-        times.append((time.perf_counter() - start) * 1000)
+        times.append(((time.perf_counter() - start) * 1000, f"{notebook}: {line}"))
         expected += kind is not None
-        named += kind is not None and feedback.slip is not None and feedback.slip.kind == kind
-    median, worst = statistics.median(times), max(times)
-    ok = median <= DIAGNOSIS_MEDIAN_MS and worst <= DIAGNOSIS_WORST_MS
+        if kind is not None and (feedback.slip is None or feedback.slip.kind != kind):
+            missed.append(f"{notebook}: {line}")
+    median, worst = statistics.median(t for t, _ in times), max(t for t, _ in times)
+    ok = median <= DIAGNOSIS_MEDIAN_MS and worst <= DIAGNOSIS_WORST_MS and not missed
     print(f"Your turn, wrong lines with the slip named ({len(times)} lines of the catalogue; "
           f"targets: median ≤ {DIAGNOSIS_MEDIAN_MS:.0f} ms, worst ≤ {DIAGNOSIS_WORST_MS:.0f} ms)")
-    print(f"  median {median:.1f} ms, worst {worst:.1f} ms; {named} of {expected} slips named "
-          f"within the live limits   {'ok' if ok else 'MISSED'}")
+    for ms, line in sorted(times, reverse=True)[:3]:
+        print(f"  slowest  {ms:7.1f} ms   {line}")
+    for line in missed:
+        print(f"  not named within the live limits: {line}")
+    print(f"  median {median:.1f} ms, worst {worst:.1f} ms; {expected - len(missed)} of "
+          f"{expected} slips named within the live limits   {'ok' if ok else 'MISSED'}")
     return ok
 
 
 if __name__ == "__main__":
-    raise SystemExit(0 if (main() and time_diagnoses()) else 1)
+    results = [main(), time_diagnoses()]  # both run, whether or not the first meets its target
+    raise SystemExit(0 if all(results) else 1)

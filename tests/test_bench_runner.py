@@ -31,3 +31,14 @@ def test_all_targets_met(monkeypatch, capsys):
     monkeypatch.setattr(bench, "BENCHMARKS", {"softmax": lambda: True})
     assert bench.main() == 0
     assert capsys.readouterr().out.rstrip().endswith("all targets met")
+
+
+def test_words_pick_the_benchmarks_to_run(monkeypatch, capsys):
+    ran = []
+    monkeypatch.setattr(bench, "BENCHMARKS", {
+        name: (lambda name=name: ran.append(name) or True)
+        for name in ("softmax", "your turn", "your turn, slips named")})
+    assert bench.main(["your turn"]) == 0
+    assert ran == ["your turn", "your turn, slips named"]
+    assert bench.main(["no such"]) == 2
+    assert "the benchmarks: softmax, your turn, your turn, slips named" in capsys.readouterr().out

@@ -1,12 +1,37 @@
 """A wrong line's slip named: a catalogue of realistic slips across the exercises, each
-diagnosed as the right kind, with the repair re-verified here by substitution."""
+diagnosed as the right kind, with the repair re-verified here by substitution, and each
+found with no more work than the live box's search budget pays for.
+
+Two halves, because a time limit is not a test that can be trusted on a shared machine:
+
+* which slip is named is tested under generous time limits (the fixture ``unhurried``),
+  so that the kind is checked on a test machine under any load;
+* whether the live box names it in time is tested by counting, not timing, the search's
+  work: numeric probes (``YourTurn._agree``: two expressions compared at one sample point,
+  every candidate's first test) and symbolic steps (``sp.cancel``, ``sp.simplify``: the
+  ratio of the lines, the zero test of the repair that verifies). Counts do not depend on
+  the machine's load, and the bounds correspond to the live budget (see
+  :data:`MAX_PROBES`). A search that spends its time on symbolic tests of which repair to
+  propose, as it once did (82 symbolic steps on Problem 3's swap), fails here on any machine.
+
+The catalogue was also run with the live limits (CPU time: the search's ``BUDGET`` and
+the widget's ``DIAGNOSIS_SECONDS``), and every slip was named, the slowest in about 0.1 s
+of the 0.4 s budget; but one of four runs of the Your-turn tests beside two other jobs on
+a 2-core machine missed Problem 3's swap all the same (a full collection of the test
+process's heap alone costs about 0.27 s of CPU, and the hard limit's wall-clock backstop
+counts time spent waiting). `make bench` measures the live times.
+"""
 
 from __future__ import annotations
+
+import time
+from dataclasses import dataclass
 
 import numpy as np
 import pytest
 import sympy as sp
 
+from nblib.proof import equality
 from nblib.proof.equality import worst_numeric_gap
 from nblib.proofs import load
 from nblib.yourturn import YourTurn
@@ -80,18 +105,63 @@ CATALOGUE = [
 ]
 
 
+# The work one search may do, for the live budget (diagnose.BUDGET, 0.4 s of CPU): on a
+# 2-core machine a numeric probe takes about 1.5 ms and a symbolic step up to 50 ms with
+# cold caches, so the bounds together cost about half the budget. The catalogue needs at
+# most 31 probes and 2 symbolic steps (Problem 3's swap).
+MAX_PROBES = 40
+MAX_SYMBOLIC = 3
+
+
 @pytest.fixture(autouse=True)
 def unhurried(monkeypatch):
-    """Generous time limits: these tests are about which slip is found, on a test machine
-    under any load; how fast it is found is measured by `make bench`."""
+    """Generous time limits: the kind of slip found is tested on a test machine under any
+    load, and every search runs to its end, so that its work can be counted."""
     monkeypatch.setattr(yourturn_widget, "CHECK_SECONDS", 30.0)
     monkeypatch.setattr(yourturn_widget, "DIAGNOSIS_SECONDS", 30.0)
     monkeypatch.setattr(diagnose_module, "BUDGET", 20.0)
 
 
+@dataclass
+class Work:
+    """What one slip search did."""
+
+    probes: int = 0
+    symbolic: int = 0
+
+
+@pytest.fixture
+def search_work(monkeypatch) -> Work:
+    """The work of the box's slip searches, counted while ``diagnose`` runs (not the line's
+    own check). Remembered verdicts are forgotten first, so that no zero test is answered
+    from memory and the counts do not depend on which tests ran before."""
+    equality._compare.cache_clear()
+    work, searching = Work(), [False]
+
+    def counted(function, field):
+        def wrapper(*args, **kwargs):
+            if searching[0]:
+                setattr(work, field, getattr(work, field) + 1)
+            return function(*args, **kwargs)
+        return wrapper
+
+    def search(*args, **kwargs):
+        searching[0] = True
+        try:
+            return diagnose(*args, **kwargs)
+        finally:
+            searching[0] = False
+
+    monkeypatch.setattr(yourturn_widget, "diagnose", search)
+    monkeypatch.setattr(YourTurn, "_agree", counted(YourTurn._agree, "probes"))
+    for name in ("cancel", "simplify"):  # what equality and diagnose call as sp.<name>
+        monkeypatch.setattr(sp, name, counted(getattr(sp, name), "symbolic"))
+    return work
+
+
 @pytest.mark.parametrize(("notebook", "before", "line", "kind"), CATALOGUE,
                          ids=[f"{c[0]}:{c[2][:40]}" for c in CATALOGUE])
-def test_the_slip_is_named_and_its_repair_holds(notebook, before, line, kind):
+def test_the_slip_is_named_and_its_repair_holds(notebook, before, line, kind, search_work):
     box = YourTurn(load(notebook).EXERCISE)
     for correct in before:
         assert box.submit(correct).status == "accepted", correct
@@ -115,6 +185,10 @@ def test_the_slip_is_named_and_its_repair_holds(notebook, before, line, kind):
                                        integers=chain.integers,
                                        rng=np.random.default_rng(12345), samples=8)
     assert repaired_gap < 1e-15 < line_gap
+    # Found with work the live budget pays for (a slip without one is not searched to
+    # the end by the live box, and has no diagnosis anyway).
+    assert search_work.probes <= MAX_PROBES, search_work
+    assert search_work.symbolic <= MAX_SYMBOLIC, search_work
 
 
 def test_no_diagnosis_is_shown_that_was_not_verified():
@@ -125,10 +199,26 @@ def test_no_diagnosis_is_shown_that_was_not_verified():
         tried.append(candidate)
         return False
 
-    assert diagnose(sp.exp(-z), -sp.exp(z) + 1, refuse_all) is None
+    # Every factor and power proposed (the numbers "agree" on all of them): still nothing
+    # is shown that `verify` did not accept.
+    assert diagnose(sp.exp(-z), -sp.exp(z) + 1, refuse_all, lambda a, b: True) is None
     assert tried  # repairs were proposed, and none was accepted without verification
 
 
 def test_the_search_stops_at_its_budget():
     z = sp.Symbol("z", real=True)
-    assert diagnose(sp.exp(-z), -sp.exp(z), lambda candidate: True, budget=-1.0) is None
+    assert diagnose(sp.exp(-z), -sp.exp(z), lambda candidate: True, lambda a, b: True,
+                    budget=-1.0) is None
+
+
+def test_the_budget_counts_cpu_time_not_waiting():
+    z = sp.Symbol("z", real=True)
+    tried = []
+
+    def slow_verify(candidate):  # waits, as a search on a busy machine waits its turn
+        tried.append(candidate)
+        time.sleep(0.1)
+        return len(tried) == 4
+
+    assert diagnose(sp.exp(-z), -sp.exp(z) + 1, slow_verify, lambda a, b: False,
+                    budget=0.2) is not None

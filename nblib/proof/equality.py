@@ -142,7 +142,8 @@ def _unknowns(expr: sp.Expr) -> list[sp.Basic]:
     """Symbols and indexed entries that need a value, in a fixed order."""
     atoms = {s for s in expr.free_symbols if not isinstance(s, sp.Idx)}
     atoms |= expr.atoms(sp.Indexed)
-    atoms = {a for a in atoms if not (isinstance(a, sp.Symbol) and a in _bases(expr))}
+    bases = _bases(expr)  # once: a walk of the whole tree
+    atoms = {a for a in atoms if not (isinstance(a, sp.Symbol) and a in bases)}
     return sorted(atoms, key=sp.default_sort_key)
 
 

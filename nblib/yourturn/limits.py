@@ -53,7 +53,7 @@ def time_limit(seconds: float = CHECK_SECONDS) -> Iterator[None]:
     a pending exception cancelled, under the lock the watcher holds to raise one.
     """
     thread_id = threading.get_ident()
-    cpu_time = _cpu_clock(thread_id)
+    cpu_time = cpu_clock(thread_id)
     cpu_start, wall_start = cpu_time(), time.monotonic()
     lock = threading.Lock()
     stop = threading.Event()
@@ -93,8 +93,11 @@ def _end(lock: threading.Lock, state: dict, thread_id: int) -> None:
             continue
 
 
-def _cpu_clock(thread_id: int) -> Callable[[], float]:
-    """The CPU-time clock of a thread, or the wall clock where the platform has none."""
+def cpu_clock(thread_id: int | None = None) -> Callable[[], float]:
+    """The CPU-time clock of a thread (the calling one by default), or the wall clock where
+    the platform has none."""
+    if thread_id is None:
+        thread_id = threading.get_ident()
     try:
         clock = time.pthread_getcpuclockid(thread_id)
         time.clock_gettime(clock)

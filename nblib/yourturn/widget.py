@@ -275,8 +275,9 @@ class YourTurn:
             shown += f" <b>{_plain(note.strip())}</b>"
         return Feedback(status, message, expr, reached_target=self._reached_target, html=shown)
 
-    def _numeric_witness(self, expr: sp.Expr,
-                         samples: int = 6) -> tuple[float, dict, tuple[float, float]]:
+    def _numeric_witness(
+        self, expr: sp.Expr, samples: int = 6, before: sp.Expr | None = None,
+    ) -> tuple[float, dict, tuple[float, float]]:
         """The numeric half of :func:`nblib.proof.equality.compare`, run first and on its own.
 
         Same points (same seed, domains and integer assignments as the chain's next
@@ -284,10 +285,12 @@ class YourTurn:
         numbers clearly differ is wrong whatever the symbolic test says, and that test (up
         to ``simplify``) is what costs seconds on a wrong line; a line whose numbers agree
         goes on to ``Derivation.step`` for the full check. Fewer ``samples`` make a cheaper
-        first test (the slip search's).
+        first test, and ``before`` (instead of the chain's current line) another comparison
+        at the same points: the slip search's (see :meth:`_agree`).
         """
         chain = self._chain
-        return worst_numeric_gap(chain.current, expr, domains=chain.domains,
+        before = chain.current if before is None else before
+        return worst_numeric_gap(before, expr, domains=chain.domains,
                                  integers=chain.integers,
                                  rng=np.random.default_rng(chain.seed + len(chain.steps)),
                                  samples=samples)
@@ -309,7 +312,8 @@ class YourTurn:
         DIAGNOSIS_SECONDS (a limit of its own: the counterexample stands regardless)."""
         try:
             with time_limit(DIAGNOSIS_SECONDS):
-                slip = diagnose(self._chain.current, feedback.expr, self._equals_previous)
+                slip = diagnose(self._chain.current, feedback.expr, self._equals_previous,
+                                self._agree)
         except TooLarge:
             slip = None
         if slip is None:
@@ -324,17 +328,23 @@ class YourTurn:
 
     def _equals_previous(self, candidate: sp.Expr) -> bool:
         """Whether ``candidate`` passes the chain's own check against its current line: the
-        numbers first (cheap, and they reject most candidates), then the full comparison."""
-        try:
-            gap, _, _ = self._numeric_witness(candidate, samples=2)
-        except (ValueError, TypeError, ArithmeticError):
-            return False
-        if gap > CLEARLY_DIFFERENT:
-            return False
+        numbers at one point first (cheap, and they reject nearly every candidate), then the
+        full comparison."""
         chain = self._chain
+        if not self._agree(chain.current, candidate):
+            return False
         return compare(chain.current, candidate, domains=chain.domains,
                        integers=chain.integers, hints=chain.hints,
                        seed=chain.seed + len(chain.steps)).equal
+
+    def _agree(self, a: sp.Expr, b: sp.Expr) -> bool:
+        """Whether ``a`` and ``b`` have the same value (to :data:`CLEARLY_DIFFERENT`) at one
+        of the chain's sample points: the slip search's cheap evidence, never a verdict."""
+        try:
+            gap, _, _ = self._numeric_witness(b, samples=1, before=a)
+        except (ValueError, TypeError, ArithmeticError):
+            return False
+        return gap <= CLEARLY_DIFFERENT
 
     def _sampling(self) -> str:
         """Where the numeric check samples each symbol, in words."""
