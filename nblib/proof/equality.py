@@ -236,7 +236,9 @@ def _evaluate(expr: sp.Expr, point: Mapping[sp.Basic, float]) -> mpmath.mpf | mp
     return _finite(mpmath.mpf(real), mpmath.mpf(imag))
 
 
-def _evaluate_with_sympy(expr: sp.Expr, point: Mapping[sp.Basic, float]):
+def _evaluate_with_sympy(
+    expr: sp.Expr, point: Mapping[sp.Basic, float]
+) -> mpmath.mpf | mpmath.mpc | None:
     """:func:`_evaluate` by ``sp.N``, for the nodes :func:`_mp_value` has no rule for."""
     try:
         value = sp.N(expr.xreplace({k: sp.Float(v, DIGITS) for k, v in point.items()}), DIGITS)

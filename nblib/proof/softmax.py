@@ -84,7 +84,6 @@ class softmax_a(_ShownAsA):
         return sp.exp(Z[j]) / total
 
 
-
 #: The weighted inputs of a layer of three neurons as plain real Symbols z_1, z_2, z_3. An
 #: indexed entry Z[1] is not a Symbol, so a "Your turn" box cannot offer it to be typed; these
 #: it can (as z1 or z_1). Typeset, they look like Z[1], Z[2], Z[3].
@@ -120,7 +119,6 @@ class layer3_a(_ShownAsA):
 
     def _eval_derivative(self, symbol: sp.Symbol) -> sp.Expr:
         return self.doit().diff(symbol)
-
 
 
 def symbolic_softmax_jacobian(n: int) -> sp.Matrix:

@@ -187,8 +187,8 @@ def book_page_rule() -> Derivation:
     Written in a (0 < a < 1) with both factors of the chain rule known:
     ∂C/∂a = 1/(1 − a) and ∂a/∂w = σ′(z) x = a(1 − a) for x = 1.
     """
-    dC_da = named(r"\frac{\partial C}{\partial a}", 1 / (1 - _alpha), "dC/da")
-    d = Derivation(dC_da * DA_DW, lhs=gradient_lhs(w), domains=DOMAINS,
+    page_dC_da = named(r"\frac{\partial C}{\partial a}", 1 / (1 - _alpha), "dC/da")
+    d = Derivation(page_dC_da * DA_DW, lhs=gradient_lhs(w), domains=DOMAINS,
                    reason="chain rule, $x = 1$, $y = 0$")
     d.source_error(INVERSE, r"the book page's update rule: $\partial C/\partial a$ used as "
                    r"$\partial C/\partial w$", correction=INVERSE * A_ONE_MINUS_A,
