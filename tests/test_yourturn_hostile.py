@@ -3,6 +3,8 @@ freeze, a traceback or a line executed as code."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
 
@@ -13,6 +15,7 @@ from nblib.proofs import load
 from nblib.yourturn import YourTurn
 from nblib.yourturn import widget as yourturn_widget
 from nblib.yourturn.limits import TooLarge, time_limit
+from tests.notebooks import ROOT
 
 # Lines that froze the kernel or ran for seconds before the limits (issue 14), and more of
 # the same kinds: towers, huge numbers, derivative orders, factorials, nesting, code.
@@ -210,3 +213,22 @@ def test_the_limit_is_raised_again_when_something_swallows_it():
                     if caught > 1:
                         raise
     assert caught == 2
+
+
+@pytest.mark.parametrize("block", ["pass", "while True: pass"])
+def test_the_limit_leaves_no_signal_behind_for_a_profiler(block):
+    # A pending exception cancelled with SetAsyncExc(NULL) leaves CPython's signal set, and
+    # the next cProfile run never ends. In a child process, so that a hang is a failure.
+    script = ("import cProfile\n"
+              "from nblib.yourturn.limits import TooLarge, time_limit\n"
+              "try:\n"
+              "    with time_limit(0.05):\n"
+              f"        {block}\n"
+              "except TooLarge:\n"
+              "    pass\n"
+              "cProfile.run('sum(range(10**5))', sort='tottime')\n"
+              "print('profiled')\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=30, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert "profiled" in done.stdout

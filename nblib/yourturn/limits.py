@@ -49,15 +49,16 @@ def time_limit(seconds: float = CHECK_SECONDS) -> Iterator[None]:
     Over the limit, the exception is raised again every :data:`POLL_SECONDS` until the
     block has ended: one that arrives while Python runs a callback of the garbage
     collector is printed and dropped there, and the check would run on. Once the block has
-    ended (normally or not) no exception is raised any more: the block's end is marked, and
-    a pending exception cancelled, under the lock the watcher holds to raise one.
+    ended (normally or not) no exception is raised any more: the block's end is marked
+    under the lock the watcher holds to raise one, and an exception still pending is
+    delivered and dropped.
     """
     thread_id = threading.get_ident()
     cpu_time = cpu_clock(thread_id)
     cpu_start, wall_start = cpu_time(), time.monotonic()
     lock = threading.Lock()
     stop = threading.Event()
-    state = {"done": False}
+    state = {"done": False, "raised": False}
 
     def watch() -> None:
         while not stop.wait(min(POLL_SECONDS, seconds)):
@@ -66,6 +67,7 @@ def time_limit(seconds: float = CHECK_SECONDS) -> Iterator[None]:
                 with lock:
                     if state["done"]:
                         return
+                    state["raised"] = True
                     _raise_in(thread_id, TooLarge)
 
     watcher = threading.Thread(target=watch, name="check-time-limit", daemon=True)
@@ -78,19 +80,34 @@ def time_limit(seconds: float = CHECK_SECONDS) -> Iterator[None]:
 
 
 def _end(lock: threading.Lock, state: dict, thread_id: int) -> None:
-    """Mark the block ended and cancel any exception still pending for its thread.
+    """Mark the block ended, then make sure no exception is left pending for its thread.
 
-    A pending exception may arrive here, before the lock is taken: it is caught and the
-    marking tried again, so that the block never ends with the watcher still armed.
+    A pending exception may arrive while the end is being marked: it is caught and the
+    marking tried again. A pending one is not cancelled (``SetAsyncExc(NULL)``): CPython
+    clears its "asynchronous exception" signal only when one is delivered, and a signal
+    left standing hangs a later ``cProfile`` run. So, once the watcher has raised at all,
+    one more exception is raised here, in place of any still pending, and caught.
     """
     while True:
         try:
             with lock:
                 state["done"] = True
-                _raise_in(thread_id, None)
-            return
+            break
         except TooLarge:
             continue
+    if state["raised"]:
+        _deliver_pending(thread_id)
+
+
+def _deliver_pending(thread_id: int) -> None:
+    """Raise :class:`TooLarge` in this thread and drop it, leaving nothing pending."""
+    try:
+        _raise_in(thread_id, TooLarge)
+        for _ in range(1_000_000):  # delivered at the first backward jump
+            pass
+    except TooLarge:
+        return
+    _raise_in(thread_id, None)  # not delivered (cannot happen in CPython): cancel it
 
 
 def cpu_clock(thread_id: int | None = None) -> Callable[[], float]:
