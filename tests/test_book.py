@@ -103,15 +103,3 @@ def test_each_notebook_cites_the_book_and_the_text_it_follows(e):
     opening = read(NOTEBOOK_DIR / e.filename).cells[0].source
     assert e.citation in opening
     assert f"]({e.book_url})" in opening
-
-
-def test_every_erratum_quotes_the_source_line_it_corrects():
-    found = errata.errata()
-    assert found
-    for erratum in found:
-        shown, latex = str(erratum), erratum._repr_latex_()
-        if erratum.entry.source == "book page":  # an interactive demo: no words to quote
-            assert erratum.wrong.quote == "" and errata.NO_QUOTE in shown
-        else:
-            assert erratum.wrong.quote and erratum.wrong.quote in shown
-            assert "The source writes" in latex

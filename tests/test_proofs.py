@@ -1,4 +1,5 @@
-"""Every proof module builds its derivations and passes its numeric checks.
+"""Every proof module builds its derivations and passes its numeric checks; every erratum
+they show quotes its source.
 
 The notebooks display these same objects (nbval compares them); here a failure names the
 module and the function directly, without a kernel.
@@ -11,6 +12,7 @@ import pkgutil
 import pytest
 
 import nblib.proofs
+from nblib.book import errata
 from nblib.proof.derivation import Derivation
 from nblib.reports.checks import CheckReport
 
@@ -55,3 +57,17 @@ def test_unknown_notebook_id():
         nblib.proofs.load("ex99")
     with pytest.raises(ValueError, match="is not a notebook id"):
         nblib.proofs.load("../x")
+
+
+def test_every_erratum_quotes_the_source_line_it_corrects():
+    # Here rather than in test_book.py: the errata rebuild every derivation, and after the
+    # tests above (same worker) each step's verdict is remembered (equality.compare).
+    found = errata.errata()
+    assert found
+    for erratum in found:
+        shown, latex = str(erratum), erratum._repr_latex_()
+        if erratum.entry.source == "book page":  # an interactive demo: no words to quote
+            assert erratum.wrong.quote == "" and errata.NO_QUOTE in shown
+        else:
+            assert erratum.wrong.quote and erratum.wrong.quote in shown
+            assert "The source writes" in latex
