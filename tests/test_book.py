@@ -36,8 +36,13 @@ def fake_module() -> types.ModuleType:
     def remark():
         return Remark("fake", "Exercise 0 · line 1", "C″ ≥ 0.", "C″ > 0.", (clean(),))
 
+    def float64_remark():
+        return Remark("fake", "Exercise 0 · line 2", "σ < 1.", "σ == 1.0 in float64.",
+                      float64=True)
+
     module = types.ModuleType("fake")
-    module.DERIVATIONS, module.CHECKS, module.REMARKS = (with_error, clean), (report,), (remark,)
+    module.DERIVATIONS, module.CHECKS = (with_error, clean), (report,)
+    module.REMARKS = (remark, float64_remark)
     return module
 
 
@@ -90,12 +95,18 @@ def test_errata_gather_the_wrong_line_with_its_neighbours(only_fake):
     assert erratum.correction.expr == sp.exp(-z) / (1 + sp.exp(-z)) ** 2
     latex = erratum._repr_latex_()
     assert latex.count(r"\checkmark") == 2 and r"\times" in latex
+    # How far off the wrong line is stands on a line of its own, after the three lines,
+    # so that a long residual cannot push the table off the page.
+    aligned, after = latex.split(r"\end{aligned}")
+    assert "off by" not in aligned and "off by" in after
     assert "counterexample" in str(erratum)
 
 
 def test_remarks_are_collected_with_their_evidence(only_fake):
-    (remark,) = errata.remarks()
-    assert remark.what_holds == "C″ > 0." and remark.evidence[0].checked_steps == 1
+    statement, float64_only = errata.remarks()
+    assert statement.what_holds == "C″ > 0." and statement.evidence[0].checked_steps == 1
+    assert [r.where for r in errata.remarks(float64=False)] == [statement.where]
+    assert [r.where for r in errata.remarks(float64=True)] == [float64_only.where]
 
 
 @pytest.mark.parametrize("e", catalogue.BOOK, ids=lambda e: e.id)

@@ -58,7 +58,7 @@ def test_default_state(explorer):
     assert (explorer.value("hidden"), explorer.value("eta"), explorer.value("epochs")) == \
         (16, 2.0, MAX_EPOCHS)
     assert explorer.describe() == ("A [2, hidden, 3] softmax network learning three spirals "
-                                   "(hidden = 16, eta = 2.0, epochs = 300)")
+                                   "(hidden = 16, eta = 2, epochs = 300)")
 
 
 @pytest.mark.parametrize("settings", [

@@ -107,7 +107,7 @@ def test_minimum_tracks_y(y):
 def test_input_factor_default_state():
     e = make(InputFactorExplorer)
     assert (e.value("x1"), e.value("z"), e.value("y")) == (1.0, 2.0, 0.0)
-    assert e.describe() == "the x₁ factor in ∂C/∂w₁ (x1 = 1.0, z = 2.0, y = 0.0)"
+    assert e.describe() == "the x₁ factor in ∂C/∂w₁ (x1 = 1.0, z = 2.0, y = 0)"
 
 
 @pytest.mark.parametrize(("x1", "z", "y"), [(1.0, 2.0, 0.0), (-1.5, 6.0, 0.0),

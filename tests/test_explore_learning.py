@@ -56,7 +56,7 @@ def sig_prime(z: float) -> float:
 def test_gradient_size_default_state():
     e = make(GradientSizeExplorer)
     assert (e.value("z"), e.value("y")) == (6.0, 0.0)
-    assert e.describe() == "size of ∂C/∂w for one output neuron (z = 6.0, y = 0.0)"
+    assert e.describe() == "size of ∂C/∂w for one output neuron (z = 6.0, y = 0)"
 
 
 @pytest.mark.parametrize("z", [-8.0, -2.25, 0.0, 0.5, 6.0, 8.0])
@@ -180,7 +180,7 @@ def plain_descent(w, b, eta, epochs, rule):
 def test_slowdown_default_state_is_the_book_run():
     e = make(SlowdownExplorer)
     assert e.describe() == ("learning slowdown of one neuron "
-                            "(w = 0.6, b = 0.9, eta = 0.15, rule = quadratic, epochs = 300)")
+                            "(w = 0.6, b = 0.9, eta = 0.15, rule = quadratic cost, epochs = 300)")
     final = e.output_line.get_ydata()[-1]
     assert abs(final - 0.09) < 0.01
     assert f"a(300) = {final:.4f}" in e.readout.get_text()

@@ -84,6 +84,13 @@ def test_gradient_default_state(gradient):
     assert heights(gradient.grad_bars) == list(a - np.array([1.0, 0, 0, 0]))
 
 
+def test_text_fallback_names_the_target_class_as_the_buttons_do(gradient):
+    # The buttons read 1–4; the text fallback must not say "target = 0" for class 1.
+    assert "(target = 1, z1 = 2.5," in gradient.describe()
+    gradient.controls["target"].value = 2
+    assert "(target = 3, z1 = 2.5," in gradient.describe()
+
+
 @pytest.mark.parametrize("target", range(4))
 def test_target_and_logits_drive_the_gradient_bars(gradient, target):
     rng = np.random.default_rng(target)

@@ -418,7 +418,7 @@ def test_ex2_numeric_helpers(capsys):
     assert "cross_entropy_from_z" in ex2.refusal()
     assert ex2.swapped_warnings().rows[2] == ("y = 0.5", "[]")
     (remark,) = [make() for make in ex2.REMARKS]
-    assert remark.notebook == "ex2" and "float64" in remark.what_holds
+    assert remark.notebook == "ex2" and "float64" in remark.what_holds and remark.float64
 
 
 def test_ex3_and_pb3_helpers(capsys):
@@ -428,8 +428,9 @@ def test_ex3_and_pb3_helpers(capsys):
     assert ex3.second_differences().min() > 0
     points, targets = ex3.sample_points()
     assert points.shape == targets.shape == (404,)
-    (remark,) = [make() for make in ex3.REMARKS]
-    assert "> 0 strictly" in remark.what_holds
+    # The strict C″ > 0 is an extra fact, not a defect of the source (C″ ≥ 0 suffices).
+    assert not getattr(ex3, "REMARKS", ())
+    assert ex3.minimum_value() == ex3.H
     pb3.show_pair()
     assert capsys.readouterr().out.count("ratio 3.00000\n") == 2
     w, x, moved, b = pb3.pair()

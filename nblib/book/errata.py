@@ -49,8 +49,7 @@ class Erratum:
         residual = sp.latex(self.wrong.verdict.residual)
         rows = [
             rf"& {sp.latex(self.previous)} && {latex_text('the line before, checked')} && {CHECK}",
-            rf"&= {sp.latex(self.wrong.expr)} && {latex_text(self.wrong.reason)} && {CROSS}\;"
-            + latex_text("off by ") + rf"\; {residual}",
+            rf"&= {sp.latex(self.wrong.expr)} && {latex_text(self.wrong.reason)} && {CROSS}",
             rf"&= {sp.latex(self.correction.expr)} && {latex_text(self.correction.reason)} "
             rf"&& {CHECK}",
         ]
@@ -61,6 +60,8 @@ class Erratum:
         return (rf"$\textbf{{{self.entry.title}}}\quad {title}$" + "\n\n"
                 + f"$${quoted}$$" + "\n\n"
                 + r"$$\begin{aligned}" + r"\\ ".join(rows) + r"\end{aligned}$$" + "\n\n"
+                # On a line of its own: beside the wrong line it can run off the page.
+                + "$$" + latex_text("the wrong line is off by ") + rf"\; {residual}$$" + "\n\n"
                 + f"${counter}$")
 
     def __str__(self) -> str:
@@ -111,13 +112,14 @@ def errata() -> list[Erratum]:
     return [erratum for e in BOOK for erratum in errata_of(e)]
 
 
-def remarks() -> list[Remark]:
-    """Every imprecise claim the notebooks document, in the book's order."""
+def remarks(float64: bool | None = None) -> list[Remark]:
+    """Every imprecise claim the notebooks document, in the book's order: those that fail
+    only in float64 (``float64=True``), the others (``False``), or all (``None``)."""
     found = []
     for e in BOOK:
         module = proofs_of(e)
         found.extend(make() for make in getattr(module, "REMARKS", ()))
-    return found
+    return [r for r in found if float64 is None or r.float64 == float64]
 
 
 def documents() -> dict[str, str]:

@@ -280,7 +280,7 @@ class Explorer:
 
     def describe(self) -> str:
         """One line for the text/plain output; the same on every run."""
-        settings = ", ".join(f"{k} = {self.value(k)}" for k in self.controls)
+        settings = ", ".join(_setting(k, control) for k, control in self.controls.items())
         return f"{self.title} ({settings})"
 
     # The pattern ------------------------------------------------------------------------
@@ -423,3 +423,12 @@ def _dyadic(number: float, max_denominator_bits: int = 10) -> bool:
     """True if ``number`` is a multiple of 2**-max_denominator_bits (exact in binary)."""
     scaled = float(number) * 2**max_denominator_bits
     return scaled == int(scaled)
+
+
+def _setting(name: str, control: widgets.ValueWidget) -> str:
+    """``name = value`` for one control; a choice shows the label the reader sees (target
+    class "1", not its index 0), whole when the label already says ``y = 0``."""
+    label = getattr(control, "label", None)
+    if label is None:
+        return f"{name} = {control.value}"
+    return label if "=" in label else f"{name} = {label}"

@@ -250,6 +250,8 @@ class Remark:
     """An imprecise claim of a source, with the checks that show what actually holds.
 
     ``evidence`` holds displayable results: derivations, check reports or plain text.
+    ``float64`` marks a claim that is exact for real numbers and fails only in float64,
+    which the errata page lists apart from imprecise mathematics.
     """
 
     notebook: str
@@ -257,6 +259,7 @@ class Remark:
     source_says: str
     what_holds: str
     evidence: Sequence[Any] = field(default_factory=tuple)
+    float64: bool = False
 
     def _repr_markdown_(self) -> str:
         return (f"**{self.where}**. The source says: {self.source_says} "

@@ -32,7 +32,7 @@ import sympy as sp
 from nblib.network.costs import LogLikelihoodCost
 from nblib.network.network import Network
 from nblib.numerics.activations import log_softmax, sigmoid, sigmoid_prime, softmax
-from nblib.proof.derivation import Derivation
+from nblib.proof.derivation import Derivation, Remark
 from nblib.proof.exercise import Exercise
 from nblib.proof.notation import named, named_symbol
 from nblib.proof.rewrites import index_in_range
@@ -789,3 +789,21 @@ def hidden_locality(seed: int = SEED) -> CheckReport:
 
 CHECKS = (derivative_checks, output_error_checks, network_gradient_checks, instruction_checks,
           hidden_locality, comparison_checks)
+
+
+# The source's imprecision, for the errata page --------------------------------------------
+def all_inputs_remark() -> Remark:
+    """Source, before splitting δ: "a_j depends on all z_j", where all z_k is meant."""
+    return Remark(
+        notebook="bp",
+        where="backprop · output error δᴸ · source, before the split into two cases",
+        source_says="since the activation a_j^L depends on all z_j^L, … we must split the sum.",
+        what_holds="a_j^L depends on every weighted input of its layer, z_k^L for all k (the "
+                   "index j is fixed there, so \"all z_j\" names one input): ∂a_j/∂z_i = −a_j a_i "
+                   "≠ 0 for i ≠ j. That is what forces the sum over outputs in δᴸ_i to be split "
+                   "into the case j = i and the cases j ≠ i.",
+        evidence=(softmax_off_diagonal(),),
+    )
+
+
+REMARKS = (all_inputs_remark,)

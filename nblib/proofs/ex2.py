@@ -119,10 +119,18 @@ def gap_exact() -> Derivation:
 def gap_is_positive() -> list[bool | None]:
     """SymPy's verdicts: σ(z) > 0 and 1 − σ(z) > 0 for every real z."""
     return [sigma(z).doit().is_positive, gap_exact().result.is_positive]
+
+
+def swapped_slope() -> Derivation:
+    """Claim 5: ∂C̃/∂a = ln((1 − y)/y), the same at every a, so C̃ is linear in a."""
+    d = Derivation(sp.Derivative(SWAPPED, a), lhs=r"\frac{\partial \tilde C}{\partial a}",
+                   domains={y: (0, 1)})
+    d.step(-sp.log(y) + sp.log(1 - y), r"$\tilde C = -\ln(1-y) + a\,[\ln(1-y) - \ln y]$")
+    return d.step(sp.log((1 - y) / y), r"$\ln u - \ln v = \ln(u/v)$ for $u, v > 0$")
 # --- end of exported cells (edit them in the notebook, then run `make export`)
 
 
-DERIVATIONS = (right_from_z, softplus_shift, slope_from_z, gap_exact)
+DERIVATIONS = (right_from_z, softplus_shift, slope_from_z, gap_exact, swapped_slope)
 
 
 # Numeric ----------------------------------------------------------------------------------
@@ -299,7 +307,44 @@ def swapped_check() -> CheckReport:
     return CheckReport(results)
 
 
-CHECKS = (saturation_check, breakdown_check, claim_checks, swapped_check)
+# Claim 5 on a grid: activations j/1024 and targets k/16, all exact in binary.
+MINIMISER_GRID = np.arange(1025) / 1024
+MINIMISER_TARGETS = np.array([k / 16 for k in range(1, 16) if k != 8])
+
+
+def minimisers(target: float) -> tuple[float, float]:
+    """Where the swapped and the right form are smallest on the grid, for one target."""
+    inside = MINIMISER_GRID[1:-1]  # the right form needs 0 < a < 1
+    swapped = swapped_cross_entropy(MINIMISER_GRID, np.full_like(MINIMISER_GRID, target))
+    right = cross_entropy(inside, np.full_like(inside, target))
+    return float(MINIMISER_GRID[np.argmin(swapped)]), float(inside[np.argmin(right)])
+
+
+def show_minimisers() -> Table:
+    """Claim 5 for a few targets: where each form is smallest among 1025 activations."""
+    rows = []
+    for target in (1 / 8, 1 / 4, 3 / 8, 5 / 8, 3 / 4, 7 / 8):
+        swapped_at, right_at = minimisers(target)
+        rows.append((f"{target:g}", f"{swapped_at:g}", f"{right_at:g}"))
+    return Table(("target y", "swapped form smallest at a =", "right form smallest at a ="),
+                 tuple(rows))
+
+
+def minimiser_check() -> CheckReport:
+    """Claim 5: for each target k/16 ≠ ½, the swapped form is smallest at an end (0 below ½,
+    1 above) and the right form exactly at a = y, on the grid a = j/1024."""
+    found = np.array([minimisers(t) for t in MINIMISER_TARGETS])
+    ends = np.where(MINIMISER_TARGETS < 0.5, 0.0, 1.0)
+    return CheckReport([
+        check_values(found[:, 0], ends, kind="absolute", tol=0.0,
+                     name="claim 5: the swapped form is smallest at a = 0 for y < ½ and at "
+                          "a = 1 for y > ½, y = k/16"),
+        check_values(found[:, 1], MINIMISER_TARGETS, kind="absolute", tol=0.0,
+                     name="claim 5: the right form is smallest at a = y, y = k/16"),
+    ])
+
+
+CHECKS = (saturation_check, breakdown_check, claim_checks, swapped_check, minimiser_check)
 
 
 # The source's imprecision, for the errata page --------------------------------------------
@@ -310,12 +355,13 @@ def float64_remark() -> Remark:
         where="chapter 3 · Exercise 2 · source, line 4",
         source_says="the right cost never meets ln 0, because a sigmoid output a = σ(z) lies "
                     "strictly between 0 and 1 whatever z is.",
-        what_holds="true in exact arithmetic (1 − σ(z) = e^{−z}/(1 + e^{−z}) > 0), false in "
+        what_holds="true in exact arithmetic (1 − σ(z) = e⁻ᶻ/(1 + e⁻ᶻ) > 0), false in "
                    "float64: σ(z) is exactly 1.0 for z ≥ 36.7368… (≈ 53 ln 2) and exactly 0.0 "
                    "for z ≤ −745.13…, where the cost typed as printed returns inf (or nan, "
                    "0·ln 0, for a right answer). Computing it from z, "
                    "y·softplus(−z) + (1 − y)·softplus(z), is finite for every finite z.",
         evidence=(gap_exact(), saturation_check(), breakdown_check()),
+        float64=True,
     )
 
 

@@ -375,6 +375,7 @@ def float64_remark() -> Remark:
                    "exactly 1.0 from z = 53 ln 2 ≈ 36.74 on, so there the one-neuron sigmoid "
                    "layer's output does \"sum to 1\".",
         evidence=(below_one(), saturation_checks()),
+        float64=True,
     )
 
 

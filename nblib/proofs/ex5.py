@@ -408,6 +408,7 @@ def saturation_remark() -> Remark:
                    "formula underflows to 0.0 at a gap of about 745; there the strict signs, and "
                    "the monotonicity they give, are lost.",
         evidence=(saturation_table(), saturation_checks()),
+        float64=True,
     )
 
 

@@ -277,6 +277,7 @@ def float64_remark() -> Remark:
                    "log_softmax computes ln a_j from z directly and recovers every z_j up to the "
                    "constant, to rounding.",
         evidence=(log_softmax_checks(),),
+        float64=True,
     )
 
 

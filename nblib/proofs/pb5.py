@@ -322,4 +322,32 @@ def bp4_remark() -> Remark:
     )
 
 
-REMARKS = (recovery_remark, bp4_remark)
+def two_hot_error() -> Derivation:
+    """δ_1 for y = (1, 1, 0), a target "made only of 0s and 1s" that is not one-hot:
+    C = −Σ_j y_j ln a_j = −ln a_1 − ln a_2 gives δ_1 = 2a_1 − 1, not a_1 − y_1."""
+    d = Derivation(sp.Derivative(-sp.log(a[0]) - sp.log(a[1]), z[0]), lhs=r"\delta_1",
+                   reason=r"$C = -\sum_j y_j \ln a_j$ with $y = (1, 1, 0)$")
+    with sp.evaluate(False):
+        chain = -(a[0] * (1 - a[0])) / a[0] + (a[1] * a[0]) / a[1]
+    d.step(chain, r"$\partial a_1/\partial z_1 = a_1(1 - a_1)$, "
+                  r"$\partial a_2/\partial z_1 = -a_2 a_1$")
+    return d.step(2 * a[0] - 1,
+                  r"cancel: $a_1 \sum_j y_j - y_1$ with $\sum_j y_j = 2$")
+
+
+def one_hot_remark() -> Remark:
+    """Source, set-up: y "made only of 0s and 1s" where exactly one 1 is meant."""
+    return Remark(
+        notebook="pb5",
+        where="chapter 3 · Problem 5 · source, set-up of y and ỹ",
+        source_says="y is the expected output vector, \"made only of 0s and 1s\", and ỹ the "
+                    "integer such that y_ỹ = 1.",
+        what_holds="ỹ is defined only when y has exactly one 1 (one-hot). y = (1, 1, 0) is "
+                   "made only of 0s and 1s, yet y_ỹ = 1 holds for ỹ = 1 and for ỹ = 2; with "
+                   "C = −Σ_j y_j ln a_j the output error is then δ_1 = 2a_1 − 1, not a_1 − y_1. "
+                   "(81) needs Σ_j y_j = 1.",
+        evidence=(two_hot_error(),),
+    )
+
+
+REMARKS = (recovery_remark, bp4_remark, one_hot_remark)

@@ -354,10 +354,12 @@ def positive_remark() -> Remark:
         notebook="pb6",
         where="chapter 3 · Problem 6 · source, first bullet",
         source_says="we still have a_j ≥ 0 for all j (with c > 0).",
-        what_holds="a_j > 0 strictly, for every real c (each e^{c z_j} is positive), so the "
-                   "outputs are a distribution with full support. In float64 an output can "
-                   "round to exactly 0 once c(z_j − max z) < −745: there ≥ 0 is all that holds.",
+        what_holds="for real numbers a_j > 0 strictly, for every real c (each e^{c z_j} is "
+                   "positive), and \"≥ 0\" is all the argument needs. In float64 the strict sign "
+                   "is lost: an output rounds to exactly 0 once c(z_j − max z) < −745, and "
+                   "there the source's ≥ 0 is exactly what holds.",
         evidence=(sum_general(), distribution_checks()),
+        float64=True,
     )
 
 
