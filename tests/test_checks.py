@@ -512,3 +512,37 @@ def test_numerical_derivative_errors_are_named():
         numerical_derivative(np.sin, np.array([np.finfo(float).max]))
     with pytest.raises(TypeError, match="numerical_derivative"):
         numerical_derivative("sin", np.ones(2))
+
+
+# --------------------------------------------------------------------------- the page's view
+
+
+def test_a_check_reads_as_a_few_words():
+    assert CheckResult("σ(0) == ½", 0.0, 0.0).verdict() == "holds exactly"
+    assert CheckResult("f", 3e-9, 1e-6, resolution=1e-8).verdict() == (
+        "relative error < 1e-08 (tolerance 1e-06)")
+    assert CheckResult("f", 1.0, 4.0, kind="ulps").verdict() == "error within 4 ulps"
+    # A failure, or an error above the stated bound, keeps the full wording.
+    failed = CheckResult("f", 2e-6, 1e-6)
+    assert failed.verdict() == failed.error_text() and "over the tolerance" in failed.verdict()
+
+
+def test_few_checks_read_as_sentences_and_many_as_a_table():
+    few = CheckReport([CheckResult("a < b", 0.0, 0.0), CheckResult("c & d", 0.0, 0.0)])
+    page = few._repr_html_()
+    assert "<table>" not in page
+    assert "<p>✓ a &lt; b: holds exactly.</p><p>✓ c &amp; d: holds exactly.</p>" in page
+    many = CheckReport([CheckResult(f"n = {n}", 0.0, 0.0) for n in range(4)]
+                       + [CheckResult("worse", 1.0, 0.0)])
+    page = many._repr_html_()
+    assert page.startswith("<p>✗ 1 of 5 checks fail:</p><table>")
+    assert page.count("<tr>") == 6  # a header and one row per check
+
+
+def test_the_printed_report_stays_one_click_away():
+    report = CheckReport([CheckResult("x < 1", 0.0, 0.0)])
+    page = report._repr_html_()
+    folded = page[page.index("<details>"):]
+    assert folded.endswith("</pre></details>")
+    assert str(report).replace("<", "&lt;") in folded
+    assert report[0]._repr_html_().startswith("<p>✓ x &lt; 1: holds exactly.</p><details>")

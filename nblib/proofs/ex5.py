@@ -39,7 +39,6 @@ from nblib.proof.softmax import (
     softmax_a,
     symbolic_softmax_jacobian,
 )
-from nblib.proofs import run_checks
 from nblib.reports.checks import (
     CheckReport,
     CheckResult,
@@ -361,10 +360,6 @@ def consistency_checks() -> CheckReport:
 CHECKS = (difference_checks, sign_pattern_checks, saturation_checks, one_neuron_checks,
           consistency_checks)
 
-
-def all_checks() -> CheckReport:
-    """Every report in :data:`CHECKS`, in order, as one report."""
-    return run_checks(CHECKS)
 
 
 # The source's imprecisions, for the errata page ----------------------------------------------

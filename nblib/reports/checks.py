@@ -24,6 +24,7 @@ from typing import Any, overload
 import numpy as np
 
 from nblib.numerics.validation import as_float_array, as_scalar, require_same_shape
+from nblib.reports.reading import report_html, result_html
 
 __all__ = [
     "KINDS",
@@ -415,6 +416,26 @@ class CheckResult:
         return (f"worst {kind} {self.worst_error:.2g}{unit}, not below the stated resolution "
                 f"{bound}; tolerance {tolerance}")
 
+    def verdict(self) -> str:
+        """The result in a few words, for the page: ``"holds exactly"``, the claim's finding,
+        or ``"relative error < 1e-08 (tolerance 1e-06)"``."""
+        if self.detail is not None:
+            return self.detail
+        if not self.passed or (self.tolerance and not self.within_bound):
+            return self.error_text()
+        if self.tolerance == 0:
+            return "holds exactly"
+        unit = _unit(self.kind)
+        kind = "error" if self.kind == "ulps" else f"{self.kind} error"
+        tolerance = f"{describe_bound(self.tolerance)}{unit}"
+        if self.resolution is None:
+            return f"{kind} within {tolerance}"
+        return f"{kind} < {describe_bound(self.resolution)}{unit} (tolerance {tolerance})"
+
+    def _repr_html_(self) -> str:
+        """One sentence on the page; the printed line one click away."""
+        return result_html(self, self.line())
+
     def line(self) -> str:
         """Return the one-line report, e.g. ``"f: worst relative error < 1e-08, … ✓"``."""
         return f"{self.name}: {self.error_text()} {'✓' if self.passed else '✗'}"
@@ -719,6 +740,10 @@ class CheckReport(Sequence[CheckResult]):
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         """Show the report in IPython."""
         printer.text(str(self))
+
+    def _repr_html_(self) -> str:
+        """Sentences or a table on the page; the printed report one click away."""
+        return report_html(self._results, str(self))
 
     def assert_ok(self) -> CheckReport:
         """Return ``self`` if every check passed, else raise AssertionError with the report."""
