@@ -35,3 +35,9 @@ def displays(sources: list[str], notebook_id: str, function: str) -> bool:
     written out above it, in an exported cell) or the call ``<id>.function()``."""
     return any(s.strip().rsplit("\n", 1)[-1] in (f"{function}()", f"{notebook_id}.{function}()")
                for s in sources)
+
+
+def picture_count(path: Path) -> int:
+    """Outputs stored with a PNG: each Explore figure's picture and each static picture."""
+    return sum("image/png" in out.get("data", {}) for cell in read(path).cells
+               if cell.cell_type == "code" for out in cell.outputs)

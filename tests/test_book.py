@@ -70,6 +70,19 @@ def test_contents_links_every_notebook():
         assert f"]({e.filename})" in text and e.claim in text
 
 
+@pytest.mark.parametrize("section", catalogue.SECTIONS, ids=lambda s: s.anchor)
+def test_a_problem_answered_inside_a_notebook_is_listed_under_its_name(section):
+    # The contents link to the section, and the section carries the anchor and the name.
+    text = catalogue.contents()._repr_markdown_()
+    assert f"[{section.title}]({section.link})" in text
+    notebook, anchor = section.link.split("#")
+    headed = [cell.source for cell in read(NOTEBOOK_DIR / notebook).cells
+              if cell.cell_type == "markdown" and f'<a id="{anchor}"></a>' in cell.source]
+    assert len(headed) == 1
+    name = section.title.split("“")[1].rstrip("”")
+    assert f"\"{name}\"" in headed[0]
+
+
 def test_tally_counts_what_it_ran(only_fake):
     tally = catalogue.tally()
     (row,) = tally.rows

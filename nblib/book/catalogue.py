@@ -103,6 +103,29 @@ BOOK: tuple[Entry, ...] = (
 )
 
 
+@dataclass(frozen=True)
+class Section:
+    """A problem of the chapter answered by a section of another notebook, listed in the
+    contents under its own name: its title, claim, notebook and the section's anchor."""
+
+    title: str
+    claim: str
+    notebook: str
+    anchor: str
+
+    @property
+    def link(self) -> str:
+        """The section's address relative to the index, e.g. ``11_pb5_….ipynb#problem-84``."""
+        return f"{entry(self.notebook).filename}#{self.anchor}"
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section("Problem “Backpropagation with softmax and the log-likelihood cost”",
+            "δᴸ_j = a_j − y_j, equation (84): the output error backpropagation needs",
+            "pb5", "problem-84"),
+)
+
+
 def entry(notebook_id: str) -> Entry:
     """The catalogue entry of a notebook id such as ``"pb6"``."""
     for e in BOOK:
@@ -244,10 +267,16 @@ class Contents:
         lines = ["| | notebook | claim |", "|---|---|---|"]
         for e in BOOK:
             lines.append(f"| {e.number:02d} | [{e.title}]({e.filename}) | {e.claim} |")
+            lines.extend(f"| {e.number:02d} · § | [{s.title}]({s.link}) | {s.claim} |"
+                         for s in SECTIONS if s.notebook == e.id)
         return "\n".join(lines)
 
     def __str__(self) -> str:
-        return "\n".join(f"{e.number:02d}  {e.title}: {e.claim}" for e in BOOK)
+        lines = []
+        for e in BOOK:
+            lines.append(f"{e.number:02d}  {e.title}: {e.claim}")
+            lines.extend(f"    §  {s.title}: {s.claim}" for s in SECTIONS if s.notebook == e.id)
+        return "\n".join(lines)
 
     __repr__ = __str__
 

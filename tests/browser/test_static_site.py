@@ -7,8 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.lab import chromium_page
-from tests.browser.pages import explorer_count
-from tests.notebooks import exercise_paths
+from tests.notebooks import exercise_paths, picture_count
 from tools.export_html import main as build_site
 from tools.export_html import pages
 
@@ -79,7 +78,7 @@ def test_page_reads_offline(site, offline_page, page_of_site):
     if stem in EXERCISES:
         assert page.locator("mjx-container").count() > 20  # claims, derivations, checks
         pictures = page.locator(".jp-RenderedImage img[src^='data:image/png']")
-        assert pictures.count() == explorer_count(page_of_site.notebook)
+        assert pictures.count() == picture_count(page_of_site.notebook)
         for i in range(pictures.count()):
             assert pictures.nth(i).evaluate("img => img.complete && img.naturalWidth > 100")
 
