@@ -8,6 +8,7 @@ module and the function directly, without a kernel.
 from __future__ import annotations
 
 import pkgutil
+import re
 
 import pytest
 
@@ -15,6 +16,7 @@ import nblib.proofs
 from nblib.book import errata
 from nblib.proof.derivation import Derivation
 from nblib.reports.checks import CheckReport
+from tests.notebooks import NOTEBOOK_DIR, ROOT, read
 
 MODULES = sorted(m.name for m in pkgutil.iter_modules(nblib.proofs.__path__))
 
@@ -71,3 +73,21 @@ def test_every_erratum_quotes_the_source_line_it_corrects():
         else:
             assert erratum.wrong.quote and erratum.wrong.quote in shown
             assert "The source writes" in latex
+
+
+def test_the_readme_states_the_books_counts():
+    # The index page's headline is the tally, and nbval keeps the stored one current.
+    index = read(NOTEBOOK_DIR / "00_index.ipynb")
+    headline = next("".join(out["text"]) for cell in index.cells if cell.cell_type == "code"
+                    for out in cell.outputs if "derivation steps machine-checked" in
+                    "".join(out.get("text", "")))
+    counted = re.match(r"(\d+) derivation steps machine-checked: (\d+) proved \(✓\) and (\d+) "
+                       r"lines? of the sources shown wrong \(✗\); (\d+) numeric checks", headline)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    stated = re.search(r"\*\*(\d+) derivation steps\*\* \((\d+) proved ✓, and (\d+) lines of the"
+                       r"\s+sources shown wrong ✗\) and runs \*\*(\d+) numeric checks\*\*", readme)
+    assert counted and stated, "the index's or the README's sentence has changed its wording"
+    assert stated.groups() == counted.groups()
+    statements, float64_only = errata.remarks(float64=False), errata.remarks(float64=True)
+    assert f"**{len(statements)} imprecise statements**" in readme
+    assert f"**{len(float64_only)} claims that hold for real numbers" in readme
