@@ -73,7 +73,7 @@ def assert_widgets_restored(page, path) -> None:
 def assert_ran_without_errors(page, path) -> None:
     # The kernel is idle, but the new figures' views render after their outputs arrive:
     # wait for them (on a busy machine this takes seconds), then look for errors.
-    page.wait_for_function("(n) => document.querySelectorAll('.jupyter-matplotlib canvas')"
+    page.wait_for_function("(n) => document.querySelectorAll('.jupyter-matplotlib')"
                            ".length >= n", arg=explorer_count(path), timeout=30_000)
     errors = page.locator(ERRORS)
     assert errors.count() == 0, f"{path.name}: error output: {errors.first.inner_text()[:500]}"
