@@ -17,10 +17,9 @@ def mp_integral(a: float, y: float, start: float) -> mpmath.mpf:
     def slope(t):
         return (t - y) / (t * (1 - t))
 
+    points = [start, *([0.5] if min(start, a) < 0.5 < max(start, a) else []), a]
     with mpmath.workdps(40):
-        points = sorted({mpmath.mpf(start), mpmath.mpf(0.5), mpmath.mpf(a)})
-        total = mpmath.quad(slope, points)
-        return total if a >= start else -total
+        return mpmath.quad(slope, [mpmath.mpf(p) for p in points])
 
 
 def closed_form(a: float, y: float, start: float) -> float:
