@@ -37,7 +37,7 @@ from nblib.network.costs import (
     SoftmaxOutput,
 )
 from nblib.network.network import Network
-from nblib.numerics import activations, costs, jacobians, layer, neuron
+from nblib.numerics import activations, costs, jacobians, layer, neuron, quadrature
 from nblib.proof import notation, softmax, symbolic
 from nblib.reports import checks, oracles
 
@@ -132,6 +132,8 @@ ENTRIES = [
     entry("neuron_cost", neuron.neuron_cost, [[0.6]], [[1.0]], [0.9], [0.0], COST),
     entry("weight_gradient", neuron.weight_gradient, [[0.6]], [[1.0]], [0.9], [0.0], COST),
     entry("weight_gradient_size", neuron.weight_gradient_size, Z, [0.0, 1.0], COST, [1.0]),
+    # the cost rebuilt from its slope
+    entry("cost_from_slope", quadrature.cost_from_slope, UNIT, TARGETS, [0.5, 0.25, 1e-300]),
     # the softmax layer
     entry("inverse_softmax", layer.inverse_softmax, DIST[:1], [0.0, 2.0], [-1]),
     entry("entropy", layer.entropy, DIST, [-1, 0]),
@@ -289,7 +291,7 @@ def test_observers_refuse_bad_arguments_clearly(spec, data):
 def test_every_public_function_of_numerics_and_network_is_fuzzed():
     # A public function added later must join ENTRIES (or OBSERVERS) to be covered.
     fuzzed = {e.name.split(".")[-1] for e in ENTRIES + OBSERVERS} | {"Network"}
-    modules = (activations, costs, neuron, layer, jacobians, datasets)
+    modules = (activations, costs, neuron, quadrature, layer, jacobians, datasets)
     public = {name for module in modules for name in module.__all__
               if callable(getattr(module, name)) and not isinstance(getattr(module, name), type)}
     assert public - fuzzed == set()

@@ -1,4 +1,4 @@
-""""Your turn" for the cross-entropy notebooks (ex2, ex3, pb3), driven without a browser.
+""""Your turn" for the cross-entropy notebooks (ex2, ex3, pb3, origin), driven without a browser.
 
 Each exercise's box is driven through its widgets (the text box and the buttons) the way a
 learner drives it: correct lines in SymPy syntax and in LaTeX are accepted, wrong ones are
@@ -15,7 +15,7 @@ import pytest
 import sympy as sp
 
 from nblib.proof.symbolic import sigma
-from nblib.proofs import ex2, ex3, pb3
+from nblib.proofs import ex2, ex3, origin, pb3
 from nblib.yourturn import YourTurn
 from nblib.yourturn.parse import parse_line
 from nblib.yourturn.widget import Feedback
@@ -121,6 +121,32 @@ CASES = {
             ("(sigma(w4*x4) - y)*x1", "unknown symbol 'w4'"),
             (r"\frac{\partial C}{\partial w_1}", "unknown symbol 'C'"),
             (r"\nabla_{w} C", r"unsupported LaTeX command '\nabla'"),
+        ),
+    ),
+    "origin": Case(
+        origin, "15_origin_cross_entropy",
+        correct=(
+            "(a*(1-y) - y*(1-a))/(a*(1-a))",
+            "= a*(1-y)/(a*(1-a)) - y*(1-a)/(a*(1-a))",
+            "1/(1-a) - y/(1-a) - y/a",
+            r"\frac{a(1-y)-y(1-a)}{a(1-a)}",
+            r"\frac{1}{1-a}-\frac{y}{1-a}-\frac{y}{a}",
+        ),
+        targets=("-y/a + (1-y)/(1-a)", r"-\frac{y}{a}+\frac{1-y}{1-a}"),
+        wrong=(
+            "y/a + (1-y)/(1-a)",  # sign slip
+            "-y/a + (1-y)/(1+a)",  # slip in a denominator
+            "(1-y)/a - y/(1-a)",  # the two numerators swapped
+            "(a*(1-y) + y*(1-a))/(a*(1-a))",  # sign slip in the split numerator
+            r"\frac{y}{a}+\frac{1-y}{1-a}",  # the sign slip, in LaTeX
+            r"-\frac{a}{y}+\frac{1-a}{1-y}",  # a and y swapped, in LaTeX
+        ),
+        garbage=(
+            ("-y/z + (1-y)/(1-z)", "unknown symbol 'z'"),
+            ("(a-y)/(a*(1-a)", "'(' at character 7 is never closed"),
+            ("Integral(1/a, a)", "unknown function 'Integral'"),
+            (r"\int \frac{1}{a} da", r"unsupported LaTeX command '\int'"),
+            (r"\sin(a)", r"unsupported LaTeX command '\sin'"),
         ),
     ),
 }

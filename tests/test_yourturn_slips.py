@@ -47,6 +47,7 @@ SUM_W = "b+w1*x1+w2*x2+w3*x3"
 EX2_STEP = "-y*sigma(-z) + (1-y)*sigma(z)"
 EX3_STEP = "(1-y)/(1-a) - y/a"
 SLOWDOWN_STEP = "Derivative(sigma(b+w), w)/(1 - sigma(b+w))"
+ORIGIN_STEP = "(a*(1-y) - y*(1-a))/(a*(1-a))"
 
 # (notebook, correct lines typed first, the slip, the kind of slip it is; None: no single
 # slip explains the line). The kinds were decided by hand, by what the learner did wrong.
@@ -102,6 +103,13 @@ CATALOGUE = [
     ("slowdown", [], "-Derivative(sigma(b+w), w)/(1 - sigma(b+w))", SIGN),
     ("slowdown", [], "1/(1-sigma(b+w))", CHAIN),
     ("slowdown", [SLOWDOWN_STEP], "sigma(b+w)*(1+sigma(b+w))/(1-sigma(b+w))", SIGN),
+    ("origin", [], "y/a + (1-y)/(1-a)", SIGN),
+    ("origin", [], "-y/a + (1+y)/(1-a)", SIGN),
+    ("origin", [], "-y/a + (1-y)/(1+a)", DENOMINATOR),
+    ("origin", [], "-a/y + (1-a)/(1-y)", SWAP),
+    ("origin", [ORIGIN_STEP], "(a*(1-y) - y*(1-a))/(a**2*(1-a))", POWER),
+    ("origin", [ORIGIN_STEP], "(1-y)/(1-a) + y/a", SIGN),
+    ("origin", [], "(1-y)/a - y/(1-a)", None),
 ]
 
 

@@ -7,8 +7,10 @@ condition it names, so it can only prove true steps.
   :func:`same_summation_index`, :func:`rename_sum_indices`;
 * Kronecker deltas inside sums: :func:`sifted`, :func:`in_range_pieces`,
   :func:`sift_kronecker_sums`, :func:`distinct_indices`;
-* one neuron: :func:`subs_hint` (equal ``Subs`` made equal) and
-  :func:`unit_interval_substitution` (a variable in (0, 1) as 1/(1 + t), t > 0).
+* one neuron: :func:`subs_hint` (equal ``Subs`` made equal),
+  :func:`unit_interval_substitution` (a variable in (0, 1) as 1/(1 + t), t > 0) and
+  :func:`logs_below_one` (ln(s − 1) = ln(1 − s) + iπ for s in (0, 1));
+* any expression: :func:`exponentials_as_symbols` (each e^(·) a symbol of its own).
 """
 
 from __future__ import annotations
@@ -22,8 +24,10 @@ from nblib.proof.inputs import as_expr
 
 __all__ = [
     "distinct_indices",
+    "exponentials_as_symbols",
     "in_range_pieces",
     "index_in_range",
+    "logs_below_one",
     "rename_sum_indices",
     "same_summation_index",
     "sift_kronecker_sums",
@@ -233,3 +237,43 @@ def unit_interval_substitution(symbols: Iterable[sp.Symbol]) -> dict[sp.Symbol, 
             raise TypeError(f"unit_interval_substitution: expected SymPy symbols, got {s!r}")
         out[s] = 1 / (1 + sp.Symbol(f"t_{{{s.name}}}", positive=True))
     return out
+
+
+def logs_below_one(symbols: Iterable[sp.Symbol]) -> Callable[[sp.Expr], sp.Expr]:
+    """A rewrite hint: ln(s − 1) = ln(1 − s) + iπ for each listed symbol s, which lies in (0, 1).
+
+    SymPy integrates 1/(1 − t) to −ln(t − 1), the logarithm of a negative number when
+    t < 1. Between two limits inside (0, 1) the two iπ cancel, but the zero test does not
+    see that. On the principal branch ln(−x) = ln x + iπ for x > 0, so the rewrite is valid
+    exactly for s < 1. The returned function rewrites, then expands the logarithms and
+    cancels.
+    """
+    symbols = tuple(symbols)
+    for s in symbols:
+        if not isinstance(s, sp.Symbol):
+            raise TypeError(f"logs_below_one: expected SymPy symbols, got {s!r}")
+    below_one = {s - 1: s for s in symbols}
+
+    def rewrite(argument: sp.Expr) -> sp.Expr:
+        s = below_one.get(sp.cancel(argument))
+        return sp.log(argument) if s is None else sp.log(1 - s) + sp.I * sp.pi
+
+    def hint(expr: sp.Expr) -> sp.Expr:
+        expr = as_expr(expr, "expr", func="logs_below_one")
+        return sp.cancel(sp.expand_log(expr.replace(sp.log, rewrite), force=True))
+
+    return hint
+
+
+def exponentials_as_symbols(expr: sp.Expr) -> sp.Expr:
+    """A rewrite hint: put a positive symbol of its own in place of each distinct e^(·), then
+    cancel.
+
+    An identity between rational functions of independent positive symbols holds in
+    particular when they are the exponentials, so the rewrite can only prove true steps. It
+    spares the zero test the expansion of products of several σ(z_k) = 1/(1 + e^(−z_k)),
+    which SymPy's ``cancel`` takes about a second to do.
+    """
+    expr = as_expr(expr, "expr", func="exponentials_as_symbols")
+    powers = sorted(expr.atoms(sp.exp), key=sp.default_sort_key)
+    return sp.cancel(expr.xreplace({p: sp.Dummy("e", positive=True) for p in powers}))
