@@ -56,8 +56,13 @@ def reference_run(cost: str, eta: float, epochs: int, seed: int = 1):
         return per.mean()
 
     def right():
-        return int((forward(X_test)[2].argmax(axis=0) == labels_test).sum())
+        answer = forward(X_test)[2].argmax(axis=0)
+        answers.append([int((answer == d).sum()) for d in range(10)])
+        by_digit.append([int(((answer == d) & (labels_test == d)).sum()) for d in range(10)])
+        return int((answer == labels_test).sum())
 
+    answers: list[list[int]] = []
+    by_digit: list[list[int]] = []
     counts, costs = [right()], [mean_cost()]
     for _ in range(epochs):
         order = rng.permutation(labels.size)
@@ -74,23 +79,25 @@ def reference_run(cost: str, eta: float, epochs: int, seed: int = 1):
             b[0] -= step * delta1.sum(axis=1, keepdims=True)
         counts.append(right())
         costs.append(mean_cost())
-    return np.array(counts), np.array(costs)
+    return np.array(counts), np.array(costs), np.array(answers), np.array(by_digit)
 
 
 @pytest.mark.parametrize("cost", COSTS)
 def test_a_run_is_network2s_sgd_on_the_digits(cost):
     run = train_digits(cost, 0.5, epochs=3)
-    counts, costs = reference_run(cost, 0.5, 3)
+    counts, costs, answers, by_digit = reference_run(cost, 0.5, 3)
     assert isinstance(run, DigitsRun) and (run.cost, run.eta, run.seed) == (cost, 0.5, 1)
     assert run.epochs == 3 and run.test_images == 597
     np.testing.assert_array_equal(run.right, counts)
+    np.testing.assert_array_equal(run.answers, answers)
+    np.testing.assert_array_equal(run.right_by_digit, by_digit)
     np.testing.assert_allclose(run.training_cost, costs, rtol=1e-10)
     np.testing.assert_allclose(run.accuracy, counts / 597, rtol=0)
 
 
 def test_other_rates_and_seeds():
     run = train_digits("quadratic", 3.0, epochs=2, seed=4)
-    counts, costs = reference_run("quadratic", 3.0, 2, seed=4)
+    counts, costs, *_ = reference_run("quadratic", 3.0, 2, seed=4)
     np.testing.assert_array_equal(run.right, counts)
     np.testing.assert_allclose(run.training_cost, costs, rtol=1e-10)
 
@@ -119,8 +126,9 @@ def test_runs_are_kept_and_read_only():
     assert train_digits("cross_entropy", 0.5, 2, 1) is run
     with pytest.raises(ValueError, match="read-only"):
         run.right[0] = 0
-    with pytest.raises(ValueError, match="read-only"):
-        run.training_cost[0] = 0.0
+    for array in (run.training_cost, run.answers, run.right_by_digit):
+        with pytest.raises(ValueError, match="read-only"):
+            array[0] = 0
 
 
 def test_the_counts_do_not_depend_on_the_last_bits():
@@ -135,7 +143,7 @@ def test_the_counts_do_not_depend_on_the_last_bits():
 
         def count(_epoch, trained, right=right):
             """Test images right after this epoch."""
-            right.append(experiment._count_right(trained, test))
+            right.append(experiment._answers(trained, test)[0].sum())
 
         net.train(train.X, train.Y, experiment.EPOCHS, experiment.BATCH_SIZE, 0.5,
                   callback=count)

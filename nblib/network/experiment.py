@@ -13,7 +13,9 @@ training and test images cut once by :func:`nblib.network.datasets.split`, train
 * ``"log_likelihood"``: softmax outputs, C = −ln a_y.
 
 :func:`train_digits` runs one (cost, η, epochs, seed) and records, after every epoch, the
-test images classified right (a count) and the cost on the training images. A run is
+test images classified right, in all and per digit, and the network's answers (counts),
+and the cost on the
+training images. A run is
 kept once made (the notebook's table and its explorer share them).
 """
 
@@ -95,14 +97,19 @@ def initial_network(cost: str, seed: int = SEED) -> Network:
 class DigitsRun:
     """One training run: entry e of each array is the state after e epochs (e = 0: start).
 
-    ``right[e]`` counts the test images whose largest output is their digit;
-    ``training_cost[e]`` is the run's own cost averaged over the training images.
+    ``right[e]`` counts the test images whose largest output is their digit (the network's
+    answer is right), ``right_by_digit[e, d]`` those among the test images of digit d;
+    ``answers[e, d]`` counts the test images whose largest output is digit d (the answer
+    d, right or wrong); ``training_cost[e]`` is the run's own cost averaged over the
+    training images.
     """
 
     cost: str
     eta: float
     seed: int
     right: np.ndarray
+    right_by_digit: np.ndarray
+    answers: np.ndarray
     training_cost: np.ndarray
     test_images: int
 
@@ -117,9 +124,12 @@ class DigitsRun:
         return self.right / self.test_images
 
 
-def _count_right(net: Network, test: Dataset) -> int:
-    """Test images whose largest output is in the row of their digit."""
-    return int(np.count_nonzero(net.feedforward(test.X).argmax(axis=0) == test.labels))
+def _answers(net: Network, test: Dataset) -> tuple[np.ndarray, np.ndarray]:
+    """Per digit: its test images answered right (largest output in its row), and the
+    test images answered with it."""
+    answer = net.feedforward(test.X).argmax(axis=0)
+    right = np.bincount(test.labels[answer == test.labels], minlength=10)
+    return right, np.bincount(answer, minlength=10)
 
 
 @functools.lru_cache(maxsize=256)
@@ -127,13 +137,15 @@ def _train(cost: str, eta: float, epochs: int, seed: int) -> DigitsRun:
     """The run for validated arguments, made once and kept (its arrays read-only)."""
     train, test = _data()
     net = initial_network(cost, seed)
-    right = [_count_right(net, test)]
+    found = [_answers(net, test)]
     history = net.train(train.X, train.Y, epochs, BATCH_SIZE, eta,
-                        callback=lambda epoch, trained: right.append(_count_right(trained, test)))
-    counts = np.array(right)
-    counts.flags.writeable = False
-    history.cost.flags.writeable = False
-    return DigitsRun(cost, eta, seed, counts, history.cost, test.labels.size)
+                        callback=lambda epoch, trained: found.append(_answers(trained, test)))
+    by_digit = np.array([r for r, _ in found])
+    answers = np.array([a for _, a in found])
+    right = by_digit.sum(axis=1)
+    for array in (right, by_digit, answers, history.cost):
+        array.flags.writeable = False
+    return DigitsRun(cost, eta, seed, right, by_digit, answers, history.cost, test.labels.size)
 
 
 def train_digits(cost: str, eta: float, epochs: int = EPOCHS, seed: int = SEED) -> DigitsRun:
