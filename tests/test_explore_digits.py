@@ -110,13 +110,16 @@ def test_sample_digits_shows_the_files_first_images_of_each_digit():
     table = np.loadtxt(gzip.open(DIGITS_FILE), delimiter=",", dtype=int)
     picture = sample_digits(2)
     assert picture.description.startswith("the first 2 images of each digit 0–9")
-    axes = picture.figure.axes
-    assert len(axes) == 20
+    (ax,) = picture.figure.axes
+    mosaic = ax.images[0].get_array()
+    assert mosaic.shape == (2 * 9 - 1, 10 * 9 - 1)
     for digit in range(10):
         rows = np.flatnonzero(table[:, 64] == digit)[:2]
         for row, index in enumerate(rows):
-            shown = axes[row * 10 + digit].images[0].get_array()
+            shown = mosaic[9 * row: 9 * row + 8, 9 * digit: 9 * digit + 8]
             np.testing.assert_array_equal(shown, table[index, :64].reshape(8, 8))
+    assert not mosaic[8].any() and not mosaic[:, 8::9].any()  # white lines between images
+    assert [t.get_text() for t in ax.get_xticklabels()] == [str(d) for d in range(10)]
     assert picture.png().startswith(b"\x89PNG")
 
 
