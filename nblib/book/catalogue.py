@@ -17,6 +17,7 @@ SOURCES = {
     "chapter 3": "worked solutions to Chapter 3 (cross-entropy and softmax sections)",
     "backprop": "derivation of backpropagation with softmax outputs and cross-entropy cost",
     "book page": "the book's own web page, its interactive demo of the learning slowdown",
+    "book text": "the book's own text of Chapter 3, in the section a notebook follows",
 }
 
 
@@ -29,12 +30,17 @@ ANCHORS = {
     "ex4": "exercise_332838", "ex5": "exercises_193619", "ex6": "exercises_193619",
     "pb4": "problem_905066", "pb5": "problems_919607", "pb6": "problems_919607",
     "slowdown": "the_cross-entropy_cost_function", "bp": "softmax",
+    "digits": "using_the_cross-entropy_to_classify_mnist_digits",
 }
 
 
 @dataclass(frozen=True)
 class Entry:
-    """One notebook of the book: its number, catalogue id, file, title and one-line claim."""
+    """One notebook of the book: its number, catalogue id, file, title and one-line claim.
+
+    ``section`` is the heading, in the book, of the section a notebook on the book's own
+    text follows.
+    """
 
     number: int
     id: str
@@ -42,6 +48,7 @@ class Entry:
     title: str
     claim: str
     source: str = "chapter 3"
+    section: str = ""
 
     @property
     def filename(self) -> str:
@@ -63,6 +70,9 @@ class Entry:
         elif self.source == "book page":
             place = f"[the chapter's opening section in the book]({self.book_url})"
             followed = SOURCES["book page"]
+        elif self.source == "book text":
+            place = f"[the section “{self.section}” in the book]({self.book_url})"
+            followed = "the book's own text of that section"
         else:
             place = f"[the book's section on softmax]({self.book_url})"
             followed = "the post “Backpropagation with softmax outputs and cross-entropy cost”"
@@ -100,6 +110,10 @@ BOOK: tuple[Entry, ...] = (
     Entry(14, "bp", "softmax_backprop", "Backpropagation with softmax outputs",
           "BP1–BP4 for sigmoid hidden layers, softmax output and cross-entropy cost",
           source="backprop"),
+    Entry(15, "digits", "costs_compared", "The costs compared on real digits",
+          "quadratic, cross-entropy and softmax + log-likelihood trained alike on real 8 × 8 "
+          "handwritten digits, beside the chapter's MNIST figures",
+          source="book text", section="Using the cross-entropy to classify MNIST digits"),
 )
 
 
