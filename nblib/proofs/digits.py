@@ -75,6 +75,7 @@ EXERCISE = Exercise(
     target=sp.Rational(1, 6),
     lhs=r"\overline{\sigma'}",
     reason=r"$\sigma' = a(1 - a)$, averaged over $0 \le a \le 1$",
+    domains={a: (0.0, 1.0)},  # where a line in a (not yet integrated) is compared
     worked=average_slope,
 )
 # --- end of exported cells (edit them in the notebook, then run `make export`)
