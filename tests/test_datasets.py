@@ -155,8 +155,14 @@ def test_a_damaged_or_missing_file_is_refused(tmp_path):
     damaged.write_bytes(bytes(raw))
     with pytest.raises(ValueError, match=r"has SHA-256 [0-9a-f]{64}, not the expected"):
         digits(damaged)
-    with pytest.raises(FileNotFoundError, match=r"digits file .* is missing"):
+    with pytest.raises(ValueError, match=r"digits file .* is missing; argument 'path' names no"):
         digits(tmp_path / "nowhere.csv.gz")
+    with pytest.raises(ValueError, match=r"argument 'path': the file .* cannot be read"):
+        digits(tmp_path)  # a folder
+    with pytest.raises(TypeError, match="digit_images: argument 'path' must be a file path"):
+        digit_images(b"digits.csv.gz")
+    with pytest.raises(TypeError, match="digits: argument 'sha256' must be a hex string"):
+        digits(None, 1)
 
 
 @pytest.mark.parametrize(("row", "message"), [

@@ -18,6 +18,7 @@ import functools
 import gzip
 import hashlib
 import io
+import os
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -130,14 +131,17 @@ DIGITS_MAX_PIXEL = 16
 
 
 @functools.lru_cache(maxsize=4)
-def _read_digits(path: Path, sha256: str) -> tuple[np.ndarray, np.ndarray]:
+def _read_digits(path: Path, sha256: str, func: str) -> tuple[np.ndarray, np.ndarray]:
     """The images (m, 8, 8) and labels (m,) of a digits file, read-only; checked first."""
-    func = "digits"
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise FileNotFoundError(f"{func}: the digits file {path} is missing; it is part of the "
-                                "repository (data/digits/), restore it with git") from None
+        hint = ("it is part of the repository (data/digits/): restore it with git"
+                if path == DIGITS_FILE else "argument 'path' names no file")
+        raise ValueError(f"{func}: the digits file {path} is missing; {hint}") from None
+    except OSError as exc:
+        raise ValueError(f"{func}: argument 'path': the file {path} cannot be read "
+                         f"({exc.strerror or exc})") from None
     found = hashlib.sha256(raw).hexdigest()
     if found != sha256:
         raise ValueError(f"{func}: the digits file {path} has SHA-256 {found}, not the expected "
@@ -165,7 +169,21 @@ def _read_digits(path: Path, sha256: str) -> tuple[np.ndarray, np.ndarray]:
     return images, labels
 
 
-def digit_images(path: Path | None = None,
+def _load(path: Any, sha256: Any, func: str) -> tuple[np.ndarray, np.ndarray]:
+    """Validate the arguments of :func:`digit_images` or :func:`digits`, then read (once)."""
+    if path is None:
+        path = DIGITS_FILE
+    if not isinstance(path, str | os.PathLike) or isinstance(path, bytes):
+        raise TypeError(f"{func}: argument 'path' must be a file path or None "
+                        f"(got {type(path).__name__})")
+    if not isinstance(sha256, str):
+        raise TypeError(f"{func}: argument 'sha256' must be a hex string "
+                        f"(got {type(sha256).__name__})")
+    images, labels = _read_digits(Path(path).resolve(), sha256.lower(), func)
+    return images.copy(), labels.copy()
+
+
+def digit_images(path: str | os.PathLike | None = None,
                  sha256: str = DIGITS_SHA256) -> tuple[np.ndarray, np.ndarray]:
     """The digits as pictures: integer images (m, 8, 8) of pixel counts 0..16, labels (m,).
 
@@ -174,28 +192,23 @@ def digit_images(path: Path | None = None,
 
     Raises
     ------
-    FileNotFoundError
-        If the file is missing.
     ValueError
-        If its SHA-256 differs, or it is not a table of 64 pixel counts in 0..16 and a
-        label in 0..9 per line.
+        If the file is missing or unreadable, its SHA-256 differs, or it is not a table of
+        64 pixel counts in 0..16 and a label in 0..9 per line.
+    TypeError
+        If ``path`` is no path or ``sha256`` no string.
     """
-    if not isinstance(sha256, str):
-        raise TypeError(f"digit_images: argument 'sha256' must be a hex string "
-                        f"(got {type(sha256).__name__})")
-    images, labels = _read_digits(Path(DIGITS_FILE if path is None else path).resolve(),
-                                  sha256.lower())
-    return images.copy(), labels.copy()
+    return _load(path, sha256, "digit_images")
 
 
-def digits(path: Path | None = None, sha256: str = DIGITS_SHA256) -> Dataset:
+def digits(path: str | os.PathLike | None = None, sha256: str = DIGITS_SHA256) -> Dataset:
     """The 1,797 handwritten digits as a :class:`Dataset` for a ``[64, …, 10]`` network.
 
     ``X`` (64, m) holds each image row by row, its pixel counts divided by 16, so every
     input lies in [0, 1] as the book's MNIST inputs do; ``Y`` (10, m) the one-hot digits;
     ``labels`` (m,) the digits 0..9. ``path`` and ``sha256`` as in :func:`digit_images`.
     """
-    images, labels = digit_images(path, sha256)
+    images, labels = _load(path, sha256, "digits")
     X = images.reshape(len(images), -1).T / float(DIGITS_MAX_PIXEL)
     return Dataset(X, one_hot(labels, 10), labels)
 

@@ -172,4 +172,7 @@ def train_digits(cost: str, eta: float, epochs: int = EPOCHS, seed: int = SEED) 
     epochs = as_count(epochs, "epochs", func=func, minimum=1, maximum=MAX_EPOCHS,
                       limit="nblib.network.network.MAX_EPOCHS")
     seed = as_count(seed, "seed", func=func, minimum=0)
-    return _train(cost, eta, epochs, seed)
+    try:
+        return _train(cost, eta, epochs, seed)
+    except ValueError as exc:  # the network's own message, e.g. that the run diverged
+        raise ValueError(f"{func}: {exc}") from None
