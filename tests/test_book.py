@@ -58,7 +58,7 @@ def only_fake(monkeypatch):
 
 def test_catalogue_is_ordered_and_unique():
     assert [e.number for e in catalogue.BOOK] == list(range(1, len(catalogue.BOOK) + 1))
-    assert len({e.id for e in catalogue.BOOK}) == len(catalogue.BOOK) == 15
+    assert len({e.id for e in catalogue.BOOK}) == len(catalogue.BOOK) == 16
     assert catalogue.entry("pb6").filename == "12_pb6_softmax_temperature.ipynb"
     with pytest.raises(ValueError, match="no notebook 'pb9'"):
         catalogue.entry("pb9")

@@ -1,11 +1,25 @@
-"""The two-dimensional data sets: shapes, labels, determinism and bad input."""
+"""The data sets: shapes, labels, determinism and bad input; the vendored digits against
+what their sources state (checksum, class counts, first image)."""
 
 from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
 
 import numpy as np
 import pytest
 
-from nblib.network.datasets import Dataset, blobs, spirals
+from nblib.network.datasets import (
+    DIGITS_FILE,
+    DIGITS_SHA256,
+    Dataset,
+    blobs,
+    digit_images,
+    digits,
+    spirals,
+    split,
+)
 from nblib.numerics.layer import one_hot
 
 
@@ -73,3 +87,127 @@ def test_one_hot():
 def test_bad_input_names_the_argument(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+# --------------------------------------------------------------------------- real digits
+
+# The wheel's RECORD line for the file (scikit-learn 1.9.1): its SHA-256, urlsafe base64.
+RECORD_SHA256 = "CfZubeve4s0rWuWeDWq7tz_CsOAYXS4ZV-nrtR4jqiI"
+# UCI's description of the test set (optdigits.names, "Class Distribution"), digits 0..9.
+UCI_TEST_COUNTS = [178, 182, 177, 183, 181, 182, 181, 179, 174, 180]
+# The file's first line, as sklearn.datasets.load_digits() shows its first image: a 0.
+FIRST_IMAGE = [[0, 0, 5, 13, 9, 1, 0, 0], [0, 0, 13, 15, 10, 15, 5, 0],
+               [0, 3, 15, 2, 0, 11, 8, 0], [0, 4, 12, 0, 0, 8, 8, 0],
+               [0, 5, 8, 0, 0, 9, 8, 0], [0, 4, 11, 0, 1, 12, 7, 0],
+               [0, 2, 14, 5, 10, 12, 0, 0], [0, 0, 6, 13, 10, 0, 0, 0]]
+
+
+def test_the_vendored_file_is_the_one_scikit_learn_ships():
+    digest = hashlib.sha256(DIGITS_FILE.read_bytes()).digest()
+    assert base64.urlsafe_b64encode(digest).rstrip(b"=").decode() == RECORD_SHA256
+    assert digest.hex() == DIGITS_SHA256
+    # The provenance note states the same checksum.
+    assert DIGITS_SHA256 in (DIGITS_FILE.parent / "README.md").read_text(encoding="utf-8")
+
+
+def test_digit_images_are_the_uci_test_set():
+    images, labels = digit_images()
+    assert images.shape == (1797, 8, 8) and labels.shape == (1797,)
+    assert images.dtype.kind == "i" and labels.dtype.kind == "i"
+    assert images.min() == 0 and images.max() == 16
+    assert np.bincount(labels, minlength=10).tolist() == UCI_TEST_COUNTS
+    assert images[0].tolist() == FIRST_IMAGE and labels[0] == 0
+
+
+def test_digits_dataset_scales_the_pixels_into_the_unit_interval():
+    images, labels = digit_images()
+    d = digits()
+    assert d.X.shape == (64, 1797) and d.Y.shape == (10, 1797)
+    assert d.X.min() == 0.0 and d.X.max() == 1.0
+    # Column i is image i read row by row, each count divided by 16 (exact in binary).
+    for i in (0, 1, 1796):
+        assert np.array_equal(d.X[:, i].reshape(8, 8) * 16, images[i])
+    assert np.array_equal(d.labels, labels)
+    assert np.array_equal(d.Y.argmax(axis=0), labels) and np.array_equal(d.Y.sum(axis=0),
+                                                                          np.ones(1797))
+
+
+def test_the_arrays_handed_out_are_copies():
+    images, labels = digit_images()
+    images[0] = 16
+    labels[0] = 9
+    again, labels_again = digit_images()
+    assert again[0].tolist() == FIRST_IMAGE and labels_again[0] == 0
+
+
+def gzipped_csv(tmp_path, rows, name="bad.csv.gz"):
+    """A digits-like file with the given rows, and its SHA-256."""
+    path = tmp_path / name
+    text = "\n".join(",".join(str(v) for v in row) for row in rows) + "\n"
+    path.write_bytes(gzip.compress(text.encode(), mtime=0))
+    return path, hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_damaged_or_missing_file_is_refused(tmp_path):
+    damaged = tmp_path / "digits.csv.gz"
+    raw = bytearray(DIGITS_FILE.read_bytes())
+    raw[1000] ^= 1
+    damaged.write_bytes(bytes(raw))
+    with pytest.raises(ValueError, match=r"has SHA-256 [0-9a-f]{64}, not the expected"):
+        digits(damaged)
+    with pytest.raises(ValueError, match=r"digits file .* is missing; argument 'path' names no"):
+        digits(tmp_path / "nowhere.csv.gz")
+    with pytest.raises(ValueError, match=r"argument 'path': the file .* cannot be read"):
+        digits(tmp_path)  # a folder
+    with pytest.raises(TypeError, match="digit_images: argument 'path' must be a file path"):
+        digit_images(b"digits.csv.gz")
+    with pytest.raises(TypeError, match="digits: argument 'sha256' must be a hex string"):
+        digits(None, 1)
+
+
+@pytest.mark.parametrize(("row", "message"), [
+    ([0] * 64, "64 columns per line, not 64 pixels and a label"),
+    ([17] + [0] * 63 + [3], "pixel values outside 0..16"),
+    ([0] * 64 + [10], "labels outside 0..9"),
+    ([-1] + [0] * 63 + [3], "pixel values outside 0..16"),
+])
+def test_a_file_that_is_no_table_of_digits_is_refused(tmp_path, row, message):
+    path, sha = gzipped_csv(tmp_path, [row, row])
+    with pytest.raises(ValueError, match=message):
+        digits(path, sha)
+
+
+def test_a_file_that_is_not_gzip_is_refused(tmp_path):
+    path = tmp_path / "plain.csv"
+    path.write_text("0," * 64 + "0\n")
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    with pytest.raises(ValueError, match="cannot be read as gzip-compressed CSV"):
+        digits(path, sha)
+
+
+def test_split_is_a_seeded_partition():
+    d = digits()
+    train, test = split(d, 597, seed=0)
+    assert train.X.shape == (64, 1200) and test.X.shape == (64, 597)
+    order = np.random.default_rng(0).permutation(1797)
+    assert np.array_equal(test.labels, d.labels[order[1200:]])
+    assert np.array_equal(train.X, d.X[:, order[:1200]])
+    assert np.array_equal(train.Y, d.Y[:, order[:1200]])
+    # Every example in exactly one part; the same seed gives the same parts, another not.
+    columns = {tuple(c) for c in np.concatenate([train.X, test.X], axis=1).T}
+    assert len(columns) == len({tuple(c) for c in d.X.T})
+    again = split(d, 597, seed=0)[1]
+    assert np.array_equal(again.X, test.X)
+    assert not np.array_equal(split(d, 597, seed=1)[1].X, test.X)
+
+
+@pytest.mark.parametrize(("args", "error", "message"), [
+    ((blobs(2, 2), 4), ValueError, "'test' is 4, above the limit of 3"),
+    ((blobs(2, 2), 0), ValueError, "'test'"),
+    ((blobs(2, 2), 1.5), TypeError, "'test'"),
+    ((blobs(2, 2), 1, -1), ValueError, "'seed'"),
+    (((np.zeros((2, 3)), np.zeros((2, 3)), np.zeros(3)), 1), TypeError, "must be a Dataset"),
+])
+def test_split_refuses_bad_arguments(args, error, message):
+    with pytest.raises(error, match=message):
+        split(*args)

@@ -14,12 +14,14 @@ from benchmarks.explorers import control_values
 from nblib.explore import explorers
 from nblib.explore.base import LIFT, Explorer, png_rgba
 from nblib.explore.classifier import ClassifierExplorer
+from nblib.explore.digits import DigitsExplorer
 from nblib.explore.learning import SlowdownExplorer
 from nblib.explore.sigmoid import SigmoidExplorer
 
 MOVES = 6
-#: Controls left out of the random moves: each new (hidden, η) pair trains for seconds.
-SLOW = {ClassifierExplorer: {"hidden", "eta"}}
+#: Controls left out of the random moves: each new (hidden, η) pair trains for seconds, each
+#: new (η, seed) of the digits about a second.
+SLOW = {ClassifierExplorer: {"hidden", "eta"}, DigitsExplorer: {"eta", "seed"}}
 
 
 def attached(cls: type[Explorer]) -> tuple[Explorer, list[bytes]]:

@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import nblib
-from nblib.network import datasets
+from nblib.network import datasets, experiment
 from nblib.network.costs import (
     CrossEntropyCost,
     LinearOutput,
@@ -190,6 +190,15 @@ ENTRIES = [
     entry("QuadraticCost.fn", QuadraticCost("linear").fn, Z2[:1], OH2[:1], Z2[:1]),
     entry("spirals", datasets.spirals, [2, 5], [2, 3]),
     entry("blobs", datasets.blobs, [2, 5], [2, 3]),
+    entry("digits", datasets.digits, [None, datasets.DIGITS_FILE], [datasets.DIGITS_SHA256]),
+    entry("digit_images", datasets.digit_images, [None, str(datasets.DIGITS_FILE)],
+          [datasets.DIGITS_SHA256.upper()]),
+    entry("split", datasets.split, [datasets.blobs(2, 2)], [1, 3], [0, 5]),
+    entry("digits_data", experiment.digits_data),
+    entry("initial_network", experiment.initial_network, ["quadratic", "log_likelihood"],
+          [0, 1]),
+    entry("train_digits", experiment.train_digits, ["quadratic", "log_likelihood"],
+          [0.5, 3.0], [1], [1, 2]),
     # reports
     entry("describe_bound", checks.describe_bound, [1e-8, 0.5, 4]),
     entry("relative_error", checks.relative_error, Z[:2], Z[:2]),
@@ -291,7 +300,7 @@ def test_observers_refuse_bad_arguments_clearly(spec, data):
 def test_every_public_function_of_numerics_and_network_is_fuzzed():
     # A public function added later must join ENTRIES (or OBSERVERS) to be covered.
     fuzzed = {e.name.split(".")[-1] for e in ENTRIES + OBSERVERS} | {"Network"}
-    modules = (activations, costs, neuron, quadrature, layer, jacobians, datasets)
+    modules = (activations, costs, neuron, quadrature, layer, jacobians, datasets, experiment)
     public = {name for module in modules for name in module.__all__
               if callable(getattr(module, name)) and not isinstance(getattr(module, name), type)}
     assert public - fuzzed == set()

@@ -127,6 +127,19 @@ def test_a_wrong_line_is_refused_with_a_counterexample_that_is_one(turn, text):
     assert feedback.html.startswith("✗ $\\displaystyle ")
 
 
+def test_a_wrong_number_is_refused_without_a_point():
+    # A chain of numbers (the digits notebook's ∫₀¹ a(1 − a) da = 1/6) differs at no point:
+    # the message gives both values and no empty "at".
+    from nblib.proofs import digits
+
+    feedback = YourTurn(digits.EXERCISE).submit("1/4")
+    assert feedback.status == "refused" and feedback.counterexample == {}
+    assert feedback.values == (pytest.approx(1 / 6, rel=1e-12), pytest.approx(0.25, rel=1e-12))
+    assert feedback.message.startswith("✗ 1/4 is not equal to the line before it: the line "
+                                       "before is 0.166667 and yours is 0.25.")
+    assert " at " not in feedback.message and " at " not in feedback.html
+
+
 def test_a_refused_line_is_checked_against_the_last_accepted_one(turn):
     turn.submit("exp(-z)/(1+exp(-z))**2")
     feedback = turn.submit("exp(-z)/(1+exp(-z))")

@@ -17,7 +17,7 @@ SOURCES = {
     "chapter 3": "worked solutions to Chapter 3 (cross-entropy and softmax sections)",
     "backprop": "derivation of backpropagation with softmax outputs and cross-entropy cost",
     "book page": "the book's own web page, its interactive demo of the learning slowdown",
-    "book text": "the book's own text of Chapter 3, where it derives a result in its sections",
+    "book text": "the book's own text of Chapter 3, in the section a notebook follows",
 }
 
 
@@ -31,6 +31,7 @@ ANCHORS = {
     "pb4": "problem_905066", "pb5": "problems_919607", "pb6": "problems_919607",
     "slowdown": "the_cross-entropy_cost_function", "bp": "softmax",
     "origin": "what_does_the_cross-entropy_mean_where_does_it_come_from",
+    "digits": "using_the_cross-entropy_to_classify_mnist_digits",
 }
 
 
@@ -115,6 +116,10 @@ BOOK: tuple[Entry, ...] = (
           "comes out, up to a constant",
           source="book text",
           section="What does the cross-entropy mean? Where does it come from?"),
+    Entry(16, "digits", "costs_compared", "The costs compared on real digits",
+          "quadratic, cross-entropy and softmax + log-likelihood trained alike on real 8 × 8 "
+          "handwritten digits, beside the chapter's MNIST figures",
+          source="book text", section="Using the cross-entropy to classify MNIST digits"),
 )
 
 

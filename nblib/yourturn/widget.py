@@ -299,10 +299,12 @@ class YourTurn:
         point = {sp.sstr(k): float(v) for k, v in counterexample.items()}
         before, after = values
         where = ", ".join(f"{k} = {v:g}" for k, v in point.items())
-        message = (f"✗ {sp.sstr(expr)} is not equal to the line before it: at {where} the "
+        # Lines without a symbol (numbers, a definite integral) differ at no point: no "at".
+        at, at_html = (f"at {where} ", f"at {_math(where)} ") if where else ("", "")
+        message = (f"✗ {sp.sstr(expr)} is not equal to the line before it: {at}the "
                    f"line before is {_number(before)} and yours is {_number(after)}.")
-        shown = (f"✗ {_math(expr)} is not equal to the line before it: at "
-                 f"{_math(where)} the line before is {_number(before, html=True)} and "
+        shown = (f"✗ {_math(expr)} is not equal to the line before it: {at_html}"
+                 f"the line before is {_number(before, html=True)} and "
                  f"yours is {_number(after, html=True)}.")
         return Feedback("refused", message, expr, point, (before, after),
                         reached_target=self._reached_target, html=shown)
