@@ -89,25 +89,27 @@ class GradientSizeExplorer(Explorer):
             (self.curves[cost],) = self.animate(self.ax_curve.plot(
                 self.z_grid, np.ones_like(self.z_grid), color=color, label=label))
             (self.points[cost],) = self.animate(self.ax_curve.plot([], [], "o", color=color))
-        # Starts above the legend (lower centre), so it never runs through its text.
-        self.z_line = self.animate(self.ax_curve.axvline(0.0, ymin=0.17, color="0.5", lw=0.8,
-                                                         ls=":"))
+        self.z_line = self.animate(self.ax_curve.axvline(0.0, color="0.5", lw=0.8, ls=":"))
         self.ax_curve.set(yscale="log", ylim=(1e-4, 2.0), xlim=(-self.z_range, self.z_range),
                           xlabel="weighted input z of the output neuron",
                           ylabel="|∂C/∂w|  (input activation 1)")
-        self.ax_curve.legend(loc="lower center", fontsize="small")
+        # Above the panels: for either target the two curves pass through every corner.
+        fig.legend(*self.ax_curve.get_legend_handles_labels(), loc="outside upper left",
+                   ncols=2, fontsize=9)
         _few_log_ticks(self.ax_curve, [1e-4, 1e-3, 1e-2, 1e-1, 1.0])
         self.ax_curve.set_xticks([-8, -4, 0, 4, 8])
         self.bars = self.animate(self.ax_bars.barh([1, 0], [0.0, 0.0], color=["C3", "C0"],
                                                    height=0.6))
-        self.ax_bars.set(xlim=(0.0, 1.15), yticks=[1, 0],
+        # Room right of a bar of 1 for its value label.
+        self.ax_bars.set(xlim=(0.0, 1.35), yticks=[1, 0],
                          yticklabels=["quadratic", "cross-entropy"], xlabel="|∂C/∂w|",
                          xticks=[0.0, 0.5, 1.0])
         self.bar_text = self.animate([self.ax_bars.text(0.0, pos, "", va="center",
-                                                        fontsize="small") for pos in (1, 0)])
-        self.readout = self.animate(self.ax_bars.text(0.5, 1.02, "", ha="center", va="bottom",
+                                                        fontsize=9) for pos in (1, 0)])
+        # Right-aligned: centred over the narrow panel, its longest line would leave the figure.
+        self.readout = self.animate(self.ax_bars.text(1.0, 1.02, "", ha="right", va="bottom",
                                                       transform=self.ax_bars.transAxes,
-                                                      fontsize="small"))
+                                                      fontsize=9))
 
     def sizes(self) -> dict[str, float]:
         """|∂C/∂w| at the current z and y, by cost."""
@@ -167,14 +169,16 @@ class LinearOutputExplorer(Explorer):
         self.ax_cost.set(yscale="log", xlabel="epoch", ylabel="quadratic cost C",
                          xlim=(0, self.controls["epochs"].max), ylim=COST_LIMITS)
         _few_log_ticks(self.ax_cost, [10.0**k for k in range(-4, 3)])
-        self.ax_cost.legend(loc="upper right", fontsize="small")
         self.ax_fit.plot(curves.DATA_X[0], curves.DATA_Y[0], "o", color="0.3", ms=4, label="data")
         self.ax_fit.set(xlim=(0, 1), ylim=(-0.25, 1.25), xlabel="input x",
                         ylabel="output after training")
-        self.ax_fit.legend(loc="lower left", fontsize="small")
+        # One legend for both panels, above them: a linear output's fit can cross any
+        # part of the right panel.
+        fig.legend(*self.ax_fit.get_legend_handles_labels(), loc="outside upper center",
+                   ncols=3, fontsize=9)
         self.ax_fit.set(xticks=[0.0, 0.5, 1.0], yticks=[0.0, 0.5, 1.0])
         self.ax_cost.xaxis.set_major_locator(MaxNLocator(5))
-        self.readout = self.animate(self.ax_cost.text(0.02, 0.03, "", fontsize="small",
+        self.readout = self.animate(self.ax_cost.text(0.02, 0.03, "", fontsize=9,
                                                       transform=self.ax_cost.transAxes,
                                                       va="bottom"))
 
@@ -192,7 +196,7 @@ class LinearOutputExplorer(Explorer):
             self.cost_lines[output].set_data(epoch_axis, run.cost)
             self.fit_lines[output].set_ydata(run.predict(self.x_fine)[0])
         self.readout.set_text(
-            f"after {epochs} epochs: C = {runs['linear'].cost[-1]:.4f} (linear), "
+            f"after {epochs} epochs: C = {runs['linear'].cost[-1]:.4f} (linear),\n"
             f"{runs['sigmoid'].cost[-1]:.4f} (sigmoid)")
 
 
@@ -237,8 +241,8 @@ class SlowdownExplorer(Explorer):
         self.ax_out.set(ylim=(0.0, 1.0), xlabel="epoch", ylabel="output a")
         (self.cost_line,) = self.animate(self.ax_cost.plot([0, 1], [0, 0], color="C3"))
         self.ax_cost.set(xlabel="epoch", ylabel="cost")
-        self.readout = self.animate(self.ax_out.set_title("", fontsize="small"))
-        self.cost_title = self.animate(self.ax_cost.set_title("", fontsize="small"))
+        self.readout = self.animate(self.ax_out.set_title("", fontsize=9))
+        self.cost_title = self.animate(self.ax_cost.set_title("", fontsize=9))
         self.ax_out.set_yticks([0.0, 0.25, 0.5, 0.75, 1.0])
         _few_ticks(self.ax_cost)
         self.ax_out.xaxis.set_major_locator(MaxNLocator(5))

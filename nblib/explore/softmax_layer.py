@@ -92,7 +92,7 @@ class SumsExplorer(Explorer):
         self.sigmoid_bars, self.sigmoid_labels = self.animate(_bar_panel(
             self.ax_sigmoid, r"sigmoid layer: $a_j = \sigma(z_j)$", "C0"))
         self.softmax_bars, self.softmax_labels = self.animate(_bar_panel(
-            self.ax_softmax, r"softmax layer: $a_j = e^{z_j}\,/\,\Sigma_k\, e^{z_k}$", "C1"))
+            self.ax_softmax, r"softmax layer: $a_j = \exp(z_j)\,/\,\Sigma_k\,\exp(z_k)$", "C1"))
         self.ax_sigmoid.set_ylabel(r"activation $a_j$")
         self.sigmoid_sum = self.animate(self.ax_sigmoid.text(
             0.02, 0.97, "", transform=self.ax_sigmoid.transAxes, va="top", fontsize=10,
@@ -129,7 +129,7 @@ class JacobianExplorer(Explorer):
                          label="at the book's z")
         self.bars, self.labels = self.animate(_bar_panel(self.ax_bars, r"softmax outputs $a_j$",
                                                          "C1"))
-        self.ax_bars.legend(loc="upper left", fontsize=8)
+        self.ax_bars.legend(loc="upper left", fontsize=9)
         self.ax_bars.set_ylabel(r"$a_j$")
         self.image = self.animate(self.ax_jac.imshow(
             np.zeros((NEURONS, NEURONS)), cmap="RdBu_r", vmin=-JACOBIAN_LIMIT,
@@ -199,8 +199,8 @@ class LocalityExplorer(Explorer):
         self.sigmoid_bars, self.sigmoid_labels = self.animate(_bar_panel(
             self.ax_sigmoid, r"sigmoid layer: $a_j = \sigma(z_j)$", "C0"))
         self.softmax_bars, self.softmax_labels = self.animate(_bar_panel(
-            self.ax_softmax, r"softmax layer: $a_j = e^{z_j}\,/\,\Sigma_k\, e^{z_k}$", "C1"))
-        self.ax_sigmoid.legend(loc="upper left", fontsize=8)
+            self.ax_softmax, r"softmax layer: $a_j = \exp(z_j)\,/\,\Sigma_k\,\exp(z_k)$", "C1"))
+        self.ax_sigmoid.legend(loc="upper left", fontsize=9)
         self.ax_sigmoid.set_ylabel(r"activation $a_j$")
         self.sigmoid_moved = self.animate(self.ax_sigmoid.text(
             0.98, 0.97, "", ha="right", va="top", transform=self.ax_sigmoid.transAxes,
