@@ -106,9 +106,9 @@ def test_a_step_that_moves_nothing_static_is_blitted():
 def test_a_moved_limit_redraws_in_full_and_caches_again():
     explorer, _ = attached(SlowdownExplorer)
     redraws = count_full_redraws(explorer)
-    explorer.set(epochs=400)  # past the 300 rung: the epoch axes widen
-    assert len(redraws) == 1 and explorer.ax_out.get_xlim() == (0.0, 400.0)
-    explorer.set(epochs=350)  # same rung: blitted on the new background
+    explorer.set(rule="cross_entropy")  # C(0) = −ln(1 − σ(1.5)): past the 0.5 rung
+    assert len(redraws) == 1 and explorer.ax_cost.get_ylim() == (0.0, 2.0)
+    explorer.set(epochs=350)  # the same run: blitted on the new background
     assert len(redraws) == 1 and explorer.canvas.blit_valid()
     np.testing.assert_array_equal(shown(explorer), saved(explorer))
 
