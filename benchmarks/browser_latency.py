@@ -68,9 +68,12 @@ ARM = """(canvas) => {
     return h;
   };
   const state = window.__latency = {start: null, end: null, frame: null, before: hash()};
+  // The time is read before the pixels are fingerprinted: the fingerprint (a read-back of
+  // the whole canvas) is the measurement's own cost, not the page's.
   const check = () => {
+    const now = performance.now();
     if (state.start !== null && state.end === null && hash() !== state.before) {
-      state.end = performance.now();
+      state.end = now;
       state.frame = window.__frames.find((t) => t >= state.start) ?? null;
     }
   };

@@ -18,7 +18,6 @@ that come back to a value already shown.
 from __future__ import annotations
 
 import math
-from collections import OrderedDict
 from typing import Any
 
 import numpy as np
@@ -34,31 +33,24 @@ MAX_LAYOUTS = 2_000
 SUPPORTED = all(hasattr(FT2Font, name) for name in ("_layout", "_render_glyph", "_set_transform"))
 
 
-class _LRU(OrderedDict):
-    """A dict that forgets its least recently used entry beyond ``limit`` entries."""
+class _Cache(dict):
+    """A dict emptied when it outgrows ``limit`` entries (refilled by the next draws)."""
 
     def __init__(self, limit: int) -> None:
         """An empty cache for at most ``limit`` entries."""
         super().__init__()
         self.limit = limit
 
-    def get(self, key: Any, default: Any = None) -> Any:
-        """The entry for ``key`` (now the most recently used), or ``default``."""
-        if key in self:
-            self.move_to_end(key)
-            return self[key]
-        return default
-
     def put(self, key: Any, value: Any) -> Any:
         """Store ``value`` under ``key``; return it."""
+        if len(self) >= self.limit:
+            self.clear()
         self[key] = value
-        if len(self) > self.limit:
-            self.popitem(last=False)
         return value
 
 
-_GLYPHS = _LRU(MAX_GLYPHS)
-_LAYOUTS = _LRU(MAX_LAYOUTS)
+_GLYPHS = _Cache(MAX_GLYPHS)
+_LAYOUTS = _Cache(MAX_LAYOUTS)
 
 
 class GlyphRenderer(RendererAgg):
@@ -94,7 +86,8 @@ class GlyphRenderer(RendererAgg):
         flags = get_hinting_flag()
         mode = RenderMode.NORMAL if gc.get_antialiased() else RenderMode.MONO
         height = self.height
-        draw = self._renderer.draw_text_image
+        top_row = int(height)
+        draw, cache, put = self._renderer.draw_text_image, _GLYPHS, _GLYPHS.put
         # Per (slant, extend): FreeType's 16.16 matrix, and what a glyph's key holds besides
         # the font, size, glyph and offset (plain ints: hashing enums costs more than a draw).
         styles: dict[tuple[float, float], tuple[np.ndarray, tuple]] = {}
@@ -106,11 +99,12 @@ class GlyphRenderer(RendererAgg):
                 style = styles[slant, extend] = (
                     matrix, (*matrix.ravel().tolist(), self.dpi, flags.value, mode.value))
             matrix, settings = style
-            # FreeType's 26.6 fixed point, y upwards: whole pixels and the 1/64 remainder.
+            # FreeType's 26.6 fixed point, y upwards, rounded as Agg rounds it: the glyph's
+            # origin in whole pixels and the 1/64 remainder.
             whole_x, part_x = divmod(round(0x40 * (x + dx * cos - dy * sin)), 0x40)
             whole_y, part_y = divmod(round(0x40 * (height - y + dx * sin + dy * cos)), 0x40)
             key = (font, size, index, part_x, part_y, settings)
-            glyph = _GLYPHS.get(key)
+            glyph = cache.get(key)
             if glyph is None:
                 font.set_size(size, self.dpi)
                 font._set_transform(matrix, [part_x, part_y])
@@ -118,9 +112,9 @@ class GlyphRenderer(RendererAgg):
                 buffer = np.array(bitmap.buffer, copy=True)
                 if mode is RenderMode.MONO:
                     buffer *= 0xff
-                glyph = _GLYPHS.put(key, (buffer, bitmap.left, bitmap.top))
-            buffer, left, top = glyph
+                glyph = put(key, (buffer, bitmap.left, top_row - bitmap.top + buffer.shape[0]))
+            buffer, left, bottom = glyph
             # draw_text_image's y is downwards and names the bitmap's bottom row.
-            draw(buffer, left + whole_x, int(height) - (top + whole_y) + buffer.shape[0], 0, gc)
+            draw(buffer, left + whole_x, bottom - whole_y, 0, gc)
         if boxes:  # mathematics' rules (fraction bars, roots): Agg draws them as paths
             super()._draw_text_glyphs_and_boxes(gc, x, y, angle, (), boxes)
