@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
+from matplotlib.transforms import IdentityTransform
 
 from nblib.explore import glyphs
 from nblib.explore.glyphs import GlyphRenderer
@@ -64,6 +65,21 @@ def test_a_glyph_moved_by_whole_pixels_is_the_remembered_bitmap_moved():
     text.set_position((0.1037 + 7 / 300, 0.31 + 3 / 100))  # 7 and 3 whole pixels on
     np.testing.assert_array_equal(rendered(figure, cached), rendered(figure, agg))
     assert len(glyphs._GLYPHS) == hits  # no glyph was rasterised again
+
+
+def test_glyphs_remembered_on_one_canvas_land_right_on_a_canvas_of_another_height():
+    def figure_of_height(inches: float) -> Figure:
+        """The same texts at the same pixels from the bottom, on a figure of that height."""
+        figure = Figure(figsize=(6.0, inches), dpi=100)
+        FigureCanvasAgg(figure)
+        for k, string in enumerate(STRINGS[:6]):
+            figure.text(20.3 + 7 * k, 30.6 + 45 * k, string, transform=IdentityTransform())
+        return figure
+
+    rendered(figure_of_height(4.0), GlyphRenderer(600, 400, 100))  # remembers the glyphs
+    taller = figure_of_height(5.0)
+    np.testing.assert_array_equal(rendered(taller, GlyphRenderer(600, 500, 100)),
+                                  rendered(taller, RendererAgg(600, 500, 100)))
 
 
 def test_the_cache_starts_again_beyond_its_limit():

@@ -112,9 +112,10 @@ class GlyphRenderer(RendererAgg):
                 buffer = np.array(bitmap.buffer, copy=True)
                 if mode is RenderMode.MONO:
                     buffer *= 0xff
-                glyph = put(key, (buffer, bitmap.left, top_row - bitmap.top + buffer.shape[0]))
-            buffer, left, bottom = glyph
+                # The bitmap's bottom row, counted downwards from a canvas's top row 0.
+                glyph = put(key, (buffer, bitmap.left, buffer.shape[0] - bitmap.top))
+            buffer, left, below_top = glyph
             # draw_text_image's y is downwards and names the bitmap's bottom row.
-            draw(buffer, left + whole_x, bottom - whole_y, 0, gc)
+            draw(buffer, left + whole_x, top_row + below_top - whole_y, 0, gc)
         if boxes:  # mathematics' rules (fraction bars, roots): Agg draws them as paths
             super()._draw_text_glyphs_and_boxes(gc, x, y, angle, (), boxes)
