@@ -211,7 +211,9 @@ def main() -> bool:
     if not chromium_available():
         raise RuntimeError("no Chromium at /usr/bin/chromium (apt-get install chromium)")
     ok = True
-    with tempfile.TemporaryDirectory() as tmp, running_lab(Path(tmp)) as lab, \
+    # The lab as `make lab` runs it: JupyterLab's own windowing of the notebook's cells
+    # (content-visibility), not the tests' setting that keeps every cell rendered.
+    with tempfile.TemporaryDirectory() as tmp, running_lab(Path(tmp), settings={}) as lab, \
             chromium_page() as page:
         page.add_init_script(STAMP_FRAMES)
         for name, notebook, explorer, label in CASES:
