@@ -121,7 +121,7 @@ def test_a_step_that_moves_nothing_static_is_blitted():
 def test_a_moved_limit_redraws_in_full_and_caches_again():
     explorer, _ = attached(SlowdownExplorer)
     redraws = count_full_redraws(explorer)
-    explorer.set(rule="cross_entropy")  # C(0) = −ln(1 − σ(1.5)): past the 0.5 rung
+    explorer.set(rule="cross_entropy")  # C(0) = −ln(1 − σ(1.5)) = 1.70: top 0.375 → 2
     assert len(redraws) == 1 and explorer.ax_cost.get_ylim() == (0.0, 2.0)
     explorer.set(epochs=350)  # the same run: blitted on the new background
     assert len(redraws) == 1 and explorer.canvas.blit_valid()

@@ -35,7 +35,8 @@ __all__ = ["GradientSizeExplorer", "LinearOutputExplorer", "SlowdownExplorer"]
 COST_LIMITS = (1e-4, 1e2)
 #: Tops the slowdown's cost axis may take, the first above the whole run's largest cost:
 #: the axis moves (a full redraw) only when a new start or rule needs another rung.
-COST_TOPS = (0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
+COST_TOPS = (0.125, 0.25, 0.375, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 16.0,
+             24.0, 32.0)
 #: Epochs of the stored runs: the epochs sliders' maxima.
 LINEAR_EPOCHS = 300
 SLOWDOWN_EPOCHS = 600
@@ -273,7 +274,7 @@ class SlowdownExplorer(Explorer):
         self.ax_out.set(ylim=(0.0, 1.0), ylabel="output a")
         self.ax_out.set_yticks([0.0, 0.25, 0.5, 0.75, 1.0])
         self.ax_cost.set_ylabel("cost")
-        self.ax_cost.yaxis.set_major_locator(MaxNLocator(5))
+        self.ax_cost.yaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 2.5, 5, 10]))
         self.readout = self.animate(self.ax_out.set_title("", fontsize=9))
         self.cost_title = self.animate(self.ax_cost.set_title("", fontsize=9))
 
