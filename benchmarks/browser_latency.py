@@ -68,9 +68,12 @@ ARM = """(canvas) => {
     return h;
   };
   const state = window.__latency = {start: null, end: null, frame: null, before: hash()};
+  // The time is read before the pixels are fingerprinted: the fingerprint (a read-back of
+  // the whole canvas) is the measurement's own cost, not the page's.
   const check = () => {
+    const now = performance.now();
     if (state.start !== null && state.end === null && hash() !== state.before) {
-      state.end = performance.now();
+      state.end = now;
       state.frame = window.__frames.find((t) => t >= state.start) ?? null;
     }
   };
@@ -90,15 +93,17 @@ ARM = """(canvas) => {
   }, {capture: true, once: true});
 }"""
 
-# Wraps the explorer's change handler in the kernel to log each step's wall and CPU time.
+# Wraps the explorer's change handler in the kernel to log each step: when it began (ms since
+# the epoch, the clock the page's performance.timeOrigin counts from), its wall and CPU time.
 KERNEL_TIMER = """
 import gc as _gc, time as _time
 _explorer = [o for o in _gc.get_objects() if type(o).__name__ == {name!r}][-1]
 _steps = []
 def _timed(change, _handler=_explorer._on_change):
-    wall, cpu = _time.perf_counter(), _time.process_time()
+    began, wall, cpu = _time.time(), _time.perf_counter(), _time.process_time()
     _handler(change)
-    _steps.append(((_time.perf_counter() - wall) * 1000, (_time.process_time() - cpu) * 1000))
+    _steps.append((began * 1000, (_time.perf_counter() - wall) * 1000,
+                   (_time.process_time() - cpu) * 1000))
 for _control in _explorer.controls.values():
     _control.unobserve(_explorer._on_change, names="value")
     _control.observe(_timed, names="value")
@@ -115,10 +120,21 @@ TO_DATA_URL = """(canvas) => {
 
 @dataclass
 class Press:
-    """One key press, in ms from the press: changed pixels, and the frame's arrival."""
+    """One key press: when it happened (ms since the epoch), and in ms from the press, the
+    changed pixels and the frame's arrival."""
 
+    at: float
     pixels: float
     frame: float | None
+
+
+@dataclass
+class Step:
+    """One step the kernel served: when it began (ms since the epoch), wall and CPU ms."""
+
+    began: float
+    wall: float
+    cpu: float
 
 
 def measure(page, canvas, key: str) -> Press:
@@ -126,18 +142,19 @@ def measure(page, canvas, key: str) -> Press:
     page.evaluate(ARM, canvas)
     page.keyboard.press(key)
     page.wait_for_function("() => window.__latency.end !== null", timeout=15_000)
-    start, end, frame = page.evaluate(
-        "() => [window.__latency.start, window.__latency.end, window.__latency.frame]")
+    origin, start, end, frame = page.evaluate(
+        "() => [performance.timeOrigin, window.__latency.start, window.__latency.end, "
+        "window.__latency.frame]")
     page.wait_for_timeout(150)  # let the kernel settle before the next press
-    return Press(end - start, None if frame is None else frame - start)
+    return Press(origin + start, end - start, None if frame is None else frame - start)
 
 
 def presses(page, lab, notebook: str, explorer: str, label: str
-            ) -> tuple[list[Press], list[tuple[float, float]], float]:
+            ) -> tuple[list[Press], list[Step], float]:
     """Open and run the notebook, then time each key press on the slider ``label``.
 
-    Returns the presses, the kernel's (wall, CPU) milliseconds for each step it served, and
-    the median milliseconds of one ``toDataURL`` of the figure's canvas in the page.
+    Returns the presses, each step the kernel served, and the median milliseconds of one
+    ``toDataURL`` of the figure's canvas in the page.
     """
     open_notebook(page, lab, notebook)
     page.evaluate(RUN_ALL)
@@ -149,25 +166,40 @@ def presses(page, lab, notebook: str, explorer: str, label: str
     keys = ["ArrowRight"] * (PRESSES // 2) + ["ArrowLeft"] * (PRESSES // 2)
     try:
         measured = [measure(page, canvas, key) for key in keys]
-        steps = ast.literal_eval(page.evaluate(KERNEL_PRINT, KERNEL_STEPS).strip())
+        steps = [Step(*step) for step in
+                 ast.literal_eval(page.evaluate(KERNEL_PRINT, KERNEL_STEPS).strip())]
         encode = statistics.median(page.evaluate(TO_DATA_URL, canvas) for _ in range(5))
         return measured, steps, encode
     finally:
         close_and_shut_down(page, lab)
 
 
-def breakdown(measured: list[Press], steps: list[tuple[float, float]], encode: float) -> str:
-    """Where a press's time went: to the frame's arrival (kernel step inside), then to pixels."""
+def breakdown(measured: list[Press], steps: list[Step], encode: float) -> str:
+    """Where a press's time went, as medians over the presses: the change's way to the
+    kernel, the kernel's step, the frame's way back to the page, decoding and painting.
+
+    Each press is matched with the step the kernel began after it and before its pixels
+    changed; the page's and the kernel's clocks are the same system clock.
+    """
     median = statistics.median
-    arrived = [p.frame for p in measured if p.frame is not None]
+    inbound, outbound, walls, cpus = [], [], [], []
+    for press in measured:
+        step = next((s for s in steps if press.at <= s.began <= press.at + press.pixels), None)
+        if step is None or press.frame is None:
+            continue
+        inbound.append(step.began - press.at)
+        walls.append(step.wall)
+        cpus.append(step.cpu)
+        outbound.append(press.at + press.frame - (step.began + step.wall))
     painted = [p.pixels - p.frame for p in measured if p.frame is not None]
-    # A kernel step whose wall time exceeds its CPU time waited for a core.
-    parts = [f"kernel step {median(s[0] for s in steps):.0f} ms "
-             f"(CPU {median(s[1] for s in steps):.0f} ms)"] if steps else []
-    if arrived:
-        parts += [f"frame in the page after {median(arrived):.0f} ms",
-                  f"then {median(painted):.0f} ms in the page to decode and paint it (of "
-                  f"which ipympl's copy of the canvas into _data_url, {encode:.0f} ms)"]
+    parts = []
+    if walls:  # a step whose wall time exceeds its CPU time waited for a core
+        parts += [f"to the kernel {median(inbound):.0f} ms",
+                  f"kernel step {median(walls):.0f} ms (CPU {median(cpus):.0f} ms)",
+                  f"frame back in the page {median(outbound):.0f} ms"]
+    if painted:
+        parts.append(f"decode and paint {median(painted):.0f} ms (of which ipympl's copy of "
+                     f"the canvas into _data_url, {encode:.0f} ms)")
     return "; ".join(parts)
 
 
@@ -179,7 +211,9 @@ def main() -> bool:
     if not chromium_available():
         raise RuntimeError("no Chromium at /usr/bin/chromium (apt-get install chromium)")
     ok = True
-    with tempfile.TemporaryDirectory() as tmp, running_lab(Path(tmp)) as lab, \
+    # The lab as `make lab` runs it: JupyterLab's own windowing of the notebook's cells
+    # (content-visibility), not the tests' setting that keeps every cell rendered.
+    with tempfile.TemporaryDirectory() as tmp, running_lab(Path(tmp), settings={}) as lab, \
             chromium_page() as page:
         page.add_init_script(STAMP_FRAMES)
         for name, notebook, explorer, label in CASES:

@@ -81,10 +81,11 @@ class Result:
 
     blitted: list[float]
     full: list[float]
-    full_fallbacks: int
+    full_fallbacks: Counter
     parts: dict[str, float]
     frame_bytes: list[int]
     layer: str = ""
+    controls: list[str] = field(default_factory=list)  # the control each blitted step moved
 
     @property
     def ratio(self) -> float:
@@ -100,9 +101,18 @@ class Result:
         total = sum(self.blitted)
         shares = sorted(self.parts.items(), key=lambda item: -item[1])
         text = ", ".join(f"{name} {100 * ms / total:.0f} %" for name, ms in shares)
-        fallbacks = (f"; {self.full_fallbacks} of {len(self.blitted)} steps redrew in full "
-                     f"(the static background changed)" if self.full_fallbacks else "")
-        return f"time per step: {text}{fallbacks}; moving layer: {self.layer}"
+        by_control = ", ".join(f"{name} {count}" for name, count in
+                               self.full_fallbacks.most_common())
+        count = sum(self.full_fallbacks.values())
+        fallbacks = (f"; {count} of {len(self.blitted)} steps redrew in full (the static "
+                     f"background changed; steps of {by_control})" if count else "")
+        by_control = {}
+        for name, ms in zip(self.controls, self.blitted, strict=True):
+            by_control.setdefault(name, []).append(ms)
+        medians = ", ".join(f"{name} {statistics.median(times):.0f}"
+                            for name, times in by_control.items())
+        return (f"time per step: {text}{fallbacks}; moving layer: {self.layer}; median ms "
+                f"by control: {medians}")
 
 
 def attach(explorer: Explorer) -> tuple[Clock, list[int]]:
@@ -126,7 +136,7 @@ def measure(cls: type[Explorer]) -> Result:
             for v in control_values(control)]
     for name, v in plan:  # warm-up: training runs cached, fonts and glyphs loaded
         explorer.set(**{name: v})
-    blitted, full, fallbacks, sizes = [], [], 0, []
+    blitted, full, fallbacks, sizes, moved = [], [], Counter(), [], []
     for name, v in plan:
         before = explorer.value(name)
         if before == v:
@@ -144,14 +154,16 @@ def measure(cls: type[Explorer]) -> Result:
         clock.running = True
         sent = len(frames)
         blitted.append(step(v, forced=False))
+        moved.append(name)
         sizes.extend(frames[sent:])
         clock.running = False
-        fallbacks += clock.parts.get("full redraw", 0.0) != rendered
+        if clock.parts.get("full redraw", 0.0) != rendered:
+            fallbacks[name] += 1
         step(before, forced=False)
         full.append(step(v, forced=True))
     kinds = Counter(type(artist).__name__ for artist in explorer.canvas.moving)
     layer = ", ".join(f"{count} {kind}" for kind, count in kinds.most_common())
-    return Result(blitted, full, fallbacks, clock.parts, sizes, layer)
+    return Result(blitted, full, fallbacks, clock.parts, sizes, layer, moved)
 
 
 def main() -> bool:

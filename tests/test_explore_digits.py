@@ -65,7 +65,7 @@ def test_controls_move_the_artists_to_the_runs(explorer, settings):
                                / np.bincount(labels_test, minlength=10), rtol=1e-15)
     right = int(run.right[epoch])
     assert explorer.readout.get_text() == (
-        f"{NAMES[cost]}, η = {eta:g}, seed {seed}, after {epoch} epochs: {right} of 597 test "
+        f"{NAMES[cost]}, η = {eta:g}, seed {seed}, epoch {epoch}:\n{right} of 597 test "
         f"images right ({100 * right / 597:.1f} %)")
 
 

@@ -18,7 +18,7 @@ import sympy as sp
 from nblib.explore.learning import (
     COST_LIMITS,
     COST_TOPS,
-    EPOCH_LIMITS,
+    SLOWDOWN_EPOCHS,
     GradientSizeExplorer,
     LinearOutputExplorer,
     SlowdownExplorer,
@@ -198,12 +198,56 @@ def test_slowdown_curves_follow_the_plain_descent(rule, w, b, eta, epochs):
     np.testing.assert_allclose(ys, expected, rtol=1e-10, atol=1e-300)
     cost = expected**2 / 2 if rule == "quadratic" else -np.log1p(-expected)
     np.testing.assert_allclose(e.cost_line.get_ydata(), cost, rtol=1e-9, atol=1e-300)
-    # The axes end at the first of a few fixed limits that holds the curve.
-    right = min(limit for limit in EPOCH_LIMITS if limit >= epochs)
-    assert e.ax_out.get_xlim() == e.ax_cost.get_xlim() == (0.0, float(right))
+    # The axes hold the whole run, whatever the epochs: the slider's range, and the first
+    # of a few fixed tops above the largest cost of the run.
+    whole = plain_descent(w, b, eta, SLOWDOWN_EPOCHS, rule)
+    whole_cost = whole**2 / 2 if rule == "quadratic" else -np.log1p(-whole)
+    assert e.ax_out.get_xlim() == e.ax_cost.get_xlim() == (0.0, float(SLOWDOWN_EPOCHS))
     top = e.ax_cost.get_ylim()[1]
-    assert top in COST_TOPS and e.cost_line.get_ydata().max() <= top
+    assert top == min(t for t in COST_TOPS if t >= whole_cost.max() * 1.02)
+    # Faint beyond the chosen epoch: the rest of the same run; a point at the epoch.
+    rest, _, point = e.lines["output"]
+    np.testing.assert_allclose(rest.get_ydata(), whole, rtol=1e-10, atol=1e-300)
+    assert point.get_data()[0][0] == epochs and point.get_data()[1][0] == ys[-1]
     assert e.cost_title.get_text() == ("C = a²/2" if rule == "quadratic" else "C = −ln(1 − a)")
+
+
+@pytest.mark.parametrize("cls", [LinearOutputExplorer, SlowdownExplorer])
+def test_the_epochs_slider_slices_one_run_and_moves_no_limit(cls, monkeypatch):
+    e = make(cls)
+    trained = []
+    for name in ("learning_curves", "neuron_descent"):
+        original = getattr(curves, name)
+        monkeypatch.setattr(curves, name, lambda *args, _f=original: trained.append(args)
+                            or _f(*args))
+    e.set(epochs=120)  # the default setting's run is stored: nothing is trained
+    assert trained == []
+    limits = [(ax.get_xlim(), ax.get_ylim()) for ax in e.figure.axes]
+    for epochs in (10, 70, 250, e.controls["epochs"].max):
+        e.set(epochs=epochs)
+        assert [(ax.get_xlim(), ax.get_ylim()) for ax in e.figure.axes] == limits
+    assert trained == [] and e.canvas.blit_valid()
+
+
+@pytest.mark.parametrize("epochs", [1, 37, 300])
+def test_the_first_epochs_of_a_long_run_are_the_short_run_bit_for_bit(epochs):
+    long = curves.learning_curves(-4.5, 1.0, 300)
+    short = curves.learning_curves(-4.5, 1.0, epochs)
+    x = np.linspace(0.0, 1.0, 11).reshape(1, -1)
+    for output in ("linear", "sigmoid"):
+        np.testing.assert_array_equal(long[output].cost[:epochs + 1], short[output].cost)
+        np.testing.assert_array_equal(long[output].predict(x, epochs), short[output].predict(x))
+    slow = curves.neuron_descent(2.0, 2.0, 0.5, 600, "book_page")
+    fast = curves.neuron_descent(2.0, 2.0, 0.5, epochs, "book_page")
+    np.testing.assert_array_equal(slow.output[:epochs + 1], fast.output)
+    np.testing.assert_array_equal(slow.cost[:epochs + 1], fast.cost)
+
+
+def test_run_predict_refuses_an_epoch_outside_the_run():
+    run = curves.learning_curves(0.0, 0.5, 20)["linear"]
+    for bad in (-1, 21, 2.0, True):
+        with pytest.raises(ValueError, match=r"Run\.predict: argument 'epoch'"):
+            run.predict(curves.DATA_X, bad)
 
 
 def test_slowdown_first_step_readout():

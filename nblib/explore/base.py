@@ -33,9 +33,7 @@ import asyncio
 import base64
 import io
 import itertools
-import struct
 import warnings
-import zlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -47,6 +45,9 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.container import Container
 from matplotlib.figure import Figure
+
+from nblib.explore.glyphs import GlyphRenderer
+from nblib.explore.png import png_rgba
 
 _figure_numbers = itertools.count(1)
 
@@ -69,6 +70,15 @@ class BlitCanvas(Canvas):
         self._background = None
         self._background_renderer = None
         self._order: list[Artist] = []
+
+    def get_renderer(self) -> GlyphRenderer:
+        """Agg's renderer for the canvas's size and dpi, drawing text from cached glyphs."""
+        w, h = self.get_width_height(physical=True)
+        key = w, h, self.figure.dpi
+        if self._lastKey != key:
+            self.renderer = GlyphRenderer(w, h, self.figure.dpi)
+            self._lastKey = key
+        return self.renderer
 
     def render(self) -> None:
         """Full render into the Agg buffer (nothing sent): static, cached, then moving."""
@@ -122,31 +132,15 @@ class BlitCanvas(Canvas):
         if (self._force_full or buff.shape != self._last_buff.shape
                 or (pixels[:, :, 3] != 255).any()):
             self.set_image_mode("full")
-            output = buff
+            changed = None
         else:
             self.set_image_mode("diff")
-            output = np.where(buff != self._last_buff, buff, 0)
+            changed = buff != self._last_buff
+        frame = png_rgba(pixels, changed)
         self._last_buff = buff.copy()
         self._force_full = False
         self._png_is_old = False
-        return png_rgba(output.view(np.uint8).reshape(*output.shape, 4))
-
-
-def png_rgba(pixels: np.ndarray) -> bytes:
-    """An (h, w, 4) uint8 array as PNG bytes: 8-bit RGBA, no row filter, zlib level 1."""
-    height, width = pixels.shape[:2]
-    rows = np.empty((height, width * 4 + 1), np.uint8)
-    rows[:, 0] = 0  # filter type 0 (None) on every row
-    rows[:, 1:] = pixels.reshape(height, -1)
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        """One PNG chunk: length, type, data, CRC."""
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(
-            ">I", zlib.crc32(kind + data))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)) + chunk(b"IEND", b""))
+        return frame
 
 
 def _draw_order(figure: Figure) -> list[Artist]:

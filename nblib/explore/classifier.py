@@ -177,7 +177,7 @@ class ClassifierExplorer(Explorer):
         self.ax_cost.set_yticks([0.0, 0.5, 1.0, 1.5])
         self.ax_cost.set_xlabel("epoch")
         self.ax_cost.set_ylabel("cost on the training data")
-        self.readout = self.animate(self.ax_cost.set_title(" ", fontsize=8.5))
+        self.readout = self.animate(self.ax_cost.set_title(" ", fontsize=9))
 
     def run(self, hidden: int | None = None, eta: float | None = None) -> TrainedRun:
         """The trained run for (hidden, η), the controls' values by default; trained once."""

@@ -65,7 +65,7 @@ class CostFromSlopeExplorer(Explorer):
         self.ax_slope.set(xlim=(0, 1), ylim=(-self.slope_limit, self.slope_limit),
                           ylabel="slope")
         self.ax_slope.set_yticks([-8, -4, 0, 4, 8])
-        self.ax_slope.legend(loc="upper left", fontsize="small")
+        self.ax_slope.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=9)
 
         (self.entropy_line,) = self.animate(self.ax_cost.plot(
             A_GRID, blank.copy(), color="0.5", ls="--",
@@ -84,7 +84,7 @@ class CostFromSlopeExplorer(Explorer):
         self.ax_cost.set(ylim=(-3.0, 6.0), xlabel="activation a", ylabel="cost")
         self.ax_cost.set_yticks([-2, 0, 2, 4, 6])
         self.ax_cost.set_xticks([0.0, 0.25, 0.5, 0.75, 1.0])
-        self.ax_cost.legend(loc="upper center", fontsize="small")
+        self.ax_cost.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=9)
         self._curves_for: tuple[float, float] | None = None
 
     def _area_polygons(self, y: float, a0: float, a: float) -> tuple[np.ndarray, np.ndarray]:

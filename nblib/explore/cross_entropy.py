@@ -66,7 +66,7 @@ class CostRolesExplorer(Explorer):
             solid_capstyle="butt"))
         self.note = self.animate(self.ax_a.set_title(" ", fontsize="medium"))
         self.ax_a.set(xlim=(0, 1), ylim=(0, self.top), xlabel="activation a", ylabel="cost")
-        self.ax_a.legend(loc="upper center", bbox_to_anchor=(0.5, 0.92), fontsize="small")
+        self.ax_a.legend(loc="upper center", bbox_to_anchor=(0.5, 0.92), fontsize=9)
 
         y_grid = np.linspace(0.0, 1.0, 513)
         fixed = np.full_like(y_grid, self.fixed_a)
@@ -135,7 +135,7 @@ class MinimumExplorer(Explorer):
                                                          label="minimum at a = y"))
         self.readout = self.animate(self.ax_cost.set_title("", fontsize="medium"))
         self.ax_cost.set(xlim=(0, 1), ylim=(0, 3.5), ylabel="cost")
-        self.ax_cost.legend(loc="upper center", fontsize="small")
+        self.ax_cost.legend(loc="upper center", fontsize=9)
         (self.kl_line,) = self.animate(self.ax_kl.plot(A_GRID, blank.copy(), color="C4",
                                                        label="C(a) − H(y) = KL(y‖a) ≥ 0"))
         (self.kl_zero,) = self.animate(self.ax_kl.plot([], [], "o", color="C3"))
@@ -144,7 +144,7 @@ class MinimumExplorer(Explorer):
         self.ax_cost.set_yticks([0, 1, 2, 3])
         self.ax_kl.set_yticks([0, 1, 2])
         self.ax_kl.set_xticks([0.0, 0.25, 0.5, 0.75, 1.0])
-        self.ax_kl.legend(loc="upper center", fontsize="small")
+        self.ax_kl.legend(loc="upper center", fontsize=9)
 
     def update(self) -> None:
         """Redraw C(a) and KL(y‖a) for the current y; move the minimum and the level H(y)."""
@@ -196,19 +196,18 @@ class InputFactorExplorer(Explorer):
             (self.points[cost],) = self.animate(self.ax_grad.plot([], [], "o", color=color))
         self.ax_grad.axhline(0.0, color="0.6", lw=0.8)
         self.ax_grad.axvline(0.0, color="0.6", lw=0.8)
-        self.readout = self.animate(self.ax_grad.text(0.02, 0.03, "", fontsize="small",
-                                                      transform=self.ax_grad.transAxes,
-                                                      va="bottom"))
+        # Above the axes: the lines through 0 sweep every corner of the plot.
+        self.readout = self.animate(self.ax_grad.set_title(" ", fontsize=9))
         self.ax_grad.set(xlim=(-2.0, 2.0), ylim=(-2.1, 2.1), xlabel="input x₁",
                          ylabel="∂C/∂w₁")
-        self.ax_grad.legend(loc="upper left", fontsize="small")
+        # |∂C/∂z| < 1, so the lines keep to |∂C/∂w₁| < |x₁|: the top middle is free.
+        self.ax_grad.legend(loc="upper center", fontsize=9)
         self.bars = self.animate(self.ax_x.bar(["x₁", "x₂", "x₃"], [0.0, 0.0, 0.0],
                                                color=["C3", "0.6", "0.6"]))
         self.animate(self.ax_x.axhline(0.0, color="0.3", lw=0.8))  # stays over the bars
-        self.z_text = self.animate(self.ax_x.text(0.5, 0.95, "", ha="center", va="top",
-                                                  transform=self.ax_x.transAxes,
-                                                  fontsize="small"))
-        self.ax_x.set(ylim=(-10.0, 10.0), title="the input (x₂ compensates)")
+        # A title: the bar of x₂ can reach almost to either end of the axis.
+        self.z_text = self.animate(self.ax_x.set_title(" ", fontsize=10))
+        self.ax_x.set(ylim=(-10.0, 10.0), xlabel="the input (x₂ compensates for x₁)")
         # Few tick labels: drawing text is most of a frame's cost.
         self.ax_grad.set_xticks([-2, -1, 0, 1, 2])
         self.ax_grad.set_yticks([-2, -1, 0, 1, 2])

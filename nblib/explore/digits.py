@@ -110,7 +110,8 @@ class DigitsExplorer(Explorer):
                           yticks=[0, 25, 50, 75, 100])
         # Proxies: the legend stays as drawn while the chosen line thickens.
         self.ax_right.legend([Line2D([], [], color=COLOURS[c]) for c in COSTS],
-                             [NAMES[c] for c in COSTS], loc="lower right", fontsize="x-small")
+                             [NAMES[c] for c in COSTS], loc="upper left",
+                             bbox_to_anchor=(0.0, -0.18), fontsize=9, ncols=3)
         (self.cost_line,) = self.animate(self.ax_cost.plot([], []))
         (self.cost_point,) = self.animate(self.ax_cost.plot([], [], "o", ms=5, clip_on=False))
         self.ax_cost.set(yscale="log", xlim=(0, EPOCHS), ylim=COST_LIMITS, xlabel="epoch",
@@ -126,7 +127,7 @@ class DigitsExplorer(Explorer):
                           ylabel="its test images right (%)")
         # Over the middle panel, across the figure: a figure-level text would be left out of
         # the static picture (matplotlib saves a figure's animated children only in axes).
-        self.readout = self.animate(self.ax_cost.set_title(" ", fontsize="small"))
+        self.readout = self.animate(self.ax_cost.set_title(" ", fontsize=9))
 
     def runs(self) -> dict[str, DigitsRun]:
         """The three costs' runs at the chosen η and seed, each trained once."""
@@ -155,6 +156,6 @@ class DigitsExplorer(Explorer):
             bar.set_height(share)
             bar.set_color(colour)
         right, images = int(run.right[epoch]), run.test_images
-        self.readout.set_text(f"{NAMES[chosen]}, η = {run.eta:g}, seed {run.seed}, after "
-                              f"{epoch} epochs: {right} of {images} test images right "
+        self.readout.set_text(f"{NAMES[chosen]}, η = {run.eta:g}, seed {run.seed}, epoch "
+                              f"{epoch}:\n{right} of {images} test images right "
                               f"({100 * right / images:.1f} %)")

@@ -7,11 +7,16 @@
 * :class:`SlowdownExplorer` (slowdown): the book's one neuron (input 1, target 0) trained
   by gradient descent under the quadratic cost, the cross-entropy, or the book page's rule.
 
-The training runs in ``update``, by the network's full-batch descent
-(:mod:`nblib.network.curves`), fast enough to redo at every step.
+The last two train by the network's full-batch descent (:mod:`nblib.network.curves`),
+once per start and learning rate, for as many epochs as the epochs slider reaches: the first
+e epochs of that run are the run of e epochs, bit for bit, so a step of the slider only
+slices the stored run (the fifty most recent runs are kept). The axes are fixed by the whole
+run, not by the slice, so moving the epochs slider never redraws the static background.
 """
 
 from __future__ import annotations
+
+from functools import lru_cache
 
 import ipywidgets as widgets
 import numpy as np
@@ -28,10 +33,15 @@ __all__ = ["GradientSizeExplorer", "LinearOutputExplorer", "SlowdownExplorer"]
 
 #: The cost axis of pb2: fixed, wide enough for every setting of the controls.
 COST_LIMITS = (1e-4, 1e2)
-#: Right ends the slowdown axes may take: a limit changes (a full redraw) only when the
-#: curve outgrows one of them, so most steps leave the axes alone and are blitted.
-EPOCH_LIMITS = (50, 100, 200, 300, 400, 600)
-COST_TOPS = (0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
+#: Tops the slowdown's cost axis may take, the first above the whole run's largest cost:
+#: the axis moves (a full redraw) only when a new start or rule needs another rung.
+COST_TOPS = (0.125, 0.25, 0.375, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 16.0,
+             24.0, 32.0)
+#: Epochs of the stored runs: the epochs sliders' maxima.
+LINEAR_EPOCHS = 300
+SLOWDOWN_EPOCHS = 600
+#: How many runs each explorer keeps (a few MB at most).
+KEPT_RUNS = 50
 
 COST_STYLE = (("quadratic", "C3", "quadratic: |a − y| σ′(z)"),
               ("cross_entropy", "C0", "cross-entropy: |a − y|"))
@@ -48,15 +58,21 @@ def _few_log_ticks(ax: Axes, decades: list[float]) -> None:
     ax.set_yticklabels([f"{d:g}" for d in decades])
 
 
-def _few_ticks(ax: Axes) -> None:
-    """At most five ticks per linear axis, chosen again when the limits move."""
-    ax.xaxis.set_major_locator(MaxNLocator(5))
-    ax.yaxis.set_major_locator(MaxNLocator(5))
-
-
 def _first_at_least(ladder: tuple[float, ...], value: float) -> float:
     """The first rung of ``ladder`` at or above ``value`` (the last rung if none is)."""
     return next((rung for rung in ladder if rung >= value), ladder[-1])
+
+
+@lru_cache(maxsize=KEPT_RUNS)
+def whole_learning_curves(z0: float, eta: float) -> dict[str, curves.Run]:
+    """Problem 2's two runs from z0 at rate η, for the epochs slider's whole range."""
+    return curves.learning_curves(z0, eta, LINEAR_EPOCHS)
+
+
+@lru_cache(maxsize=KEPT_RUNS)
+def whole_descent(w: float, b: float, eta: float, rule: str) -> curves.Trajectory:
+    """The slowdown's descent from (w, b) at rate η under ``rule``, for the slider's range."""
+    return curves.neuron_descent(w, b, eta, SLOWDOWN_EPOCHS, rule)
 
 
 def _target_toggle() -> widgets.ToggleButtons:
@@ -89,25 +105,27 @@ class GradientSizeExplorer(Explorer):
             (self.curves[cost],) = self.animate(self.ax_curve.plot(
                 self.z_grid, np.ones_like(self.z_grid), color=color, label=label))
             (self.points[cost],) = self.animate(self.ax_curve.plot([], [], "o", color=color))
-        # Starts above the legend (lower centre), so it never runs through its text.
-        self.z_line = self.animate(self.ax_curve.axvline(0.0, ymin=0.17, color="0.5", lw=0.8,
-                                                         ls=":"))
+        self.z_line = self.animate(self.ax_curve.axvline(0.0, color="0.5", lw=0.8, ls=":"))
         self.ax_curve.set(yscale="log", ylim=(1e-4, 2.0), xlim=(-self.z_range, self.z_range),
                           xlabel="weighted input z of the output neuron",
                           ylabel="|∂C/∂w|  (input activation 1)")
-        self.ax_curve.legend(loc="lower center", fontsize="small")
+        # Above the panels: for either target the two curves pass through every corner.
+        fig.legend(*self.ax_curve.get_legend_handles_labels(), loc="outside upper left",
+                   ncols=2, fontsize=9)
         _few_log_ticks(self.ax_curve, [1e-4, 1e-3, 1e-2, 1e-1, 1.0])
         self.ax_curve.set_xticks([-8, -4, 0, 4, 8])
         self.bars = self.animate(self.ax_bars.barh([1, 0], [0.0, 0.0], color=["C3", "C0"],
                                                    height=0.6))
-        self.ax_bars.set(xlim=(0.0, 1.15), yticks=[1, 0],
+        # Room right of a bar of 1 for its value label.
+        self.ax_bars.set(xlim=(0.0, 1.35), yticks=[1, 0],
                          yticklabels=["quadratic", "cross-entropy"], xlabel="|∂C/∂w|",
                          xticks=[0.0, 0.5, 1.0])
         self.bar_text = self.animate([self.ax_bars.text(0.0, pos, "", va="center",
-                                                        fontsize="small") for pos in (1, 0)])
-        self.readout = self.animate(self.ax_bars.text(0.5, 1.02, "", ha="center", va="bottom",
+                                                        fontsize=9) for pos in (1, 0)])
+        # Right-aligned: centred over the narrow panel, its longest line would leave the figure.
+        self.readout = self.animate(self.ax_bars.text(1.0, 1.02, "", ha="right", va="bottom",
                                                       transform=self.ax_bars.transAxes,
-                                                      fontsize="small"))
+                                                      fontsize=9))
 
     def sizes(self) -> dict[str, float]:
         """|∂C/∂w| at the current z and y, by cost."""
@@ -147,17 +165,21 @@ class LinearOutputExplorer(Explorer):
         return {
             "z0": slider("initial output z", 6.0, -8.0, 8.0, 0.5),
             "eta": widgets.Dropdown(options=list(curves.ETAS), value=0.5, description="η"),
-            "epochs": widgets.IntSlider(value=300, min=10, max=300, step=10,
-                                        description="epochs"),
+            "epochs": widgets.IntSlider(value=LINEAR_EPOCHS, min=10, max=LINEAR_EPOCHS,
+                                        step=10, description="epochs"),
         }
 
     def build(self, fig: Figure) -> None:
-        """Left: cost against epoch (log scale). Right: the data and both trained fits."""
+        """Left: cost against epoch (log scale), faint past the chosen epoch. Right: the data
+        and both fits after the chosen epoch."""
         self.ax_cost, self.ax_fit = fig.subplots(1, 2)
         self.x_fine = np.linspace(0.0, 1.0, 101).reshape(1, -1)
+        self.epoch_axis = np.arange(LINEAR_EPOCHS + 1)
         styles = {"linear": ("C2", "linear output"), "sigmoid": ("C3", "sigmoid output")}
-        self.cost_lines, self.fit_lines = {}, {}
+        self.cost_lines, self.cost_rest, self.fit_lines = {}, {}, {}
         for output, (color, label) in styles.items():
+            (self.cost_rest[output],) = self.animate(self.ax_cost.plot(
+                [0, 1], [1, 1], color=color, alpha=0.3, lw=1))
             (self.cost_lines[output],) = self.animate(self.ax_cost.plot(
                 [0, 1], [1, 1], color=color, label=label))
             (self.fit_lines[output],) = self.animate(self.ax_fit.plot(
@@ -167,33 +189,36 @@ class LinearOutputExplorer(Explorer):
         self.ax_cost.set(yscale="log", xlabel="epoch", ylabel="quadratic cost C",
                          xlim=(0, self.controls["epochs"].max), ylim=COST_LIMITS)
         _few_log_ticks(self.ax_cost, [10.0**k for k in range(-4, 3)])
-        self.ax_cost.legend(loc="upper right", fontsize="small")
         self.ax_fit.plot(curves.DATA_X[0], curves.DATA_Y[0], "o", color="0.3", ms=4, label="data")
         self.ax_fit.set(xlim=(0, 1), ylim=(-0.25, 1.25), xlabel="input x",
                         ylabel="output after training")
-        self.ax_fit.legend(loc="lower left", fontsize="small")
+        # One legend for both panels, above them: a linear output's fit can cross any
+        # part of the right panel.
+        fig.legend(*self.ax_fit.get_legend_handles_labels(), loc="outside upper center",
+                   ncols=3, fontsize=9)
         self.ax_fit.set(xticks=[0.0, 0.5, 1.0], yticks=[0.0, 0.5, 1.0])
         self.ax_cost.xaxis.set_major_locator(MaxNLocator(5))
-        self.readout = self.animate(self.ax_cost.text(0.02, 0.03, "", fontsize="small",
+        self.readout = self.animate(self.ax_cost.text(0.02, 0.03, "", fontsize=9,
                                                       transform=self.ax_cost.transAxes,
                                                       va="bottom"))
 
     def runs(self) -> dict[str, curves.Run]:
-        """Train both networks for the current controls."""
-        return curves.learning_curves(float(self.value("z0")), float(self.value("eta")),
-                                   int(self.value("epochs")))
+        """Both networks trained from the current z0 at the current η, for every epoch the
+        slider reaches (trained once per pair)."""
+        return whole_learning_curves(float(self.value("z0")), float(self.value("eta")))
 
     def update(self) -> None:
-        """Train both networks, then move the curves, the fits and the readout."""
+        """Slice both runs at the chosen epoch: the curves, the fits and the readout."""
         runs = self.runs()
         epochs = int(self.value("epochs"))
-        epoch_axis = np.arange(epochs + 1)
         for output, run in runs.items():
-            self.cost_lines[output].set_data(epoch_axis, run.cost)
-            self.fit_lines[output].set_ydata(run.predict(self.x_fine)[0])
+            self.cost_rest[output].set_data(self.epoch_axis, run.cost)
+            self.cost_lines[output].set_data(self.epoch_axis[:epochs + 1],
+                                             run.cost[:epochs + 1])
+            self.fit_lines[output].set_ydata(run.predict(self.x_fine, epochs)[0])
         self.readout.set_text(
-            f"after {epochs} epochs: C = {runs['linear'].cost[-1]:.4f} (linear), "
-            f"{runs['sigmoid'].cost[-1]:.4f} (sigmoid)")
+            f"after {epochs} epochs: C = {runs['linear'].cost[epochs]:.4f} (linear),\n"
+            f"{runs['sigmoid'].cost[epochs]:.4f} (sigmoid)")
 
 
 class SlowdownExplorer(Explorer):
@@ -226,40 +251,51 @@ class SlowdownExplorer(Explorer):
                                     layout=widgets.Layout(width="140px")),
             "rule": widgets.Dropdown(options=list(self.rules), value="quadratic",
                                      description="update"),
-            "epochs": widgets.IntSlider(value=300, min=10, max=600, step=10,
+            "epochs": widgets.IntSlider(value=300, min=10, max=SLOWDOWN_EPOCHS, step=10,
                                         description="epochs"),
         }
 
     def build(self, fig: Figure) -> None:
-        """Output against epoch (left) and cost against epoch (right)."""
+        """Output against epoch (left) and cost against epoch (right): the whole run faint,
+        up to the chosen epoch in colour, a point at that epoch."""
         self.ax_out, self.ax_cost = fig.subplots(1, 2)
-        (self.output_line,) = self.animate(self.ax_out.plot([0, 1], [0, 0], color="C0"))
-        self.ax_out.set(ylim=(0.0, 1.0), xlabel="epoch", ylabel="output a")
-        (self.cost_line,) = self.animate(self.ax_cost.plot([0, 1], [0, 0], color="C3"))
-        self.ax_cost.set(xlabel="epoch", ylabel="cost")
-        self.readout = self.animate(self.ax_out.set_title("", fontsize="small"))
-        self.cost_title = self.animate(self.ax_cost.set_title("", fontsize="small"))
+        self.epoch_axis = np.arange(SLOWDOWN_EPOCHS + 1)
+        self.lines = {}
+        for ax, key, color in ((self.ax_out, "output", "C0"), (self.ax_cost, "cost", "C3")):
+            (rest,) = ax.plot([0, 1], [0, 0], color=color, alpha=0.3, lw=1)
+            (line,) = ax.plot([0, 1], [0, 0], color=color)
+            (point,) = ax.plot([], [], "o", color=color, ms=5)
+            self.lines[key] = self.animate([rest, line, point])
+            # The whole run is on the axis: moving the epochs slider never moves a limit.
+            ax.set_xlim(0, SLOWDOWN_EPOCHS)
+            ax.set_xticks(np.arange(0, SLOWDOWN_EPOCHS + 1, 100))
+            ax.set_xlabel("epoch")
+        self.output_line, self.cost_line = self.lines["output"][1], self.lines["cost"][1]
+        self.ax_out.set(ylim=(0.0, 1.0), ylabel="output a")
         self.ax_out.set_yticks([0.0, 0.25, 0.5, 0.75, 1.0])
-        _few_ticks(self.ax_cost)
-        self.ax_out.xaxis.set_major_locator(MaxNLocator(5))
+        self.ax_cost.set_ylabel("cost")
+        self.ax_cost.yaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 2.5, 5, 10]))
+        self.readout = self.animate(self.ax_out.set_title("", fontsize=9))
+        self.cost_title = self.animate(self.ax_cost.set_title("", fontsize=9))
 
     def trajectory(self) -> curves.Trajectory:
-        """Run the descent for the current controls."""
-        return curves.neuron_descent(float(self.value("w")), float(self.value("b")),
-                                     float(self.value("eta")), int(self.value("epochs")),
-                                     self.value("rule"))
+        """The descent for the current start, η and rule, over the slider's whole range
+        (run once per setting)."""
+        return whole_descent(float(self.value("w")), float(self.value("b")),
+                             float(self.value("eta")), self.value("rule"))
 
     def update(self) -> None:
-        """Run the descent, then move both curves and the readout."""
+        """Slice the run at the chosen epoch: both curves, the points and the readout."""
         t = self.trajectory()
-        epochs = np.arange(t.epochs + 1)
-        self.output_line.set_data(epochs, t.output)
-        self.cost_line.set_data(epochs, t.cost)
-        right = _first_at_least(EPOCH_LIMITS, t.epochs)
-        top = _first_at_least(COST_TOPS, float(t.cost.max()) * 1.02)
-        self.set_limits(self.ax_out, xlim=(0, right))
-        self.set_limits(self.ax_cost, xlim=(0, right), ylim=(0.0, top))
-        quadratic = t.rule == "quadratic"
-        self.cost_title.set_text("C = a²/2" if quadratic else "C = −ln(1 − a)")
-        self.readout.set_text(f"a({t.epochs}) = {t.output[-1]:.4f};  "
+        epochs = int(self.value("epochs"))
+        for key, values in (("output", t.output), ("cost", t.cost)):
+            rest, line, point = self.lines[key]
+            rest.set_data(self.epoch_axis, values)
+            line.set_data(self.epoch_axis[:epochs + 1], values[:epochs + 1])
+            point.set_data([epochs], [values[epochs]])
+        # The whole run's largest cost picks the top: the same for every epoch.
+        self.set_limits(self.ax_cost,
+                        ylim=(0.0, _first_at_least(COST_TOPS, float(t.cost.max()) * 1.02)))
+        self.cost_title.set_text("C = a²/2" if t.rule == "quadratic" else "C = −ln(1 − a)")
+        self.readout.set_text(f"a({epochs}) = {t.output[epochs]:.4f};  "
                               f"first step: Δw = Δb = {t.w[1] - t.w[0]:+.4g}")

@@ -29,9 +29,12 @@ class SigmoidExplorer(Explorer):
         (self.tangent,) = self.animate(self.ax_sigma.plot([], [], color="C3", lw=1.2,
                                                           label="tangent at z₀"))
         (self.point,) = self.animate(self.ax_sigma.plot([], [], "o", color="C3"))
-        self.ax_sigma.set_ylim(-0.15, 1.15)
+        # σ < 1 everywhere, and a tangent rises above 1 only right of its point: the band
+        # above 1 on the left is the legend's, where no tangent and no point can reach.
+        self.ax_sigma.set_ylim(-0.15, 1.4)
+        self.ax_sigma.set_yticks([0.0, 0.25, 0.5, 0.75, 1.0])
         self.ax_sigma.set_ylabel("σ(z)")
-        self.ax_sigma.legend(loc="upper left")
+        self.ax_sigma.legend(loc="upper left", ncols=2)
         self.ax_prime.plot(z, sigmoid_prime(z), color="C2", label="σ′(z) = σ(z)(1 − σ(z))")
         self.ax_prime.axhline(0.25, color="0.6", ls=":", lw=1, label="maximum ¼ at z = 0")
         (self.slope_point,) = self.animate(self.ax_prime.plot([], [], "o", color="C3"))
@@ -40,8 +43,8 @@ class SigmoidExplorer(Explorer):
         self.ax_prime.set_ylabel("σ′(z)")
         # Left of the middle, σ′ is near 0 and the ¼ line runs clear above the legend.
         self.ax_prime.legend(loc="center left")
-        self.readout = self.animate(self.ax_sigma.text(0.98, 0.05, "", ha="right", va="bottom",
-                                                       transform=self.ax_sigma.transAxes))
+        # Above the axes, where neither the tangent nor the curves can cross it.
+        self.readout = self.animate(self.ax_sigma.set_title(" ", fontsize=10))
         self.tangent_z = np.array([-Z_RANGE, Z_RANGE])
 
     def update(self) -> None:

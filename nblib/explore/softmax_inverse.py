@@ -37,14 +37,18 @@ def _labels(ax, positions: np.ndarray) -> list:
 
 
 def _move_labels(labels: list, values: np.ndarray, pad: float = 0.0,
-                 marks: np.ndarray | None = None, clearance: float = 0.06) -> None:
+                 marks: np.ndarray | None = None, clearance: float = 0.06,
+                 rules: tuple[float, ...] = ()) -> None:
     """Put each label ``pad`` beyond the end of its bar (below a negative bar), with its value.
 
-    ``marks`` (one per bar: a dashed outline's edge, a tick) are kept clear of the labels.
+    ``marks`` (one per bar: a dashed outline's edge, a tick) and ``rules`` (the heights of
+    lines across every bar) are kept clear of the labels.
     """
     for j, (label, value) in enumerate(zip(labels, values, strict=True)):
         sign = 1.0 if value >= 0 else -1.0
-        edges = [] if marks is None else [sign * marks[j]]
+        edges = [sign * rule for rule in rules]
+        if marks is not None:
+            edges.append(sign * marks[j])
         label.set_y(sign * label_height(sign * value, edges, pad, clearance))
         label.set_va("bottom" if value >= 0 else "top")
         label.set_text(f"{value:.3f}")
@@ -87,10 +91,10 @@ class InverseExplorer(Explorer):
         self.z_labels = self.animate(_labels(ax, self.positions))
         ax.set_xticks(self.positions, [f"$z_{j}$" for j in self.positions])
         # The band above the ticks is the legend's: the bars and the shift line stay below it.
-        ax.set_ylim(-C_RANGE - 5.5, C_RANGE + 3.5)
+        ax.set_ylim(-C_RANGE - 6.0, C_RANGE + 4.5)
         ax.set_yticks(np.arange(-8.0, C_RANGE + 1, 2.0))
         ax.set_ylabel("weighted input")
-        ax.legend(loc="upper left", fontsize=9)
+        ax.legend(loc="upper left", fontsize=9, ncols=2)
 
         ax = self.ax_a
         self.a_bars = self.animate(ax.bar(self.positions, np.zeros(n), width=0.6, color="C0",
@@ -118,7 +122,8 @@ class InverseExplorer(Explorer):
             outline.set_height(a_j)
         self.ln_a.set_ydata(np.log(a))
         self.shift_line.set_ydata([constant])
-        _move_labels(self.z_labels, z, pad=0.3, marks=np.log(a), clearance=0.7)
+        _move_labels(self.z_labels, z, pad=0.3, marks=np.log(a), clearance=0.7,
+                     rules=(constant,))
         _move_labels(self.a_labels, outputs, pad=0.01, marks=a)
         gap = float(np.abs(outputs - a).max())
         self.readout.set_text(f"C = {constant:+.2f}    max |softmax − a| = {gap:.1e}")

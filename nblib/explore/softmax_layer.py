@@ -92,7 +92,7 @@ class SumsExplorer(Explorer):
         self.sigmoid_bars, self.sigmoid_labels = self.animate(_bar_panel(
             self.ax_sigmoid, r"sigmoid layer: $a_j = \sigma(z_j)$", "C0"))
         self.softmax_bars, self.softmax_labels = self.animate(_bar_panel(
-            self.ax_softmax, r"softmax layer: $a_j = e^{z_j}\,/\,\Sigma_k\, e^{z_k}$", "C1"))
+            self.ax_softmax, r"softmax layer: $a_j = \exp(z_j)\,/\,\Sigma_k\,\exp(z_k)$", "C1"))
         self.ax_sigmoid.set_ylabel(r"activation $a_j$")
         self.sigmoid_sum = self.animate(self.ax_sigmoid.text(
             0.02, 0.97, "", transform=self.ax_sigmoid.transAxes, va="top", fontsize=10,
@@ -129,11 +129,15 @@ class JacobianExplorer(Explorer):
                          label="at the book's z")
         self.bars, self.labels = self.animate(_bar_panel(self.ax_bars, r"softmax outputs $a_j$",
                                                          "C1"))
-        self.ax_bars.legend(loc="upper left", fontsize=8)
+        self.ax_bars.legend(loc="upper left", fontsize=9)
         self.ax_bars.set_ylabel(r"$a_j$")
-        self.image = self.animate(self.ax_jac.imshow(
-            np.zeros((NEURONS, NEURONS)), cmap="RdBu_r", vmin=-JACOBIAN_LIMIT,
-            vmax=JACOBIAN_LIMIT, extent=(0.5, NEURONS + 0.5, NEURONS + 0.5, 0.5)))
+        # A mesh of 4 × 4 cells, row j from the top: drawn as 16 quadrilaterals, where an
+        # image would be resampled to the axes' pixels at every step.
+        edges = np.arange(NEURONS + 1) + 0.5
+        self.image = self.animate(self.ax_jac.pcolormesh(
+            edges, edges, np.zeros((NEURONS, NEURONS)), cmap="RdBu_r", vmin=-JACOBIAN_LIMIT,
+            vmax=JACOBIAN_LIMIT))
+        self.ax_jac.set(xlim=(0.5, NEURONS + 0.5), ylim=(NEURONS + 0.5, 0.5), aspect="equal")
         fig.colorbar(self.image, ax=self.ax_jac, shrink=0.85)
         # Numbers only in the chosen column: the rates at which the bars move. Sixteen labels
         # would double the text drawn on every step.
@@ -163,7 +167,7 @@ class JacobianExplorer(Explorer):
         _set_bars(self.bars, self.labels, a, self.base)
         for j, bar in enumerate(self.bars):
             bar.set_color("C3" if j + 1 == k else "C1")
-        self.image.set_data(jac)
+        self.image.set_array(jac)
         for j, label in enumerate(self.column_values):
             label.set_position((k, j + 1))
             label.set_text(f"{jac[j, k - 1]:+.3f}")
@@ -199,8 +203,8 @@ class LocalityExplorer(Explorer):
         self.sigmoid_bars, self.sigmoid_labels = self.animate(_bar_panel(
             self.ax_sigmoid, r"sigmoid layer: $a_j = \sigma(z_j)$", "C0"))
         self.softmax_bars, self.softmax_labels = self.animate(_bar_panel(
-            self.ax_softmax, r"softmax layer: $a_j = e^{z_j}\,/\,\Sigma_k\, e^{z_k}$", "C1"))
-        self.ax_sigmoid.legend(loc="upper left", fontsize=8)
+            self.ax_softmax, r"softmax layer: $a_j = \exp(z_j)\,/\,\Sigma_k\,\exp(z_k)$", "C1"))
+        self.ax_sigmoid.legend(loc="upper left", fontsize=9)
         self.ax_sigmoid.set_ylabel(r"activation $a_j$")
         self.sigmoid_moved = self.animate(self.ax_sigmoid.text(
             0.98, 0.97, "", ha="right", va="top", transform=self.ax_sigmoid.transAxes,

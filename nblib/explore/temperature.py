@@ -107,7 +107,7 @@ class TemperatureExplorer(Explorer):
         ax = self.ax_bars
         self.bars = self.animate(ax.bar(
             self.positions, np.zeros(n), width=0.6, color="C0",
-            label="$a_j = e^{c z_j}\\,/\\,\\Sigma_k\\, e^{c z_k}$"))
+            label="$a_j = \\exp(c\\,z_j)\\,/\\,\\Sigma_k\\,\\exp(c\\,z_k)$"))
         self.limit_bars = self.animate(ax.bar(
             self.positions, np.zeros(n), width=0.8, fill=False, edgecolor="C3",
             linestyle="--", linewidth=1.3, label="limit $c \\to \\infty$: $1/m$ on the $m$ maxima"))
@@ -155,7 +155,8 @@ class TemperatureExplorer(Explorer):
             bar.set_height(value)
             outline.set_height(target)
             outline.set_visible(target > 0)  # no flat dashes along the axis
-            label.set_y(label_height(value, [target], pad=0.01))
+            # Clear of the dashed outline and of the dotted uniform line alike.
+            label.set_y(label_height(value, [target, 1 / len(a)], pad=0.01))
             label.set_text(f"{value:.3f}")
         # The whole curve H(c) depends on the logits, so it moves with them.
         curve = entropy(softmax(np.outer(10.0**self.log_c, z)), axis=-1)

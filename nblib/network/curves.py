@@ -57,32 +57,52 @@ def initial_network(z0: float, output: str = "linear") -> Network:
 
 @dataclass(frozen=True)
 class Run:
-    """A training run: the cost after each epoch (entry 0 before training), the trained network."""
+    """A training run: the cost and the flat parameters after each epoch (entry 0 before
+    training), and the trained network."""
 
     cost: np.ndarray
     network: Network
+    parameters: np.ndarray
 
     @property
     def output(self) -> str:
         """The kind of output layer, ``"linear"`` or ``"sigmoid"``."""
         return self.network.output.name
 
-    def predict(self, x: np.ndarray) -> np.ndarray:
-        """The trained network's output for inputs ``x`` (shape (1, m))."""
-        return self.network.feedforward(x)
+    @property
+    def epochs(self) -> int:
+        """Number of epochs run."""
+        return len(self.cost) - 1
+
+    def predict(self, x: np.ndarray, epoch: int | None = None) -> np.ndarray:
+        """The network's output for inputs ``x`` (shape (1, m)) after ``epoch`` epochs of
+        the run (after all of them by default)."""
+        if epoch is None or epoch == self.epochs:
+            return self.network.feedforward(x)
+        if isinstance(epoch, bool) or not isinstance(epoch, int | np.integer) \
+                or not 0 <= epoch <= self.epochs:
+            raise ValueError(f"Run.predict: argument 'epoch' must be an integer in "
+                             f"0..{self.epochs} (got {epoch!r})")
+        net = self.network.copy()
+        net.set_flat_parameters(self.parameters[epoch])
+        return net.feedforward(x)
 
 
 def learning_curves(z0: float, eta: float, epochs: int) -> dict[str, Run]:
     """Linear and sigmoid outputs trained from the same start; keys ``"linear"``, ``"sigmoid"``.
 
     ``eta`` and ``epochs`` are checked by :meth:`Network.descend
-    <nblib.network.network.Network.descend>`.
+    <nblib.network.network.Network.descend>`. Full-batch descent is the same sequence of
+    steps however long it runs, so the first e epochs of a run are the run of e epochs,
+    bit for bit: one long run serves every shorter one (``cost[:e + 1]``,
+    ``predict(x, e)``).
     """
     z0 = as_scalar(z0, "z0", func="learning_curves")
     runs = {}
     for output in OUTPUTS:
         net = initial_network(z0, output)
-        runs[output] = Run(net.descend(DATA_X, DATA_Y, epochs, eta).cost, net)
+        history = net.descend(DATA_X, DATA_Y, epochs, eta, parameters=True)
+        runs[output] = Run(history.cost, net, history.parameters)
     return runs
 
 
