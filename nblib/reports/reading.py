@@ -34,6 +34,10 @@ def _mark(result: Result) -> str:
     return "✓" if result.passed else "✗"
 
 
+def _sentence(result: Result) -> str:
+    return f"<p>{_mark(result)} {html.escape(result.name)}: {html.escape(result.verdict())}.</p>"
+
+
 def _details(text: str) -> str:
     return ("<details><summary>the checks as they print</summary>"
             f"<pre>{html.escape(text)}</pre></details>")
@@ -41,17 +45,14 @@ def _details(text: str) -> str:
 
 def result_html(result: Result, text: str) -> str:
     """One check as one sentence, its printed line one click away."""
-    return (f"<p>{_mark(result)} {html.escape(result.name)}: "
-            f"{html.escape(result.verdict())}.</p>" + _details(text))
+    return _sentence(result) + _details(text)
 
 
 def report_html(results: Sequence[Result], text: str) -> str:
     """A report as sentences (few checks) or as a counted table (many), its printed form
     one click away."""
     if len(results) <= SENTENCES:
-        body = "".join(f"<p>{_mark(r)} {html.escape(r.name)}: {html.escape(r.verdict())}.</p>"
-                       for r in results)
-        return body + _details(text)
+        return "".join(_sentence(r) for r in results) + _details(text)
     failed = sum(not r.passed for r in results)
     head = (f"<p>✓ All {len(results)} checks pass:</p>" if not failed else
             f"<p>✗ {failed} of {len(results)} checks fail:</p>")
