@@ -34,9 +34,10 @@ def independent_entropy(a: np.ndarray) -> float:
     return float(-np.sum(p * np.log(p)))
 
 
-def limit_at_infinity(z: np.ndarray) -> np.ndarray:
-    """1/m on the m maximal entries of z, 0 elsewhere."""
-    hits = [1.0 if value == max(z) else 0.0 for value in z]
+def limit_at_infinity(z: np.ndarray, sign: float = 1.0) -> np.ndarray:
+    """1/m on the m maximal entries of z (the minimal ones for c → −∞), 0 elsewhere."""
+    extreme = max(z) if sign > 0 else min(z)
+    hits = [1.0 if value == extreme else 0.0 for value in z]
     return np.array(hits) / sum(hits)
 
 
@@ -53,13 +54,15 @@ def assert_shows(explorer: TemperatureExplorer, z: np.ndarray, c: float) -> None
     assert f"H(a) = {h:.4f} nats" in explorer.readout.get_text()
     assert f"c = {c:.4g}" in explorer.readout.get_text()
     x, y = explorer.entropy_marker.get_data()
-    assert x[0] == pytest.approx(np.log10(c), abs=1e-12)
+    assert x[0] == pytest.approx(np.log10(abs(c)), abs=1e-12)
     assert y[0] == pytest.approx(h, abs=1e-12)
-    limit = limit_at_infinity(list(z))
+    limit = limit_at_infinity(list(z), np.sign(c))
     assert heights(explorer.limit_bars) == list(limit)
     m = int(np.count_nonzero(limit))
     assert explorer.tie_line.get_ydata()[0] == pytest.approx(np.log(m), abs=0)
     assert f"ln {m}" in explorer.tie_label.get_text()
+    extremes = f"({m} max.)" if c > 0 else f"({m} min.)"
+    assert extremes in explorer.tie_label.get_text()
 
 
 def test_default_state_and_description(explorer):
@@ -67,7 +70,7 @@ def test_default_state_and_description(explorer):
     assert explorer.value("preset") == DEFAULT_PRESET
     assert list(explorer.logits()) == [2.5, -1.0, 3.25, 0.5]
     assert explorer.describe() == (
-        "softmax with temperature (c = 1.0, preset = book-like (2.5, −1, 3.25, 0.5), "
+        "softmax with temperature (c = 1.0, sign = c > 0, preset = book-like (2.5, −1, 3.25, 0.5), "
         "z1 = 2.5, z2 = -1.0, z3 = 3.25, z4 = 0.5)"
     )
     assert_shows(explorer, explorer.logits(), 1.0)
@@ -119,6 +122,31 @@ def test_presets_move_the_logit_sliders(explorer):
     explorer.set(preset="tie for the maximum (3, 3, 1, −1)", c=100.0)
     assert heights(explorer.limit_bars) == [0.5, 0.5, 0.0, 0.0]
     assert heights(explorer.bars)[0] == heights(explorer.bars)[1] == pytest.approx(0.5)
+
+
+def test_negative_c_sends_the_weight_to_the_minima(explorer):
+    """With c < 0 the tie for the minimum wins: 1/2 on each of the two smallest inputs."""
+    preset = "tie for the minimum (2, −1, −1, 0.5)"
+    explorer.set(preset=preset, sign=-1.0)
+    z = np.array(PRESETS[preset])
+    legend = [text.get_text() for text in explorer.ax_bars.get_legend().get_texts()]
+    assert "limit $c \\to -\\infty$: $1/m$ on the $m$ minima" in legend
+    with warnings.catch_warnings(), np.errstate(all="raise"):
+        warnings.simplefilter("error")
+        for c in slider_positions(explorer.controls["c"]):
+            explorer.controls["c"].value = c
+            assert explorer.temperature() == -c
+            assert_shows(explorer, z, -c)
+    assert heights(explorer.limit_bars) == [0.0, 0.5, 0.5, 0.0]
+    assert heights(explorer.bars)[1] == heights(explorer.bars)[2] == pytest.approx(0.5)
+    # The curve is H(softmax(−|c| z)), still falling as |c| grows, towards ln 2.
+    log_c, curve = explorer.entropy_curve.get_data()
+    assert curve[-1] == pytest.approx(independent_entropy(softmax(z, -(10.0 ** log_c[-1]))))
+    assert np.all(np.diff(curve) <= 1e-15)
+    # Back to c > 0: the maximum (z₁ = 2) takes it all again.
+    explorer.set(sign=1.0)
+    assert heights(explorer.limit_bars) == [1.0, 0.0, 0.0, 0.0]
+    assert "maxima" in " ".join(t.get_text() for t in explorer.ax_bars.get_legend().get_texts())
 
 
 def test_moving_a_logit_makes_the_preset_custom_and_back(explorer):

@@ -1,7 +1,8 @@
-"""Problem 6's explorer, the temperature widget: softmax(z, c) as c runs over a log scale.
+"""Problem 6's explorer, the temperature widget: softmax(z, c) as |c| runs over a log scale.
 
-a_j = e^{c z_j}/Σ_k e^{c z_k}. Small c flattens the distribution towards uniform (entropy
-ln n); large c sharpens it onto the maximal inputs (1/m on m tied maxima, entropy ln m).
+a_j = e^{c z_j}/Σ_k e^{c z_k}. Small |c| flattens the distribution towards uniform (entropy
+ln n); large c sharpens it onto the maximal inputs (1/m on m tied maxima, entropy ln m),
+and large negative c onto the minimal ones. The slider sets |c| and a toggle its sign.
 """
 
 from __future__ import annotations
@@ -33,10 +34,13 @@ PRESETS: dict[str, tuple[float, ...]] = {
 }
 DEFAULT_PRESET = "book-like (2.5, −1, 3.25, 0.5)"
 CURVE_POINTS = 257  # the entropy curve H(c) over the slider's range
+#: The sign toggle: its labels and the sign each stands for.
+SIGNS = (("c > 0", 1.0), ("c < 0", -1.0))
 
 
 class TemperatureExplorer(Explorer):
-    """c on a log scale, logits by slider or preset: softmax bars, entropy, limit markers."""
+    """|c| on a log scale with a sign toggle, logits by slider or preset: softmax bars,
+    entropy, limit markers."""
 
     title = "softmax with temperature"
     figsize = (8.5, 4.2)
@@ -53,15 +57,18 @@ class TemperatureExplorer(Explorer):
                 initial.setdefault(name, value)
         self._syncing = False
         super().__init__(**initial)
-        # Two rows of controls: c and the preset above, the four logits below.
-        top = widgets.HBox([self.controls["c"], self.controls["preset"]])
+        # Two rows of controls: |c|, its sign and the preset above, the four logits below.
+        top = widgets.HBox([self.controls[name] for name in ("c", "sign", "preset")])
         logits = widgets.HBox([self.controls[name] for name in Z_NAMES])
         self.widget = widgets.VBox([top, logits, self.canvas], layout=widgets.Layout(width="auto"))
 
     def make_controls(self) -> dict[str, widgets.ValueWidget]:
-        """c (log slider, base 10), a preset selector and one slider per logit."""
+        """|c| (log slider, base 10), the sign of c, a preset selector and one slider per
+        logit."""
         controls: dict[str, widgets.ValueWidget] = {
-            "c": log_slider("c", 0.0, LOG_C_MIN, LOG_C_MAX, LOG_C_STEP),
+            "c": log_slider("|c|", 0.0, LOG_C_MIN, LOG_C_MAX, LOG_C_STEP),
+            "sign": widgets.ToggleButtons(options=SIGNS, value=1.0,
+                                          style={"button_width": "4.5em"}),
             "preset": widgets.Dropdown(options=[*PRESETS, CUSTOM], value=DEFAULT_PRESET,
                                        description="logits",
                                        layout=widgets.Layout(width="22em")),
@@ -74,6 +81,10 @@ class TemperatureExplorer(Explorer):
     def logits(self) -> np.ndarray:
         """The weighted inputs z as set on the sliders."""
         return np.array([self.value(name) for name in Z_NAMES], dtype=float)
+
+    def temperature(self) -> float:
+        """c itself: the slider's |c| with the toggle's sign."""
+        return float(self.value("sign")) * float(self.value("c"))
 
     def _matching_preset(self) -> str:
         """The preset whose logits the sliders hold, or ``custom``."""
@@ -90,7 +101,7 @@ class TemperatureExplorer(Explorer):
                 if change["new"] != CUSTOM:
                     for name, value in zip(Z_NAMES, PRESETS[change["new"]], strict=True):
                         self.controls[name].value = value
-            elif change["owner"] is not self.controls["c"]:
+            elif change["owner"] not in (self.controls["c"], self.controls["sign"]):
                 self.controls["preset"].value = self._matching_preset()
         finally:
             self._syncing = False
@@ -98,7 +109,7 @@ class TemperatureExplorer(Explorer):
 
     # The figure --------------------------------------------------------------------------
     def build(self, fig: Figure) -> None:
-        """Bars of a with the c → ∞ limit outlined; H against log₁₀ c beside them."""
+        """Bars of a with the c → ±∞ limit outlined; H against log₁₀ |c| beside them."""
         self.controls["preset"].value = self._matching_preset()  # no observers yet
         n = len(Z_NAMES)
         self.positions = np.arange(1, n + 1)
@@ -110,7 +121,7 @@ class TemperatureExplorer(Explorer):
             label="$a_j = \\exp(c\\,z_j)\\,/\\,\\Sigma_k\\,\\exp(c\\,z_k)$"))
         self.limit_bars = self.animate(ax.bar(
             self.positions, np.zeros(n), width=0.8, fill=False, edgecolor="C3",
-            linestyle="--", linewidth=1.3, label="limit $c \\to \\infty$: $1/m$ on the $m$ maxima"))
+            linestyle="--", linewidth=1.3, label=_limit_label(1.0)))
         # Moves with the bars so that it stays visible over them.
         self.animate(ax.axhline(1 / n, color="0.5", linestyle=":", linewidth=1,
                                 label=f"limit $c \\to 0$: uniform $1/{n}$"))
@@ -121,7 +132,10 @@ class TemperatureExplorer(Explorer):
         ax.set_ylim(0, 1.6)
         ax.set_yticks([0.0, 0.25, 0.5, 0.75, 1.0])
         ax.set_ylabel("probability")
-        ax.legend(loc="upper left", fontsize=9)
+        # Its limit entry names the maxima or the minima; the sign toggle rewrites it.
+        legend = ax.legend(loc="upper left", fontsize=9)
+        self.limit_legend = next(text for text in legend.get_texts()
+                                 if text.get_text() == _limit_label(1.0))
         self.readout = self.animate(ax.set_title("", fontsize=10))
 
         ax = self.ax_entropy
@@ -139,15 +153,16 @@ class TemperatureExplorer(Explorer):
                                               fontsize=9, color="C3"))
         ax.set_xlim(LOG_C_MIN, LOG_C_MAX)
         ax.set_ylim(-0.05, np.log(n) * 1.12)
-        ax.set_xlabel("$\\log_{10} c$")
+        ax.set_xlabel("$\\log_{10} |c|$")
         ax.set_ylabel("entropy $H(a)$ (nats)")
 
     def update(self) -> None:
         """Move the bars, the limit outlines, the entropy curve, marker and readouts."""
-        z, c = self.logits(), float(self.value("c"))
+        z, c = self.logits(), self.temperature()
+        sign = float(np.sign(c))
         a = softmax(z, c)
         h = float(entropy(a))
-        limit = softmax_limit(z, np.inf)
+        limit = softmax_limit(z, sign * np.inf)
         m = int(np.count_nonzero(limit))
         for bar, outline, label, value, target in zip(
             self.bars, self.limit_bars, self.bar_labels, a, limit, strict=True
@@ -159,10 +174,20 @@ class TemperatureExplorer(Explorer):
             label.set_y(label_height(value, [target, 1 / len(a)], pad=0.01))
             label.set_text(f"{value:.3f}")
         # The whole curve H(c) depends on the logits, so it moves with them.
-        curve = entropy(softmax(np.outer(10.0**self.log_c, z)), axis=-1)
+        curve = entropy(softmax(np.outer(sign * 10.0**self.log_c, z)), axis=-1)
         self.entropy_curve.set_ydata(curve)
-        self.entropy_marker.set_data([np.log10(c)], [h])
+        self.entropy_marker.set_data([np.log10(abs(c))], [h])
         self.tie_line.set_ydata([np.log(m)])
         self.tie_label.set_y(np.log(m))
-        self.tie_label.set_text(f"ln {m}\nc → ∞\n({m} max.)")
+        ends = "∞\n({m} max.)" if sign > 0 else "−∞\n({m} min.)"
+        self.tie_label.set_text(f"ln {m}\nc → " + ends.format(m=m))
+        if self.limit_legend.get_text() != _limit_label(sign):  # a static artist: a full redraw
+            self.limit_legend.set_text(_limit_label(sign))
         self.readout.set_text(f"c = {c:.4g}    H(a) = {h:.4f} nats    Σ a = {a.sum():.12f}")
+
+
+def _limit_label(sign: float) -> str:
+    """The legend's entry for the dashed outlines, for c of the given sign."""
+    if sign > 0:
+        return "limit $c \\to \\infty$: $1/m$ on the $m$ maxima"
+    return "limit $c \\to -\\infty$: $1/m$ on the $m$ minima"

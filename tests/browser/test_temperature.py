@@ -27,7 +27,7 @@ from tests.browser.pages import (
 pytestmark = pytest.mark.browser
 
 NOTEBOOK = "12_pb6_softmax_temperature.ipynb"
-LABEL = "c"
+LABEL = "|c|"
 SCREENSHOTS = ROOT / "build" / "screenshots"
 
 # The page's own idea of the slider: noUiSlider's exponent and the base it raises.
@@ -51,7 +51,7 @@ def kernel_value(page) -> float:
     code = (
         "import gc\n"
         "_e = [o for o in gc.get_objects() if type(o).__name__ == 'TemperatureExplorer'][-1]\n"
-        f"print(repr(float(_e.value({LABEL!r}))))"
+        "print(repr(float(_e.value('c'))))"
     )
     for attempt in range(3):
         try:
