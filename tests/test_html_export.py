@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from html import escape as html_escape
+from html import unescape as html_unescape
 
 import pytest
 
-from tests.notebooks import exercise_paths, notebook_paths, picture_count
+from tests.notebooks import exercise_paths, notebook_paths, picture_count, read
 from tests.test_notebook_structure import explore_outputs
 from tools.export_html import main as export_book
 from tools.export_html import pages
@@ -36,6 +37,18 @@ def test_one_picture_per_explorer_and_marks_shown(html, path):
     assert len(PICTURE.findall(page)) == picture_count(path) >= len(explore_outputs(path))
     assert r"\checkmark" in page
     assert "application/vnd.jupyter.widget-view+json" not in page
+
+
+@pytest.mark.parametrize("path", exercise_paths(), ids=lambda p: p.stem)
+def test_every_picture_says_in_words_what_it_shows(html, path):
+    # A screen reader (or a page whose picture fails to load) reads the output's own words:
+    # the explorer's settings or the picture's description, never an empty alt.
+    page = (html / f"{path.stem}.html").read_text(encoding="utf-8")
+    alts = [html_unescape(found) for found in re.findall(r'<img alt="([^"]*)"', page)]
+    words = [out["data"]["text/plain"] for cell in read(path).cells if cell.cell_type == "code"
+             for out in cell.outputs if "image/png" in out.get("data", {})]
+    assert alts == words
+    assert all(len(text) > 20 for text in words)
 
 
 @pytest.mark.parametrize("path", notebook_paths(), ids=lambda p: p.stem)
