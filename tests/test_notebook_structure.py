@@ -6,9 +6,11 @@ import re
 
 import pytest
 
+import nblib.proofs
 from nblib.book.catalogue import BOOK
 from tests.notebooks import (
     BOOK_PAGES,
+    NOTEBOOK_DIR,
     PARTS,
     WIDGET_STATE,
     WIDGET_VIEW,
@@ -99,3 +101,15 @@ def test_symbolic_proof_marks_rendered(path):
     latex = [o.data["text/latex"] for c in nb.cells if c.cell_type == "code"
              for o in c.outputs if "text/latex" in o.get("data", {})]
     assert any(r"\checkmark" in t for t in latex), f"{path.name}: no checked derivation shown"
+
+
+@pytest.mark.parametrize("entry", BOOK, ids=lambda e: e.id)
+def test_every_numeric_check_the_index_counts_is_shown_in_its_notebook(entry):
+    # The index's tally runs a module's CHECKS; a reader must be able to see each of them
+    # beside what it checks, and so it runs (under every CPU setting) in its own notebook.
+    sources = [cell.source for cell in read(NOTEBOOK_DIR / entry.filename).cells
+               if cell.cell_type == "code"]
+    for run in nblib.proofs.load(entry.id).CHECKS:
+        name = getattr(run, "func", run).__name__  # a functools.partial shows its function
+        assert any(f"{entry.id}.{name}(" in source for source in sources), (
+            f"{entry.filename}: {entry.id}.CHECKS has {name}, which no cell calls")

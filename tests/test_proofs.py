@@ -15,7 +15,7 @@ import pytest
 import nblib.proofs
 from nblib.book import errata
 from nblib.proof.derivation import Derivation
-from nblib.reports.checks import CheckReport
+from nblib.reports.checks import CheckReport, CheckResult
 from tests.notebooks import NOTEBOOK_DIR, ROOT, read
 
 MODULES = sorted(m.name for m in pkgutil.iter_modules(nblib.proofs.__path__))
@@ -42,6 +42,8 @@ def test_numeric_checks_pass(name):
     module = nblib.proofs.load(name)
     for run in module.CHECKS:
         report = run()
+        if isinstance(report, CheckResult):
+            report = CheckReport([report])
         assert isinstance(report, CheckReport) and len(report) >= 1
         assert report.passed, f"{name}.{run.__name__}:\n{report}"
         # The report states a bound, never the error's CPU-dependent digits; the bound

@@ -8,7 +8,8 @@ widget can check a learner against the same worked proof. A module provides:
 
 * ``DERIVATIONS``: the functions that build its :class:`~nblib.proof.derivation.Derivation`\\ s;
 * ``CHECKS``: the functions that run its numeric checks, each returning a
-  :class:`~nblib.reports.checks.CheckReport`;
+  :class:`~nblib.reports.checks.CheckReport` (or one
+  :class:`~nblib.reports.checks.CheckResult`, a report of one), each shown in its notebook;
 * ``EXERCISE`` (optional): the declaration the "Your turn" widget uses.
 """
 
@@ -19,7 +20,7 @@ from collections.abc import Callable, Iterable
 from types import ModuleType
 
 from nblib.proof.derivation import Derivation
-from nblib.reports.checks import CheckReport
+from nblib.reports.checks import CheckReport, CheckResult
 
 
 def load(notebook_id: str) -> ModuleType:
@@ -37,6 +38,11 @@ def derivations(module: ModuleType) -> list[Derivation]:
     return [build() for build in module.DERIVATIONS]
 
 
-def run_checks(checks: Iterable[Callable[[], CheckReport]]) -> CheckReport:
-    """Run numeric checks (e.g. a module's ``CHECKS``) and gather their results in order."""
-    return CheckReport([result for run in checks for result in run()])
+def run_checks(checks: Iterable[Callable[[], CheckReport | CheckResult]]) -> CheckReport:
+    """Run numeric checks (e.g. a module's ``CHECKS``) and gather their results in order; a
+    check that returns one :class:`CheckResult` adds that one result."""
+    results: list[CheckResult] = []
+    for run in checks:
+        outcome = run()
+        results.extend([outcome] if isinstance(outcome, CheckResult) else outcome)
+    return CheckReport(results)

@@ -44,7 +44,6 @@ from nblib.reports.checks import (
     check_gradient,
     check_jacobian,
     check_values,
-    combine_checks,
     numerical_derivative,
     numerical_jacobian,
     relative_error,
@@ -753,20 +752,6 @@ def output_error_comparison(seed: int = SEED) -> CheckReport:
     return _comparison(OUTPUT_ERROR_LABELS, _layer_names(net), errors["a - y"], errors["general"])
 
 
-def comparison_checks(seed: int = SEED) -> CheckReport:
-    """The right variants of :func:`instruction_comparison` and :func:`output_error_comparison`
-    as checks; raises AssertionError if a wrong variant is not wrong by a wide margin."""
-    results = []
-    for build, (_, right_label) in ((instruction_comparison, INSTRUCTION_LABELS),
-                                    (output_error_comparison, OUTPUT_ERROR_LABELS)):
-        # The right variant's lines are the checks against a tolerance; the wrong one's are
-        # exact claims, asserted here.
-        right = [result for result in build(seed).assert_ok() if result.tolerance]
-        results.append(combine_checks(right, f"{right_label}, every layer against central "
-                                             "differences (normwise)"))
-    return CheckReport(results)
-
-
 def hidden_locality(seed: int = SEED) -> CheckReport:
     """The property BP2 assumes of the hidden layers: a sigmoid layer's Jacobian is diagonal
     (z_i moves a_i only); the softmax layer's is not."""
@@ -787,8 +772,8 @@ def hidden_locality(seed: int = SEED) -> CheckReport:
     ])
 
 
-CHECKS = (derivative_checks, output_error_checks, network_gradient_checks, instruction_checks,
-          hidden_locality, comparison_checks)
+CHECKS = (derivative_checks, hidden_locality, output_error_checks, output_error_comparison,
+          network_gradient_checks, instruction_comparison, instruction_checks)
 
 
 # The source's imprecision, for the errata page --------------------------------------------

@@ -33,7 +33,6 @@ from nblib.proof.softmax import (
     z_vector,
 )
 from nblib.proof.symbolic import sigmoid_layer, softmax_layer
-from nblib.proofs import run_checks
 from nblib.reports.checks import (
     CheckReport,
     check_claim,
@@ -219,28 +218,6 @@ def difference_table() -> CheckReport:
     ])
 
 
-def locality_checks() -> CheckReport:
-    """Claims 1 and 2 in float64: the outputs that move when one input is raised, the
-    direction they move, and the off-diagonal finite differences (yes/no, exactly)."""
-    logits, _ = samples()
-    soft, local = _moves(logits)
-    off = ~np.eye(5, dtype=bool)
-    fd_sigmoid = numerical_jacobian(sigmoid, logits)
-    fd_softmax = numerical_jacobian(softmax, logits)
-    return CheckReport([
-        check_values(np.count_nonzero(soft, axis=1), np.full(5, 5), kind="absolute", tol=0.0,
-                     name="raise one z_k by ½: softmax outputs that move, 5 of 5 each time"),
-        check_values(np.sign(soft), 2 * np.eye(5) - 1, kind="absolute", tol=0.0,
-                     name="raise one z_k by ½: a_k goes up, every other a_j down"),
-        check_values(np.count_nonzero(local, axis=1), np.ones(5), kind="absolute", tol=0.0,
-                     name="raise one z_k by ½: sigmoid outputs that move, 1 of 5 each time"),
-        check_values(fd_sigmoid[off], np.zeros(20), kind="absolute", tol=0.0,
-                     name="sigmoid layer: off-diagonal central differences are exactly 0.0"),
-        check_values((fd_softmax[off] != 0).astype(float), np.ones(20), kind="absolute",
-                     tol=0.0, name="softmax layer: no off-diagonal central difference is 0.0"),
-    ])
-
-
 def shift_overflow() -> CheckReport:
     """The textbook formula at z + 1000 (overflow, nan) against nblib.softmax at z + 1000 and
     z: finite, and the same outputs to the six decimals shown."""
@@ -273,18 +250,6 @@ def underflow() -> CheckReport:
     ])
 
 
-def underflow_checks() -> CheckReport:
-    """:func:`underflow` as checks: a_2 is 0.0 before and after, the other two outputs move."""
-    tiny = np.array(TINY)
-    before, after = softmax(tiny), softmax(tiny + np.array([NUDGE, 0.0, 0.0]))
-    return CheckReport([
-        check_values([before[1], after[1]], [0.0, 0.0], kind="absolute", tol=0.0,
-                     name="float64: a_2 ≈ e^{−801} is 0.0 before and after raising z_1"),
-        check_values((after != before).astype(float), [1.0, 0.0, 1.0], kind="absolute", tol=0.0,
-                     name="float64: raising z_1 moves a_1 and a_3 only"),
-    ])
-
-
 def shift_checks() -> CheckReport:
     """Claim 3 in float64 on 1000 random layers, for several c.
 
@@ -313,12 +278,8 @@ def jacobian_checks() -> CheckReport:
     ])
 
 
-CHECKS = (locality_checks, underflow_checks, jacobian_checks, shift_checks)
-
-
-def all_checks() -> CheckReport:
-    """Every report in :data:`CHECKS`, in order, as one report."""
-    return run_checks(CHECKS)
+CHECKS = (perturbation_table, difference_table, jacobian_checks, shift_overflow, shift_checks,
+          underflow)
 
 
 # The source's imprecision, for the errata page ------------------------------------------------
