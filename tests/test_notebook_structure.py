@@ -7,7 +7,9 @@ import re
 import pytest
 
 import nblib.proofs
+from nblib.book import errata
 from nblib.book.catalogue import BOOK
+from nblib.proof.derivation import Derivation
 from tests.notebooks import (
     BOOK_PAGES,
     NOTEBOOK_DIR,
@@ -113,3 +115,21 @@ def test_every_numeric_check_the_index_counts_is_shown_in_its_notebook(entry):
         name = getattr(run, "func", run).__name__  # a functools.partial shows its function
         assert any(f"{entry.id}.{name}(" in source for source in sources), (
             f"{entry.filename}: {entry.id}.CHECKS has {name}, which no cell calls")
+
+
+def test_every_numeric_report_on_the_errata_page_is_stored_in_its_notebook():
+    # The errata page is not re-run under the emulated CPUs (tests/cpu_settings.py): its
+    # numeric evidence must be what its notebook stores, which is re-run there.
+    notebooks = {entry.id: entry.filename for entry in BOOK}
+    numeric = 0
+    for remark in errata.remarks():
+        cells = read(NOTEBOOK_DIR / notebooks[remark.notebook]).cells
+        stored = [out["data"]["text/plain"] for cell in cells if cell.cell_type == "code"
+                  for out in cell.outputs if "text/plain" in out.get("data", {})]
+        for evidence in remark.evidence:
+            if isinstance(evidence, Derivation):
+                continue  # SymPy and mpmath: the same on every CPU
+            numeric += 1
+            assert str(evidence) in stored, (
+                f"{remark.where}: evidence not shown in {notebooks[remark.notebook]}:\n{evidence}")
+    assert numeric >= 10

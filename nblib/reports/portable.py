@@ -15,7 +15,7 @@ computes:
   :class:`nblib.reports.checks.CheckResult`.
 
 ``tests/test_portable_outputs.py`` enforces the rule on every stored output, and
-``make test`` re-runs every notebook under three CPU settings.
+``make test`` re-runs every notebook of the catalogue under three CPU settings.
 """
 
 from __future__ import annotations

@@ -17,6 +17,18 @@ RUN_ALL = """async () => {
   while (kernel.status !== 'idle') { await new Promise(r => setTimeout(r, 50)); }
 }"""
 
+# Runs the cells at the given indices, in order, and resolves when the kernel is idle.
+RUN_CELLS = """async (indices) => {
+  const panel = window.jupyterapp.shell.currentWidget;
+  await panel.sessionContext.ready;
+  for (const index of indices) {
+    panel.content.activeCellIndex = index;
+    await window.jupyterapp.commands.execute('notebook:run-cell');
+  }
+  const kernel = panel.sessionContext.session.kernel;
+  while (kernel.status !== 'idle') { await new Promise(r => setTimeout(r, 50)); }
+}"""
+
 # Runs code in the notebook's kernel and returns what it printed.
 KERNEL_PRINT = """async (code) => {
   const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
@@ -47,6 +59,16 @@ def explorer_count(path) -> int:
         for out in cell.outputs
         if WIDGET_VIEW in out.get("data", {}) and "image/png" in out.get("data", {})
     )
+
+
+def widget_cells(path) -> list[int]:
+    """Indices of the cells a notebook's widgets need: its first code cell (the imports)
+    and every cell whose stored output is a widget (the Your-turn box, the explorer)."""
+    cells = read(path).cells
+    code = [i for i, cell in enumerate(cells) if cell.cell_type == "code"]
+    widgets = [i for i in code
+               if any(WIDGET_VIEW in out.get("data", {}) for out in cells[i].outputs)]
+    return [code[0], *(i for i in widgets if i != code[0])]
 
 
 # Opens a notebook in the JupyterLab already loaded in the page (a reload costs seconds).
