@@ -44,11 +44,14 @@ def shown(explorer: Explorer) -> np.ndarray:
 
 def saved(explorer: Explorer, dpi: float | None = None) -> np.ndarray:
     """A full render of the same state by savefig, which draws every artist."""
-    if dpi is None:
-        return np.asarray(Image.open(io.BytesIO(explorer.png())).convert("RGBA"))
-    buffer = io.BytesIO()
-    explorer.figure.savefig(buffer, format="png", dpi=dpi)
+    buffer, stale = io.BytesIO(), explorer.figure.stale
+    explorer.figure.savefig(buffer, format="png", dpi=dpi or explorer.dpi)
+    explorer.figure.stale = stale  # as png() does: a save leaves the cache valid
     return np.asarray(Image.open(buffer).convert("RGBA"))
+
+
+def decoded(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
 
 
 def plain_agg(explorer: Explorer) -> np.ndarray:
@@ -154,6 +157,22 @@ def test_the_static_picture_is_a_full_render_of_the_current_state():
     # Without the moving layer the picture would differ: the point, tangent and readout.
     FigureCanvasAgg.draw(explorer.canvas)
     assert (picture != shown(explorer)).any()
+
+
+@pytest.mark.parametrize("cls", [SigmoidExplorer, SlowdownExplorer])
+def test_the_picture_is_what_a_save_draws_whether_or_not_the_canvas_is_current(cls):
+    explorer = cls()  # built and rendered once: the picture is that render, encoded
+    assert explorer.canvas.current
+    np.testing.assert_array_equal(decoded(explorer.png()), saved(explorer))
+    # No page attached: a control moves the artists and nothing is drawn, so the buffer
+    # is behind and the picture must be rendered afresh.
+    name, control = next(iter(explorer.controls.items()))
+    explorer.set(**{name: control_values(control)[-1]})
+    assert not explorer.canvas.current
+    behind = shown(explorer)
+    picture = decoded(explorer.png())
+    assert (picture != behind).any()
+    np.testing.assert_array_equal(picture, saved(explorer))
 
 
 def test_a_static_artist_above_the_moving_layer_is_refused():

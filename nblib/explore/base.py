@@ -40,6 +40,7 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 from ipympl.backend_nbagg import Canvas, FigureManager
+from matplotlib import image as mpl_image
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -70,6 +71,9 @@ class BlitCanvas(Canvas):
         self._background = None
         self._background_renderer = None
         self._order: list[Artist] = []
+        #: Whether the Agg buffer shows the figure as it stands (cleared when a control moves
+        #: an artist, set by each render and step): then a picture is the buffer, encoded.
+        self.current = False
 
     def get_renderer(self) -> GlyphRenderer:
         """Agg's renderer for the canvas's size and dpi, drawing text from cached glyphs."""
@@ -88,6 +92,7 @@ class BlitCanvas(Canvas):
         self._background_renderer = renderer
         self._order = _draw_order(self.figure)
         self._draw_moving()
+        self.current = True
 
     def draw(self) -> None:
         """Full redraw, re-cache the background, and send the frame to the page."""
@@ -109,6 +114,7 @@ class BlitCanvas(Canvas):
             return
         self._background_renderer.restore_region(self._background)
         self._draw_moving()
+        self.current = True
         self.blit(self.figure.bbox)  # marks the image new and sends the changed pixels
 
     def _draw_moving(self) -> None:
@@ -209,11 +215,13 @@ class Explorer:
         self.build(self.figure)
         self._check_layers()
         self.update()
-        # Lay the figure out once, then freeze it: controls move data, not axes, and
-        # re-running constrained layout on every step would cost more than the drawing.
-        self.figure.canvas.render()
+        # Lay the figure out once (constrained layout, in this first render, which also
+        # caches the background), then freeze it: controls move data, not axes, and re-running
+        # constrained layout on every step would cost more than the drawing. Freezing moves
+        # nothing, so the render stays valid although the switch marks the figure stale.
+        self.canvas.render()
         self.figure.set_layout_engine("none")
-        self.canvas.render()  # the cache for the first step (freezing the layout stales it)
+        self.figure.stale = False
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         self._refresh = None
@@ -293,6 +301,7 @@ class Explorer:
 
     def _on_change(self, change: Mapping[str, Any]) -> None:
         """A control moved: update the artists, then show the step (or mark it for later)."""
+        self.canvas.current = False
         self.update()
         if self.canvas.syncing_data_url:
             # No browser attached (tests, nbclient): drawing can wait until someone looks.
@@ -324,8 +333,18 @@ class Explorer:
         self._refresh = loop.call_later(self.settle, self.canvas.step)
 
     def png(self) -> bytes:
-        """The figure as it stands, rendered to PNG bytes (no timestamp metadata)."""
+        """The figure as it stands, as PNG bytes (no timestamp metadata).
+
+        When the canvas's last render or step shows the current state, its pixels are
+        encoded as they are (the same pixels a save draws, as tests/test_explore_blit.py
+        checks); otherwise the figure is saved, which renders it in full.
+        """
         buffer = io.BytesIO()
+        if self.canvas.current and self.canvas.blit_valid():
+            # What savefig's print_png does after its own render of the figure.
+            mpl_image.imsave(buffer, self.canvas.get_renderer().buffer_rgba(), format="png",
+                             origin="upper", dpi=self.dpi, metadata={"Software": None})
+            return buffer.getvalue()
         stale = self.figure.stale
         self.figure.savefig(buffer, format="png", dpi=self.dpi, metadata={"Software": None})
         # Saving touches the figure's settings and puts them back: the cache stays valid.
