@@ -24,7 +24,7 @@ from tests.browser.pages import (
     figure_canvases,
     open_notebook,
 )
-from tests.browser.test_temperature import slider_named
+from tests.browser.temperature import slider_named
 
 TARGET_MS = 50.0
 PRESSES = 24

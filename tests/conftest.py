@@ -33,7 +33,6 @@ LONGEST_FIRST = (
     "tests/browser/test_notebooks_in_lab.py",
     "tests/test_cpu_baseline.py",
     "tests/browser/test_learner_sessions.py",
-    "tests/browser/test_temperature.py",
     "tests/browser/test_static_site.py",
 )
 

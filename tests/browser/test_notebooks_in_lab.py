@@ -9,13 +9,19 @@
 
 Every cell's execution is nbval's job (under three CPU settings); running every cell here
 as well would re-typeset every derivation in the browser for nothing the test reads. The
-learner-session and temperature tests run all cells of three notebooks in JupyterLab.
+learner-session test runs all cells of three (ex1, ex3, pb6) in JupyterLab.
 
 One visit per notebook rather than one per scenario: each scenario's own JupyterLab, page
 and kernel start cost more than the checks themselves. The index and the errata, which
-have no widgets, are opened and read; nbval runs them, not the
-browser: each spends 10–20 s rebuilding every proof of the book. Screenshots of the
-pictures go to build/screenshots/.
+have no widgets, are opened and read; nbval runs them, not the browser: each spends
+10–20 s rebuilding every proof of the book.
+
+Last, in the same JupyterLab, pb6's temperature slider driven by keyboard and by mouse.
+After each move the readout shows the new value, the figure's pixels change, and the
+kernel holds exactly the value the page holds, with the slider's exponent on its binary
+grid (a browser writing back a rounded float would break the equality).
+
+Screenshots of the pictures go to build/screenshots/.
 """
 
 from __future__ import annotations
@@ -34,7 +40,14 @@ from tests.browser.pages import (
     open_notebook,
     widget_cells,
 )
-from tests.notebooks import BOOK_PAGES, exercise_paths
+from tests.browser.temperature import (
+    LABEL,
+    NOTEBOOK,
+    assert_same_value_in_page_and_kernel,
+    slider_named,
+    wait_for_change,
+)
+from tests.notebooks import BOOK_PAGES, NOTEBOOK_DIR, exercise_paths
 
 pytestmark = pytest.mark.browser
 
@@ -113,4 +126,43 @@ def test_book_pages_show_their_stored_tables(page, lab, stem):
     assert rendered.count() >= 1
     errors = page.locator(ERRORS)
     assert errors.count() == 0, f"{stem}: error output: {errors.first.inner_text()[:500]}"
+    close_and_shut_down(page, lab)
+
+
+def test_temperature_slider_by_keyboard_and_mouse(page, lab):
+    open_notebook(page, lab, NOTEBOOK)
+    page.evaluate(RUN_CELLS, widget_cells(NOTEBOOK_DIR / NOTEBOOK))
+    slider = slider_named(page, LABEL)
+    slider.scroll_into_view_if_needed()
+    canvas = figure_canvases(page)[-1]
+    output = page.locator(".jp-OutputArea-output").filter(has=page.locator(".jupyter-matplotlib"))
+    readout = slider.locator(".widget-readout")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    output.last.screenshot(path=SCREENSHOTS / "temperature_before.png")
+    start = assert_same_value_in_page_and_kernel(page, slider)
+    text, pixels = readout.inner_text(), page.evaluate(CANVAS_STATS, canvas)["hash"]
+
+    # Keyboard: focus the handle, three steps to the right.
+    handle = slider.locator(".noUi-handle")
+    handle.focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    pixels = wait_for_change(page, readout, canvas, text, pixels)["hash"]
+    keyed = assert_same_value_in_page_and_kernel(page, slider)
+    assert keyed > start
+
+    # Mouse: drag the handle left by a fifth of the track.
+    text = readout.inner_text()
+    track = slider.locator(".noUi-target").bounding_box()
+    box = handle.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x - track["width"] / 5, y, steps=8)
+    page.mouse.up()
+    wait_for_change(page, readout, canvas, text, pixels)
+    dragged = assert_same_value_in_page_and_kernel(page, slider)
+    assert dragged < keyed
+    output.last.screenshot(path=SCREENSHOTS / "temperature_after.png")
+    assert_no_widget_errors(page, NOTEBOOK)
     close_and_shut_down(page, lab)
