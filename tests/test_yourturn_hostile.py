@@ -3,6 +3,7 @@ freeze, a traceback or a line executed as code."""
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 import threading
@@ -177,6 +178,26 @@ def test_time_limit_stops_a_runaway_loop():
             while True:
                 pass
     assert time.perf_counter() - start < LIMIT_WITH_MARGIN
+
+
+def test_a_garbage_collection_is_not_counted_against_the_line():
+    # A full collection of a big heap is the kernel's cost, not the line's: paused during
+    # the check, and resumed after it, whether the check ended normally or not.
+    assert gc.isenabled()
+    with time_limit(0.2):
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(TooLarge), time_limit(0.05):
+        while True:
+            pass
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with time_limit(0.2):
+            pass
+        assert not gc.isenabled()  # left as the caller had it
+    finally:
+        gc.enable()
 
 
 def test_time_limit_is_silent_once_the_block_has_ended():

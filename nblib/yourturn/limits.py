@@ -5,6 +5,9 @@ than its limit of CPU time, raises :class:`TooLarge` inside it (``PyThreadState_
 the exception arrives between two Python bytecodes). CPU time of the checking thread, not
 wall time: on a machine busy with other work a normal line must not be called too large.
 A wall-clock backstop (:data:`WALL_FACTOR` times the limit) still ends a check that waits.
+The cyclic garbage collector is paused during the block: a full collection of a kernel
+that holds many objects (figures, earlier checks) costs a third of a second and more, and
+it is not the line's cost. The block lasts at most the limit, so little can pile up.
 SymPy and mpmath are pure Python, so a runaway simplification or a high-precision
 evaluation stops within milliseconds of the limit. What this cannot interrupt is one long
 call into C, such as a power of a huge integer; :mod:`nblib.yourturn.parse` refuses
@@ -14,6 +17,7 @@ everything that could lead to one before evaluating.
 from __future__ import annotations
 
 import ctypes
+import gc
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -71,12 +75,16 @@ def time_limit(seconds: float = CHECK_SECONDS) -> Iterator[None]:
                     _raise_in(thread_id, TooLarge)
 
     watcher = threading.Thread(target=watch, name="check-time-limit", daemon=True)
+    collecting = gc.isenabled()
+    gc.disable()
     watcher.start()
     try:
         yield
     finally:
         _end(lock, state, thread_id)
         stop.set()
+        if collecting:
+            gc.enable()
 
 
 def _end(lock: threading.Lock, state: dict, thread_id: int) -> None:
