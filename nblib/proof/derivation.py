@@ -249,6 +249,11 @@ def counterexample_text(verdict: Verdict) -> str:
 class Remark:
     """An imprecise claim of a source, with the checks that show what actually holds.
 
+    ``where``, ``source_says`` and ``what_holds`` are Markdown: words, with every formula
+    written as inline TeX between ``$`` signs (``$\\partial a_j/\\partial z_k$``) and a code
+    name between backticks; JupyterLab and the static site typeset the formulas. Outside
+    those spans a text holds no TeX markup (``\\ { } ^ _``), which a reader would see raw:
+    the constructor refuses it, and a ``$`` or backtick without its pair.
     ``evidence`` holds displayable results: derivations, check reports or plain text.
     ``float64`` marks a claim that is exact for real numbers and fails only in float64,
     which the errata page lists apart from imprecise mathematics.
@@ -261,10 +266,46 @@ class Remark:
     evidence: Sequence[Any] = field(default_factory=tuple)
     float64: bool = False
 
+    # Characters that are TeX markup: outside $…$ and `…` they would show raw.
+    _TEX_MARKUP = frozenset("\\{}^_")
+
+    def __post_init__(self) -> None:
+        """Refuse a text whose TeX a reader would see raw (see the class docstring)."""
+        for name in ("where", "source_says", "what_holds"):
+            text = getattr(self, name)
+            if not isinstance(text, str):
+                raise TypeError(f"Remark: argument '{name}' must be a str (got {text!r})")
+            bad = sorted(self._TEX_MARKUP & set(self._prose(name, text)))
+            if bad:
+                raise ValueError(f"Remark: {name} has TeX markup ({' '.join(bad)}) outside "
+                                 f"$…$ in {text!r}; write each formula between $ signs")
+
+    @staticmethod
+    def _prose(name: str, text: str) -> str:
+        """The words of ``text``: what lies outside its ``$…$`` formulas and `…` code spans."""
+        words, i = [], 0
+        while i < len(text):
+            if text[i] not in "$`":
+                words.append(text[i])
+                i += 1
+                continue
+            end = text.find(text[i], i + 1)
+            if end < 0:
+                raise ValueError(f"Remark: {name} has a '{text[i]}' without its pair in "
+                                 f"{text!r}")
+            if not text[i + 1:end].strip():
+                raise ValueError(f"Remark: {name} has an empty {text[i]}…{text[i]} in {text!r}")
+            i = end + 1
+        return "".join(words)
+
     def _repr_markdown_(self) -> str:
         return (f"**{self.where}**. The source says: {self.source_says} "
                 f"What holds: {self.what_holds}")
 
+    # The plain text (a terminal, and what nbval compares) shows the same Markdown, formulas
+    # as TeX between $ signs, as the errata beside it show their quotes: TeX is the one
+    # notation that reads unambiguously as source and is typeset wherever Markdown is; a
+    # Unicode transcription would be a second rendering of each formula, with its own slips.
     def __str__(self) -> str:
         return f"{self.where}\n  source says: {self.source_says}\n  holds: {self.what_holds}"
 

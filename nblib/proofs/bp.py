@@ -781,12 +781,14 @@ def all_inputs_remark() -> Remark:
     """Source, before splitting δ: "a_j depends on all z_j", where all z_k is meant."""
     return Remark(
         notebook="bp",
-        where="backprop · output error δᴸ · source, before the split into two cases",
-        source_says="since the activation a_j^L depends on all z_j^L, … we must split the sum.",
-        what_holds="a_j^L depends on every weighted input of its layer, z_k^L for all k (the "
-                   "index j is fixed there, so \"all z_j\" names one input): ∂a_j/∂z_i = −a_j a_i "
-                   "≠ 0 for i ≠ j. That is what forces the sum over outputs in δᴸ_i to be split "
-                   "into the case j = i and the cases j ≠ i.",
+        where=r"backprop · output error $\delta^L$ · source, before the split into two cases",
+        source_says=r"since the activation $a^L_j$ depends on all $z^L_j$, … we must split the "
+                    r"sum.",
+        what_holds=r"$a^L_j$ depends on every weighted input of its layer, $z^L_k$ for all $k$ "
+                   r'(the index $j$ is fixed there, so "all $z_j$" names one input): '
+                   r"$\partial a_j/\partial z_i = -a_j a_i \ne 0$ for $i \ne j$. That is what "
+                   r"forces the sum over outputs in $\delta^L_i$ to be split into the case "
+                   r"$j = i$ and the cases $j \ne i$.",
         evidence=(softmax_off_diagonal(),),
     )
 

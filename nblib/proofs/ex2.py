@@ -353,13 +353,15 @@ def float64_remark() -> Remark:
     return Remark(
         notebook="ex2",
         where="chapter 3 · Exercise 2 · source, line 4",
-        source_says="the right cost never meets ln 0, because a sigmoid output a = σ(z) lies "
-                    "strictly between 0 and 1 whatever z is.",
-        what_holds="true in exact arithmetic (1 − σ(z) = e⁻ᶻ/(1 + e⁻ᶻ) > 0), false in "
-                   "float64: σ(z) is exactly 1.0 for z ≥ 36.7368… (≈ 53 ln 2) and exactly 0.0 "
-                   "for z ≤ −745.13…, where the cost typed as printed returns inf (or nan, "
-                   "0·ln 0, for a right answer). Computing it from z, "
-                   "y·softplus(−z) + (1 − y)·softplus(z), is finite for every finite z.",
+        source_says=r"the right cost never meets $\ln 0$, because a sigmoid output $a = \sigma(z)$ "
+                    r"lies strictly between 0 and 1 whatever $z$ is.",
+        what_holds=r"true in exact arithmetic ($1 - \sigma(z) = e^{-z}/(1 + e^{-z}) > 0$), false "
+                   r"in float64: $\sigma(z)$ is exactly 1.0 for $z \ge 36.7368\ldots$ "
+                   r"($\approx 53 \ln 2$) and exactly 0.0 for $z \le -745.13\ldots$, where the "
+                   r"cost typed as printed returns inf (or nan, $0 \cdot \ln 0$, for a right "
+                   r"answer). Computing it from $z$, "
+                   r"$y \cdot \operatorname{softplus}(-z) + (1 - y) \cdot "
+                   r"\operatorname{softplus}(z)$, is finite for every finite $z$.",
         evidence=(gap_exact(), saturation_check(), breakdown_check()),
         float64=True,
     )

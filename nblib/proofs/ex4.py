@@ -346,12 +346,13 @@ def middle_line_remark() -> Remark:
     return Remark(
         notebook="ex4",
         where="chapter 3 · Exercise 4 · source, softmax line 2",
-        source_says="Σ_j e^{z_j} / Σ_k e^{z_k} = e^z/e^z = 1.",
-        what_holds="every line equals 1, but e^z/e^z is the sum only for a layer of one neuron "
-                   "(the source's example), where both sums are the single term e^{z_1}. For "
-                   "n ≥ 2 neither sum is e^z, and the step that proves the claim is missing: "
-                   "numerator and denominator are the same sum, Σ_j e^{z_j} = Σ_k e^{z_k}, "
-                   "written with different names for the summation index.",
+        source_says=r"$\sum_j e^{z_j} / \sum_k e^{z_k} = e^z/e^z = 1$.",
+        what_holds=r"every line equals 1, but $e^z/e^z$ is the sum only for a layer of one neuron "
+                   r"(the source's example), where both sums are the single term $e^{z_1}$. For "
+                   r"$n \ge 2$ neither sum is $e^z$, and the step that proves the claim is "
+                   r"missing: numerator and denominator are the same sum, "
+                   r"$\sum_j e^{z_j} = \sum_k e^{z_k}$, written with different names for the "
+                   r"summation index.",
         evidence=(source_sum(), one_neuron_sum(), general_sum()),
     )
 
@@ -361,11 +362,11 @@ def float64_remark() -> Remark:
     return Remark(
         notebook="ex4",
         where="chapter 3 · Exercise 4 · source, one-neuron example",
-        source_says="a = σ(z) < 1 for every real z, so the one output of a one-neuron sigmoid "
-                    "layer never sums to 1.",
-        what_holds="true in exact arithmetic (1 − σ(z) = σ(−z) > 0). In float64, σ(z) is "
-                   "exactly 1.0 from z = 53 ln 2 ≈ 36.74 on, so there the one-neuron sigmoid "
-                   "layer's output does \"sum to 1\".",
+        source_says=r"$a = \sigma(z) < 1$ for every real $z$, so the one output of a one-neuron "
+                    r"sigmoid layer never sums to 1.",
+        what_holds=r"true in exact arithmetic ($1 - \sigma(z) = \sigma(-z) > 0$). In float64, "
+                   r"$\sigma(z)$ is exactly 1.0 from $z = 53 \ln 2 \approx 36.74$ on, so there "
+                   "the one-neuron sigmoid layer's output does \"sum to 1\".",
         evidence=(below_one(), saturation_checks()),
         float64=True,
     )

@@ -347,13 +347,14 @@ def notation_remark() -> Remark:
     """Source, ∂a_j/∂z_k: k is both the fixed input and the summation index."""
     return Remark(
         notebook="ex5",
-        where="chapter 3 · Exercise 5 · source, ∂a_j/∂z_k, line 2",
-        source_says="∂/∂z_k of (1 + e^{−z_j} Σ_{k≠j} e^{z_k}) is e^{−z_j} e^{z_k}, with k at "
-                    "once the fixed input and the summation index.",
-        what_holds="the result is right for the intended reading, in which the sum runs over a "
-                   "fresh index m and only the term m = k depends on z_k. Read literally, "
-                   "∂/∂z_k Σ_k e^{z_k} differentiates every term by its own z_k and gives the "
-                   "whole sum back.",
+        where=r"chapter 3 · Exercise 5 · source, $\partial a_j/\partial z_k$, line 2",
+        source_says=r"$\partial/\partial z_k$ of $(1 + e^{-z_j} \sum_{k \ne j} e^{z_k})$ is "
+                    r"$e^{-z_j} e^{z_k}$, with $k$ at once the fixed input and the summation "
+                    r"index.",
+        what_holds=r"the result is right for the intended reading, in which the sum runs over a "
+                   r"fresh index $m$ and only the term $m = k$ depends on $z_k$. Read literally, "
+                   r"$\partial/\partial z_k \sum_k e^{z_k}$ differentiates every term by its own "
+                   r"$z_k$ and gives the whole sum back.",
         evidence=(clash(), fresh_index()),
     )
 
@@ -362,11 +363,12 @@ def one_neuron_remark() -> Remark:
     """Source, both chains: the strict signs need at least two neurons."""
     return Remark(
         notebook="ex5",
-        where="chapter 3 · Exercise 5 · source, last lines \"> 0\" and \"< 0\": layer size",
-        source_says="∂a_j/∂z_j > 0 and ∂a_j/∂z_k < 0 for k ≠ j, with no condition on the layer.",
-        what_holds="both hold for n ≥ 2 neurons. For n = 1 there is no k ≠ j, the sum "
-                   "Σ_{k≠j} e^{z_k} is empty, a_1 = 1 is constant and ∂a_1/∂z_1 = 0: "
-                   "\"> 0\" fails.",
+        where='chapter 3 · Exercise 5 · source, last lines "$> 0$" and "$< 0$": layer size',
+        source_says=r"$\partial a_j/\partial z_j > 0$ and $\partial a_j/\partial z_k < 0$ for "
+                    r"$k \ne j$, with no condition on the layer.",
+        what_holds=r"both hold for $n \ge 2$ neurons. For $n = 1$ there is no $k \ne j$, the sum "
+                   r"$\sum_{k \ne j} e^{z_k}$ is empty, $a_1 = 1$ is constant and "
+                   r'$\partial a_1/\partial z_1 = 0$: "$> 0$" fails.',
         evidence=(general(), one_neuron(), one_neuron_numbers()),
     )
 
@@ -375,13 +377,14 @@ def saturation_remark() -> Remark:
     """Source, both chains: the strict signs are exact-arithmetic statements."""
     return Remark(
         notebook="ex5",
-        where="chapter 3 · Exercise 5 · source, last lines \"> 0\" and \"< 0\": float64",
-        source_says="∂a_j/∂z_j > 0 and ∂a_j/∂z_k < 0: raising z_j always raises a_j.",
-        what_holds="strict in exact arithmetic for every finite z. In float64 the entries round "
-                   "to 0 once a layer saturates: a_j(1 − a_j) computed literally is 0.0 as soon "
-                   "as a_j rounds to 1.0 (a gap of about 36.7 between inputs), and even a careful "
-                   "formula underflows to 0.0 at a gap of about 745; there the strict signs, and "
-                   "the monotonicity they give, are lost.",
+        where='chapter 3 · Exercise 5 · source, last lines "$> 0$" and "$< 0$": float64',
+        source_says=r"$\partial a_j/\partial z_j > 0$ and $\partial a_j/\partial z_k < 0$: "
+                    r"raising $z_j$ always raises $a_j$.",
+        what_holds=r"strict in exact arithmetic for every finite $z$. In float64 the entries "
+                   r"round to 0 once a layer saturates: $a_j(1 - a_j)$ computed literally is 0.0 "
+                   r"as soon as $a_j$ rounds to 1.0 (a gap of about 36.7 between inputs), and even "
+                   r"a careful formula underflows to 0.0 at a gap of about 745; there the strict "
+                   r"signs, and the monotonicity they give, are lost.",
         evidence=(saturation_table(), saturation_checks()),
         float64=True,
     )

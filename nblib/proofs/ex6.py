@@ -288,13 +288,14 @@ def direct_argument_remark() -> Remark:
     return Remark(
         notebook="ex6",
         where="chapter 3 · Exercise 6 · source, the \"direct\" argument",
-        source_says="because of the sum Σ_k e^{z_k} in the denominator of a_j, changing any z_k "
-                    "changes a_j.",
-        what_holds="the conclusion is true for n ≥ 2, but the reason given does not prove it: "
-                   "raising every z_k by the same c changes that denominator (by the factor e^c) "
-                   "and leaves every a_j unchanged, so each row of the Jacobian sums to 0. What "
-                   "proves it is the sign: for k ≠ j only the denominator involves z_k, and "
-                   "∂a_j/∂z_k = −a_j a_k < 0. For n = 1, a_1 = 1 depends on nothing.",
+        source_says=r"because of the sum $\sum_k e^{z_k}$ in the denominator of $a_j$, changing "
+                    r"any $z_k$ changes $a_j$.",
+        what_holds=r"the conclusion is true for $n \ge 2$, but the reason given does not prove "
+                   r"it: raising every $z_k$ by the same $c$ changes that denominator (by the "
+                   r"factor $e^c$) and leaves every $a_j$ unchanged, so each row of the Jacobian "
+                   r"sums to 0. What proves it is the sign: for $k \ne j$ only the denominator "
+                   r"involves $z_k$, and $\partial a_j/\partial z_k = -a_j a_k < 0$. For $n = 1$, "
+                   r"$a_1 = 1$ depends on nothing.",
         evidence=(shift(), row_sums(), off_diagonal(), shift_checks()),
     )
 

@@ -353,14 +353,14 @@ def uniqueness_remark() -> Remark:
         where="book text · Where the cross-entropy comes from · the conclusion after (77)",
         source_says="equations (71) and (72) together determine the cross-entropy uniquely, "
                     "up to an overall constant.",
-        what_holds="true, but the derivation (73)–(76) uses only (72), together with an "
-                   "assumption it does not state: that C depends on w and b only through a. "
-                   "Under that assumption (71) follows from (72) and adds nothing. Without it, "
-                   "(72) alone is met by the cross-entropy plus any function of the weights, "
-                   "such as the L2-regularised C_CE + (λ/2)w₁², whose ∂C/∂w₁ misses (71) by "
-                   "λw₁; (71) is what makes that function a constant. Integrating (72) in b "
-                   "and then (71) in w gives softplus(z) − yz + c, the cross-entropy, with "
-                   "no assumption.",
+        what_holds=r"true, but the derivation (73)–(76) uses only (72), together with an "
+                   r"assumption it does not state: that $C$ depends on $w$ and $b$ only through "
+                   r"$a$. Under that assumption (71) follows from (72) and adds nothing. Without "
+                   r"it, (72) alone is met by the cross-entropy plus any function of the weights, "
+                   r"such as the L2-regularised $C_{\mathrm{CE}} + (\lambda/2) w_1^2$, whose "
+                   r"$\partial C/\partial w_1$ misses (71) by $\lambda w_1$; (71) is what makes "
+                   r"that function a constant. Integrating (72) in $b$ and then (71) in $w$ gives "
+                   r"$\operatorname{softplus}(z) - yz + c$, the cross-entropy, with no assumption.",
         evidence=(regularised_bias(), regularised_weight(), weight_condition(), cost_in_z()),
     )
 

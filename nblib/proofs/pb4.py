@@ -269,13 +269,13 @@ def float64_remark() -> Remark:
     return Remark(
         notebook="pb4",
         where="chapter 3 · Problem 4 · source, line 2",
-        source_says="z_j = ln a_j + ln Σ_k e^{z_k}: the logarithms of the outputs give back the "
-                    "weighted inputs, up to one constant.",
-        what_holds="true in exact arithmetic. In float64 an output below about 2.2e-308 is "
-                   "subnormal and ln a_j loses digits (z_j = −740 comes back 0.0087 off), and "
-                   "below about 4.9e-324 it is exactly 0, ln 0 = −inf, and z_j is lost. "
-                   "log_softmax computes ln a_j from z directly and recovers every z_j up to the "
-                   "constant, to rounding.",
+        source_says=r"$z_j = \ln a_j + \ln \sum_k e^{z_k}$: the logarithms of the outputs give "
+                    r"back the weighted inputs, up to one constant.",
+        what_holds=r"true in exact arithmetic. In float64 an output below about 2.2e-308 is "
+                   r"subnormal and $\ln a_j$ loses digits ($z_j = -740$ comes back 0.0087 off), "
+                   r"and below about 4.9e-324 it is exactly 0, $\ln 0 = -\infty$, and $z_j$ is "
+                   r"lost. `log_softmax` computes $\ln a_j$ from $z$ directly and recovers every "
+                   r"$z_j$ up to the constant, to rounding.",
         evidence=(log_softmax_checks(),),
         float64=True,
     )

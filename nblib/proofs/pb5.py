@@ -298,12 +298,12 @@ def recovery_remark() -> Remark:
     return Remark(
         notebook="pb5",
         where="chapter 3 · Problem 5 · source, line 8",
-        source_says="−a_j(1/a_j − 1), \"recalling from Exercise 5 that "
-                    "a_j = (1 + e^{−z_j} Σ_{k≠j} e^{z_k})^{−1}\".",
-        what_holds="line 8 itself is right, but it does not follow from line 7 as printed: it "
-                   "quotes the formula with e^{−z_j}, while lines 6 and 7 carry e^{+z_j}. The "
-                   "derivation reaches ∂C/∂b_j = a_j − 1 only because line 8 silently switches "
-                   "back to the correct sign.",
+        source_says=r'$-a_j(1/a_j - 1)$, "recalling from Exercise 5 that '
+                    r'$a_j = (1 + e^{-z_j} \sum_{k \ne j} e^{z_k})^{-1}$".',
+        what_holds=r"line 8 itself is right, but it does not follow from line 7 as printed: it "
+                   r"quotes the formula with $e^{-z_j}$, while lines 6 and 7 carry $e^{+z_j}$. "
+                   r"The derivation reaches $\partial C/\partial b_j = a_j - 1$ only because "
+                   r"line 8 silently switches back to the correct sign.",
         evidence=(same_class(),),
     )
 
@@ -313,11 +313,11 @@ def bp4_remark() -> Remark:
     return Remark(
         notebook="pb5",
         where="chapter 3 · Problem 5 · equation (82)",
-        source_says="the proof of (82) is the same as that of (81), starting from "
-                    "∂C/∂w_jk = a_k^{L−1} δ_j (BP4) instead of BP3.",
-        what_holds="true, but not shown. On a layer of 3 outputs and 2 inputs, BP4 and then "
-                   "(81) give ∂C/∂w_12 = x_2(a_1 − y_1), and every weight and bias has the "
-                   "claimed derivative for every target class.",
+        source_says=r"the proof of (82) is the same as that of (81), starting from "
+                    r"$\partial C/\partial w_{jk} = a^{L-1}_k \delta_j$ (BP4) instead of BP3.",
+        what_holds=r"true, but not shown. On a layer of 3 outputs and 2 inputs, BP4 and then "
+                   r"(81) give $\partial C/\partial w_{12} = x_2(a_1 - y_1)$, and every weight and "
+                   r"bias has the claimed derivative for every target class.",
         evidence=(bp4(), every_parameter(1)),
     )
 
@@ -339,13 +339,14 @@ def one_hot_remark() -> Remark:
     """Source, set-up: y "made only of 0s and 1s" where exactly one 1 is meant."""
     return Remark(
         notebook="pb5",
-        where="chapter 3 · Problem 5 · source, set-up of y and ỹ",
-        source_says="y is the expected output vector, \"made only of 0s and 1s\", and ỹ the "
-                    "integer such that y_ỹ = 1.",
-        what_holds="ỹ is defined only when y has exactly one 1 (one-hot). y = (1, 1, 0) is "
-                   "made only of 0s and 1s, yet y_ỹ = 1 holds for ỹ = 1 and for ỹ = 2; with "
-                   "C = −Σ_j y_j ln a_j the output error is then δ_1 = 2a_1 − 1, not a_1 − y_1. "
-                   "(81) needs Σ_j y_j = 1.",
+        where=r"chapter 3 · Problem 5 · source, set-up of $y$ and $\tilde y$",
+        source_says=r'$y$ is the expected output vector, "made only of 0s and 1s", and $\tilde y$ '
+                    r"the integer such that $y_{\tilde y} = 1$.",
+        what_holds=r"$\tilde y$ is defined only when $y$ has exactly one 1 (one-hot). "
+                   r"$y = (1, 1, 0)$ is made only of 0s and 1s, yet $y_{\tilde y} = 1$ holds for "
+                   r"$\tilde y = 1$ and for $\tilde y = 2$; with $C = -\sum_j y_j \ln a_j$ the "
+                   r"output error is then $\delta_1 = 2a_1 - 1$, not $a_1 - y_1$. (81) needs "
+                   r"$\sum_j y_j = 1$.",
         evidence=(two_hot_error(),),
     )
 

@@ -353,11 +353,12 @@ def positive_remark() -> Remark:
     return Remark(
         notebook="pb6",
         where="chapter 3 · Problem 6 · source, first bullet",
-        source_says="we still have a_j ≥ 0 for all j (with c > 0).",
-        what_holds="for real numbers a_j > 0 strictly, for every real c (each e^{c z_j} is "
-                   "positive), and \"≥ 0\" is all the argument needs. In float64 the strict sign "
-                   "is lost: an output rounds to exactly 0 once c(z_j − max z) < −745, and "
-                   "there the source's ≥ 0 is exactly what holds.",
+        source_says=r"we still have $a_j \ge 0$ for all $j$ (with $c > 0$).",
+        what_holds=r'for real numbers $a_j > 0$ strictly, for every real $c$ (each $e^{c z_j}$ '
+                   r'is positive), and "$\ge 0$" is all the argument needs. In float64 the '
+                   r"strict sign is lost: an output rounds to exactly 0 once "
+                   r"$c(z_j - \max z) < -745$, and there the source's $\ge 0$ is exactly what "
+                   r"holds.",
         evidence=(sum_general(), distribution_checks()),
         float64=True,
     )
@@ -368,10 +369,11 @@ def sign_remark() -> Remark:
     return Remark(
         notebook="pb6",
         where="chapter 3 · Problem 6 · source, first line",
-        source_says="consider a_j = e^{c z_j}/Σ_k e^{c z_k} with c > 0.",
-        what_holds="the outputs form a distribution for every real c. At c = 0 they are uniform "
-                   "(and tend to 1/n as c → 0); for c < 0, a_j(c; z) = a_j(−c; −z), so as "
-                   "c → −∞ the weight collects on the minimal inputs, 1/m on each of m ties.",
+        source_says=r"consider $a_j = e^{c z_j} / \sum_k e^{c z_k}$ with $c > 0$.",
+        what_holds=r"the outputs form a distribution for every real $c$. At $c = 0$ they are "
+                   r"uniform (and tend to $1/n$ as $c \to 0$); for $c < 0$, "
+                   r"$a_j(c; z) = a_j(-c; -z)$, so as $c \to -\infty$ the weight collects on the "
+                   r"minimal inputs, $1/m$ on each of $m$ ties.",
         evidence=(uniform_limit(), reflection(), stability_checks()),
     )
 
@@ -381,11 +383,11 @@ def count_remark() -> Remark:
     return Remark(
         notebook="pb6",
         where="chapter 3 · Problem 6 · source, maximal case",
-        source_says="if z_j is one of the n ≥ 1 maximal weighted inputs, the sum tends to n − 1 "
-                    "and a_j → 1/n.",
-        what_holds="correct, with n there the number of maximal inputs, not the number of "
-                   "neurons (also n in the chapter). Written m: a_j → 1/m on the m maximal "
-                   "inputs and 0 elsewhere.",
+        source_says=r"if $z_j$ is one of the $n \ge 1$ maximal weighted inputs, the sum tends to "
+                    r"$n - 1$ and $a_j \to 1/n$.",
+        what_holds=r"correct, with $n$ there the number of maximal inputs, not the number of "
+                   r"neurons (also $n$ in the chapter). Written $m$: $a_j \to 1/m$ on the $m$ "
+                   r"maximal inputs and 0 elsewhere.",
         evidence=(tie_limit(),),
     )
 
