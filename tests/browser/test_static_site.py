@@ -13,8 +13,9 @@ from tools.export_html import pages
 
 pytestmark = pytest.mark.browser
 
-# TeX that a reader would see if the mathematics were not typeset.
-RAW_TEX = ("\\begin", "\\frac", "$$", "\\text{", "\\checkmark")
+# TeX that a reader would see if the mathematics were not typeset (a "$" too: MathJax
+# removes the delimiters of everything it typesets, inline formulas included).
+RAW_TEX = ("\\begin", "\\frac", "$", "\\text{", "\\checkmark")
 # The page's text outside code: code spans show what to type into a box, TeX included.
 TEXT_OUTSIDE_CODE = """() => {
   const copy = document.body.cloneNode(true);
