@@ -133,3 +133,29 @@ def test_every_numeric_report_on_the_errata_page_is_stored_in_its_notebook():
             assert str(evidence) in stored, (
                 f"{remark.where}: evidence not shown in {notebooks[remark.notebook]}:\n{evidence}")
     assert numeric >= 10
+
+
+#: Words of prose a notebook may hold outside its Symbolic proof (issue 18's target: a
+#: derivation may take the words it needs; the rest reads in one sitting).
+PROSE_BUDGET = 1500
+
+
+def prose_words(markdown: str) -> int:
+    """Words of a Markdown cell, each formula counted as one word."""
+    text = re.sub(r"\$\$.*?\$\$", " formula ", markdown, flags=re.S)
+    text = re.sub(r"\$[^$]*\$", " formula ", text)
+    return len(re.findall(r"[A-Za-z][A-Za-z'’-]*", text))
+
+
+@pytest.mark.parametrize("path", exercise_paths(), ids=lambda p: p.name)
+def test_prose_outside_the_derivations_reads_in_one_sitting(path):
+    part, words = None, 0
+    for cell in read(path).cells:
+        if cell.cell_type != "markdown":
+            continue
+        for block in re.split(r"(?m)^(?=## )", cell.source):  # a part may start mid-cell
+            if block.startswith("## "):
+                part = block.splitlines()[0][3:].strip()
+            if part != "Symbolic proof":
+                words += prose_words(block)
+    assert 200 < words <= PROSE_BUDGET, f"{path.name}: {words} words outside the derivations"
