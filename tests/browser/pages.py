@@ -17,13 +17,18 @@ RUN_ALL = """async () => {
   while (kernel.status !== 'idle') { await new Promise(r => setTimeout(r, 50)); }
 }"""
 
-# Runs the cells at the given indices, in order, and resolves when the kernel is idle.
+# Runs the cells at the given indices, in order, and resolves when the kernel is idle; throws
+# if JupyterLab did not run one of them (its run command resolves to false).
 RUN_CELLS = """async (indices) => {
   const panel = window.jupyterapp.shell.currentWidget;
   await panel.sessionContext.ready;
   for (const index of indices) {
     panel.content.activeCellIndex = index;
-    await window.jupyterapp.commands.execute('notebook:run-cell');
+    const active = panel.content.activeCellIndex;
+    const ran = await window.jupyterapp.commands.execute('notebook:run-cell');
+    if (!ran || active !== index) {
+      throw new Error(`cell ${index} did not run (active cell ${active}, ran ${ran})`);
+    }
   }
   const kernel = panel.sessionContext.session.kernel;
   while (kernel.status !== 'idle') { await new Promise(r => setTimeout(r, 50)); }

@@ -27,6 +27,7 @@ Screenshots of the pictures go to build/screenshots/.
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import TimeoutError as PageTimeout
 
 from tests.browser.lab import LAB_SETTINGS, ROOT, running_lab
 from tests.browser.pages import (
@@ -92,8 +93,12 @@ def assert_widgets_restored(page, path) -> None:
 def assert_widgets_live(page, path) -> None:
     # The kernel is idle, but the new figures' views render after their outputs arrive:
     # wait for them (on a busy machine this takes seconds), then look for errors.
-    page.wait_for_function("(n) => document.querySelectorAll('.jupyter-matplotlib')"
-                           ".length >= n", arg=explorer_count(path), timeout=30_000)
+    try:
+        page.wait_for_function("(n) => document.querySelectorAll('.jupyter-matplotlib')"
+                               ".length >= n", arg=explorer_count(path), timeout=30_000)
+    except PageTimeout:
+        outputs = page.locator(".jp-OutputArea-output").all_inner_texts()
+        pytest.fail(f"{path.name}: no live figure; the outputs say {outputs[-3:]}")
     errors = page.locator(ERRORS)
     assert errors.count() == 0, f"{path.name}: error output: {errors.first.inner_text()[:500]}"
     assert_no_widget_errors(page, path.name)
