@@ -8,6 +8,11 @@ from tests.notebooks import WIDGET_VIEW, read
 
 WIDGET_ERRORS = ("Error displaying widget", "model not found", "Failed to create view")
 
+# How long a widget view may take to appear after its output arrives, in ms. On a 2-core
+# machine running the whole suite (two emulated-CPU nbval passes, kernels, JupyterLab) a
+# view has taken over 30 s; a view that never comes still fails, after a minute.
+RENDER_TIMEOUT_MS = 60_000
+
 # Resolves when every cell has run (JupyterLab's own command returns that promise).
 RUN_ALL = """async () => {
   const panel = window.jupyterapp.shell.currentWidget;

@@ -40,6 +40,7 @@ from tests.browser.pages import (
     DIRTY,
     OPEN_DOCUMENTS,
     OPEN_IN_APP,
+    RENDER_TIMEOUT_MS,
     RUN_ALL,
     SAVE,
     assert_no_widget_errors,
@@ -163,7 +164,7 @@ def assert_saved_pictures(page, path: str) -> None:
     # The outputs are drawn one after another: wait for all of them, then check there are
     # no more (the Explore figure and the Your-turn box).
     page.wait_for_function("([selector, n]) => document.querySelectorAll(selector).length >= n",
-                           arg=[HINTS, len(shown)], timeout=30_000)
+                           arg=[HINTS, len(shown)], timeout=RENDER_TIMEOUT_MS)
     assert hints.count() == len(shown)
     assert all("run this cell" in text for text in hints.all_inner_texts())
     canvases = figure_canvases(page)

@@ -33,6 +33,7 @@ from tests.browser.lab import LAB_SETTINGS, ROOT, running_lab
 from tests.browser.pages import (
     CANVAS_STATS,
     DISCARD_ALL,
+    RENDER_TIMEOUT_MS,
     RUN_CELLS,
     assert_no_widget_errors,
     close_and_shut_down,
@@ -71,7 +72,7 @@ ERRORS = '[data-mime-type="application/vnd.jupyter.stderr"]'
 
 def assert_pictures_before_running(page, path) -> None:
     pictures = page.locator('.jp-OutputArea-output[data-mime-type="image/png"] img')
-    pictures.last.wait_for(timeout=30_000)
+    pictures.last.wait_for(timeout=RENDER_TIMEOUT_MS)
     assert pictures.count() >= explorer_count(path)
     for i in range(pictures.count()):
         assert pictures.nth(i).evaluate("img => img.complete && img.naturalWidth > 100")
@@ -83,7 +84,7 @@ def assert_pictures_before_running(page, path) -> None:
 def assert_widgets_restored(page, path) -> None:
     # Trusted, JupyterLab prefers the widget view; the stored widget state must restore
     # the figure with its picture, not an empty canvas or "model not found".
-    page.locator(".jupyter-matplotlib canvas").first.wait_for(timeout=30_000)
+    page.locator(".jupyter-matplotlib canvas").first.wait_for(timeout=RENDER_TIMEOUT_MS)
     drawn = [page.evaluate(CANVAS_STATS, handle) for handle in figure_canvases(page)]
     assert len(drawn) >= explorer_count(path)
     assert all(stats["ink"] > 1000 for stats in drawn), f"{path.name}: blank figure {drawn}"
@@ -95,7 +96,8 @@ def assert_widgets_live(page, path) -> None:
     # wait for them (on a busy machine this takes seconds), then look for errors.
     try:
         page.wait_for_function("(n) => document.querySelectorAll('.jupyter-matplotlib')"
-                               ".length >= n", arg=explorer_count(path), timeout=30_000)
+                               ".length >= n", arg=explorer_count(path),
+                               timeout=RENDER_TIMEOUT_MS)
     except PageTimeout:
         outputs = page.locator(".jp-OutputArea-output").all_inner_texts()
         pytest.fail(f"{path.name}: no live figure; the outputs say {outputs[-3:]}")
