@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections import deque
 
 import pytest
 
 from tests.browser.lab import CHROMIUM, chromium_available, chromium_page, running_lab
+from tests.browser.pages import CONSOLE_LINES
 
 # .ci/run sets this so that CI can never pass by skipping the browser tests.
 REQUIRED = os.environ.get("NNADL_REQUIRE_BROWSER") == "1"
@@ -34,6 +36,10 @@ def lab(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def page():
-    """A headless Chromium page, for one test module."""
+    """A headless Chromium page, for one test module; its last console messages are kept in
+    ``page.console_tail`` for a failure to show (see ``pages.console_tail``)."""
     with chromium_page() as browser_page:
+        browser_page.console_tail = deque(maxlen=CONSOLE_LINES)
+        browser_page.on("console", lambda message: browser_page.console_tail.append(
+            f"{message.type}: {message.text[:300]}"))
         yield browser_page

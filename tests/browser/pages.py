@@ -12,6 +12,13 @@ WIDGET_ERRORS = ("Error displaying widget", "model not found", "Failed to create
 # machine running the whole suite (two emulated-CPU nbval passes, kernels, JupyterLab) a
 # view has taken over 30 s; a view that never comes still fails, after a minute.
 RENDER_TIMEOUT_MS = 60_000
+# Console messages a page keeps for a failure to show (the page fixture records them).
+CONSOLE_LINES = 40
+
+
+def console_tail(page) -> str:
+    """The page's last console messages, one per line, for a failure message."""
+    return "\n".join(getattr(page, "console_tail", ())) or "(no console messages)"
 
 # Resolves when every cell has run (JupyterLab's own command returns that promise).
 RUN_ALL = """async () => {

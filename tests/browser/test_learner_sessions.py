@@ -44,6 +44,7 @@ from tests.browser.pages import (
     RUN_ALL,
     SAVE,
     assert_no_widget_errors,
+    console_tail,
     explorer_count,
     figure_canvases,
     leave_without_asking,
@@ -163,8 +164,12 @@ def assert_saved_pictures(page, path: str) -> None:
              if WIDGET_VIEW in o.get("data", {})]
     # The outputs are drawn one after another: wait for all of them, then check there are
     # no more (the Explore figure and the Your-turn box).
-    page.wait_for_function("([selector, n]) => document.querySelectorAll(selector).length >= n",
-                           arg=[HINTS, len(shown)], timeout=RENDER_TIMEOUT_MS)
+    try:
+        page.wait_for_function("([selector, n]) => document.querySelectorAll(selector).length"
+                               " >= n", arg=[HINTS, len(shown)], timeout=RENDER_TIMEOUT_MS)
+    except PageTimeout:
+        pytest.fail(f"{path}: {hints.count()} of {len(shown)} 'run this cell' lines; the "
+                    f"console:\n{console_tail(page)}")
     assert hints.count() == len(shown)
     assert all("run this cell" in text for text in hints.all_inner_texts())
     canvases = figure_canvases(page)

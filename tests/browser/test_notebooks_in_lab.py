@@ -37,6 +37,7 @@ from tests.browser.pages import (
     RUN_CELLS,
     assert_no_widget_errors,
     close_and_shut_down,
+    console_tail,
     explorer_count,
     figure_canvases,
     open_notebook,
@@ -100,7 +101,8 @@ def assert_widgets_live(page, path) -> None:
                                timeout=RENDER_TIMEOUT_MS)
     except PageTimeout:
         outputs = page.locator(".jp-OutputArea-output").all_inner_texts()
-        pytest.fail(f"{path.name}: no live figure; the outputs say {outputs[-3:]}")
+        pytest.fail(f"{path.name}: no live figure; the outputs say {outputs[-3:]}; the "
+                    f"console:\n{console_tail(page)}")
     errors = page.locator(ERRORS)
     assert errors.count() == 0, f"{path.name}: error output: {errors.first.inner_text()[:500]}"
     assert_no_widget_errors(page, path.name)
