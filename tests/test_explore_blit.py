@@ -141,6 +141,9 @@ def test_a_new_pixel_ratio_redraws_in_full_at_the_new_size():
     assert len(redraws) == 1
     np.testing.assert_array_equal(shown(explorer), saved(explorer, dpi=explorer.figure.dpi))
     assert shown(explorer).shape[:2] == (900, 1500)
+    # The picture keeps its own resolution, whatever the page's.
+    np.testing.assert_array_equal(decoded(explorer.png()), saved(explorer))
+    assert decoded(explorer.png()).shape[:2] == (450, 750)
 
 
 def test_a_redraw_the_page_asks_for_is_complete():

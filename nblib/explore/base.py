@@ -335,12 +335,13 @@ class Explorer:
     def png(self) -> bytes:
         """The figure as it stands, as PNG bytes (no timestamp metadata).
 
-        When the canvas's last render or step shows the current state, its pixels are
-        encoded as they are (the same pixels a save draws, as tests/test_explore_blit.py
-        checks); otherwise the figure is saved, which renders it in full.
+        When the canvas's last render or step shows the current state at the picture's own
+        resolution (a HiDPI page renders at twice it), its pixels are encoded as they are
+        (the same pixels a save draws, as tests/test_explore_blit.py checks); otherwise the
+        figure is saved, which renders it in full.
         """
         buffer = io.BytesIO()
-        if self.canvas.current and self.canvas.blit_valid():
+        if self.canvas.current and self.canvas.blit_valid() and self.figure.dpi == self.dpi:
             # What savefig's print_png does after its own render of the figure.
             mpl_image.imsave(buffer, self.canvas.get_renderer().buffer_rgba(), format="png",
                              origin="upper", dpi=self.dpi, metadata={"Software": None})
