@@ -155,6 +155,15 @@ def move_slider(page) -> None:
                            arg=canvas, timeout=15_000)
 
 
+# What each output of the open notebook is, for a failure message: its MIME type, whether
+# it holds a hint line, a widget box, a figure, and the start of its text.
+OUTPUT_KINDS = f"""() => Array.from(document.querySelectorAll(
+    '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output')).map(o => ({{
+  mime: o.getAttribute('data-mime-type'), hint: !!o.querySelector('.{HINT_CLASS}'),
+  box: !!o.querySelector('.widget-box'), figure: !!o.querySelector('.jupyter-matplotlib'),
+  text: o.innerText.slice(0, 80)}}))"""
+
+
 def assert_saved_pictures(page, path: str) -> None:
     """The notebook's widgets drawn from saved state: every figure drawn, a line per output
     saying to run its cell, no widget error."""
@@ -169,7 +178,8 @@ def assert_saved_pictures(page, path: str) -> None:
                                " >= n", arg=[HINTS, len(shown)], timeout=RENDER_TIMEOUT_MS)
     except PageTimeout:
         pytest.fail(f"{path}: {hints.count()} of {len(shown)} 'run this cell' lines; the "
-                    f"console:\n{console_tail(page)}")
+                    f"outputs:\n{page.evaluate(OUTPUT_KINDS)}\nthe console:\n"
+                    f"{console_tail(page)}")
     assert hints.count() == len(shown)
     assert all("run this cell" in text for text in hints.all_inner_texts())
     canvases = figure_canvases(page)
