@@ -158,8 +158,7 @@ class TemperatureExplorer(Explorer):
 
     def update(self) -> None:
         """Move the bars, the limit outlines, the entropy curve, marker and readouts."""
-        z, c = self.logits(), self.temperature()
-        sign = float(np.sign(c))
+        z, c, sign = self.logits(), self.temperature(), float(self.value("sign"))
         a = softmax(z, c)
         h = float(entropy(a))
         limit = softmax_limit(z, sign * np.inf)
@@ -179,8 +178,8 @@ class TemperatureExplorer(Explorer):
         self.entropy_marker.set_data([np.log10(abs(c))], [h])
         self.tie_line.set_ydata([np.log(m)])
         self.tie_label.set_y(np.log(m))
-        ends = "∞\n({m} max.)" if sign > 0 else "−∞\n({m} min.)"
-        self.tie_label.set_text(f"ln {m}\nc → " + ends.format(m=m))
+        end, extremes = ("∞", "max.") if sign > 0 else ("−∞", "min.")
+        self.tie_label.set_text(f"ln {m}\nc → {end}\n({m} {extremes})")
         if self.limit_legend.get_text() != _limit_label(sign):  # a static artist: a full redraw
             self.limit_legend.set_text(_limit_label(sign))
         self.readout.set_text(f"c = {c:.4g}    H(a) = {h:.4f} nats    Σ a = {a.sum():.12f}")
