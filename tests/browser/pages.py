@@ -20,6 +20,7 @@ def console_tail(page) -> str:
     """The page's last console messages, one per line, for a failure message."""
     return "\n".join(getattr(page, "console_tail", ())) or "(no console messages)"
 
+
 # Resolves when every cell has run (JupyterLab's own command returns that promise).
 RUN_ALL = """async () => {
   const panel = window.jupyterapp.shell.currentWidget;
